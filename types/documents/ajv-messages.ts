@@ -1,0 +1,140 @@
+/**
+ * Turns one ajv error into a problem a person understands: a JSON Pointer to
+ * the offending place and a sentence, instead of ajv's raw text.
+ */
+import type { ErrorObject } from 'ajv/dist/2020.js'
+import type { Problem } from '../errors.js'
+import type { JsonValue } from '../json.js'
+import { pointer } from '../pointer.js'
+import { describeValue } from '../schema/describe.js'
+import { jsonTypeOf } from '../schema/rooted.js'
+
+/** The union a branch was chosen from: names the thing and the fields that chose it. */
+export interface BranchContext {
+  noun: string
+  chosenBy: string[]
+}
+
+function customMessage(error: ErrorObject, keyword: string): string | undefined {
+  const messages = (error.parentSchema as { errorMessages?: Record<string, string> } | undefined)
+    ?.errorMessages
+  return messages?.[keyword]
+}
+
+function quoteList(items: readonly unknown[]): string {
+  return items.map((i) => describeValue(i as JsonValue)).join(', ')
+}
+
+function closest(name: string, candidates: string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = 3
+  for (const c of candidates) {
+    const d = editDistance(name.toLowerCase(), c.toLowerCase())
+    if (d < bestDistance) {
+      best = c
+      bestDistance = d
+    }
+  }
+  return best
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + cost,
+      )
+    }
+    previous = current
+  }
+  return previous[b.length] ?? 0
+}
+
+function foundType(data: unknown): string {
+  if (data === undefined) return 'nothing'
+  return jsonTypeOf(data as JsonValue)
+}
+
+export function humanize(error: ErrorObject, base: string, context?: BranchContext): Problem {
+  const at = base + error.instancePath
+  const params = error.params as Record<string, unknown>
+  const problem = (message: string, ptr = at): Problem => ({
+    pointer: ptr,
+    code: 'invalid_document',
+    message,
+  })
+  switch (error.keyword) {
+    case 'required': {
+      const missing = String(params.missingProperty)
+      if (context) {
+        const chosen = context.chosenBy.map((k) => `"${k}"`).join(' and ')
+        return problem(`${context.noun} needs "${missing}" with ${chosen}`)
+      }
+      return problem(`missing required field "${missing}"`)
+    }
+    case 'additionalProperties': {
+      const name = String(params.additionalProperty)
+      const custom = customMessage(error, 'additionalProperties')
+      if (custom) return problem(custom.replace('{property}', name), pointer(at, name))
+      const known = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {})
+      const suggestion = closest(name, known)
+      const hint = suggestion ? ` (did you mean "${suggestion}"?)` : ''
+      return problem(`unknown field "${name}"${hint}`, pointer(at, name))
+    }
+    case 'type':
+      return problem(
+        `expected ${String(params.type).replace(',', ' or ')}, found ${foundType(error.data)}`,
+      )
+    case 'enum': {
+      const allowed = params.allowedValues as unknown[]
+      const text = typeof error.data === 'string' ? error.data : undefined
+      const suggestion =
+        text &&
+        closest(
+          text,
+          allowed.filter((a): a is string => typeof a === 'string'),
+        )
+      const hint = suggestion ? ` (did you mean "${suggestion}"?)` : ''
+      return problem(
+        `expected one of ${quoteList(allowed)}, found ${describeValue(error.data as JsonValue)}${hint}`,
+      )
+    }
+    case 'const':
+      return problem(
+        `expected ${describeValue(params.allowedValue as JsonValue)}, found ${describeValue(error.data as JsonValue)}`,
+      )
+    case 'pattern':
+      return problem(
+        customMessage(error, 'pattern') ??
+          `expected a string matching /${String(params.pattern)}/, found ${describeValue(error.data as JsonValue)}`,
+      )
+    case 'minItems':
+      return problem(
+        params.limit === 1 ? 'must not be empty' : `expected at least ${params.limit} items`,
+      )
+    case 'maxItems':
+      return problem(`expected at most ${params.limit} items`)
+    case 'minLength':
+      return problem(
+        params.limit === 1 ? 'must not be empty' : `expected at least ${params.limit} characters`,
+      )
+    case 'maxLength':
+      return problem(`expected at most ${params.limit} characters`)
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return problem(
+        `expected a number ${String(params.comparison)} ${params.limit}, found ${String(error.data)}`,
+      )
+    case 'uniqueItems':
+      return problem(`items must be unique (items ${params.j} and ${params.i} are equal)`)
+    default:
+      return problem(error.message ?? `invalid (${error.keyword})`)
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Validates flow and task documents (and standalone value schemas) against
+ * weir's JSON Schemas, reporting every problem at once with a JSON Pointer.
+ */
+import type { Problem } from '../errors.js'
+import type { FlowDocument } from '../generated/flow.js'
+import type { TaskDocument } from '../generated/task.js'
+import type { ValueSchema } from '../generated/value-schema.js'
+import { schemaIds, validatorAt } from './document-schemas.js'
+import { explain } from './explain-errors.js'
+import { checkValueSchemaRefs } from './value-schema-rules.js'
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; problems: Problem[] }
+
+function validated<T>(value: unknown, problems: Problem[]): Validated<T> {
+  return problems.length === 0 ? { ok: true, value: value as T } : { ok: false, problems }
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined
+}
+
+/** Reference checks of the value schemas that passed the meta-schema (the others already have problems). */
+function refProblems(places: [unknown, string][], found: Problem[]): Problem[] {
+  const out: Problem[] = []
+  for (const [schema, at] of places) {
+    if (asRecord(schema) === undefined) continue
+    if (found.some((p) => p.pointer === at || p.pointer.startsWith(`${at}/`))) continue
+    out.push(...checkValueSchemaRefs(schema as ValueSchema, at))
+  }
+  return out
+}
+
+/** Checks a document against `flow.schema.json` only (graph and types are the checker's). */
+export function validateFlowSchema(document: unknown): Validated<FlowDocument> {
+  const problems = explain(validatorAt(schemaIds.flow), document)
+  const flow = asRecord(document)
+  const steps = Array.isArray(flow?.steps) ? flow.steps : []
+  const places: [unknown, string][] = [[flow?.input, '/input']]
+  for (const [i, step] of steps.entries())
+    places.push([asRecord(step)?.schema, `/steps/${i}/schema`])
+  problems.push(...refProblems(places, problems))
+  return validated(document, problems)
+}
+
+/** Checks a task document against `task.schema.json` and its schemas' references. */
+export function validateTaskDocument(document: unknown): Validated<TaskDocument> {
+  const problems = explain(validatorAt(schemaIds.task), document)
+  const task = asRecord(document)
+  const places: [unknown, string][] = ['input', 'output', 'error'].map((k) => [task?.[k], `/${k}`])
+  problems.push(...refProblems(places, problems))
+  return validated(document, problems)
+}
+
+/** Checks one value schema (the subset of JSON Schema tasks and flows use). */
+export function validateValueSchema(schema: unknown, base = ''): Validated<ValueSchema> {
+  const problems = explain(validatorAt(schemaIds.valueSchema), schema, base)
+  if (problems.length === 0) problems.push(...checkValueSchemaRefs(schema as ValueSchema, base))
+  return validated(schema, problems)
+}

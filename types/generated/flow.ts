@@ -1,0 +1,154 @@
+/* DO NOT EDIT: generated from types/schemas/flow.schema.json by `npm run generate`. */
+import type {JsonValue} from '../json.js'
+import type {ValueSchema} from './value-schema.js'
+
+export type FlowName = string
+export type Step = TaskStep | SleepStep | WaitStep
+export type StepId = string
+/**
+ * A step id, or `end` to finish the run.
+ */
+export type Target = string
+/**
+ * Where the run goes after this step: a step id, `end`, or edges tried in order.
+ */
+export type Next = Target | Edge[]
+export type Edge = ConditionalEdge | ElseEdge
+export type Trigger = CronTrigger | HttpTrigger
+
+/**
+ * A flow: typed input, steps run one at a time with edges between them, and an output template.
+ */
+export interface FlowDocument {
+  $schema?: string
+  name: FlowName
+  /**
+   * Assigned by the server on publish: 1, 2, 3… per name.
+   */
+  version?: number
+  description?: string
+  /**
+   * The folder that groups this flow; `default` when absent.
+   */
+  process?: string
+  input?: ValueSchema
+  /**
+   * @minItems 1
+   * @maxItems 5000
+   */
+  steps: Step[]
+  /**
+   * Template of the run's output; absent, the output of the last step that ran.
+   */
+  output?: JsonValue
+  /**
+   * Timeout of the whole run in milliseconds.
+   */
+  timeoutMs?: number
+  triggers?: Trigger[]
+  concurrency?: Concurrency
+  limits?: FlowLimits
+}
+export interface TaskStep {
+  id: StepId
+  description?: string
+  /**
+   * `name` (pinned to the latest version on publish) or `name@version`.
+   */
+  task: string
+  /**
+   * Template of the task's input; absent, the output of the step that ran before (the flow input for the first step).
+   */
+  input?: JsonValue
+  retry?: RetryPolicy
+  /**
+   * Timeout of one attempt; overrides the task's. 0 disables it.
+   */
+  timeoutMs?: number
+  onError?: Target
+  next?: Next
+}
+export interface RetryPolicy {
+  initialIntervalMs?: number
+  backoffCoefficient?: number
+  /**
+   * Default: 100 × initialIntervalMs.
+   */
+  maximumIntervalMs?: number
+  /**
+   * 0 means unlimited.
+   */
+  maximumAttempts?: number
+  /**
+   * Error kinds (timeout, trap, …) or task error codes that are never retried.
+   */
+  nonRetryable?: string[]
+}
+export interface ConditionalEdge {
+  /**
+   * A CEL expression of type bool.
+   */
+  if: string
+  goto: Target
+}
+export interface ElseEdge {
+  else: Target
+}
+export interface SleepStep {
+  id: StepId
+  description?: string
+  /**
+   * How long to wait: an ISO 8601 duration (`PT10M`) or milliseconds.
+   */
+  sleep: string | number
+  next?: Next
+}
+export interface WaitStep {
+  id: StepId
+  description?: string
+  /**
+   * The event name delivered by POST /v1/runs/{id}/events/{event}.
+   */
+  waitFor: string
+  /**
+   * Schema of the event's payload, which becomes the step's output.
+   */
+  schema?: ValueSchema
+  timeoutMs?: number
+  onError?: Target
+  next?: Next
+}
+export interface CronTrigger {
+  /**
+   * A five-field cron expression.
+   */
+  cron: string
+  /**
+   * IANA time zone; UTC when absent.
+   */
+  timezone?: string
+  /**
+   * The run input each tick starts with.
+   */
+  input?: JsonValue
+  /**
+   * A CEL guard over `input`; false skips the tick.
+   */
+  when?: string
+}
+export interface HttpTrigger {
+  http: true
+  /**
+   * A CEL guard over `input`; false refuses the start.
+   */
+  when?: string
+}
+export interface Concurrency {
+  limit: number
+}
+export interface FlowLimits {
+  /**
+   * Step budget of one run; the run fails when it is exceeded.
+   */
+  maxStepRuns?: number
+}

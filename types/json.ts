@@ -1,0 +1,4 @@
+/** JSON values as they cross weir's boundaries (documents, task input and output). */
+export type JsonPrimitive = string | number | boolean | null
+export type JsonValue = JsonPrimitive | JsonValue[] | { [key: string]: JsonValue }
+export type JsonObject = { [key: string]: JsonValue }
