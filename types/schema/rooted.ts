@@ -65,7 +65,8 @@ export function isUnconstrained(schema: ValueSchema): boolean {
 }
 
 /** The union variants of a schema (`oneOf` / `anyOf`), each merged with the schema's other keywords. */
-export function variantsOf(node: Rooted): Rooted[] | undefined {
+export function variantsOf(unresolved: Rooted): Rooted[] | undefined {
+  const node = resolve(unresolved)
   const { schema } = node
   const list = schema.oneOf ?? schema.anyOf
   if (list === undefined) return undefined
@@ -108,7 +109,8 @@ export function jsonTypeOf(value: JsonValue): TypeName {
  * The JSON types a (resolved) schema admits; `integer` is listed apart from
  * `number` (a schema of type number admits both).
  */
-export function typesOf(node: Rooted): Set<TypeName> {
+export function typesOf(unresolved: Rooted): Set<TypeName> {
+  const node = resolve(unresolved)
   const { schema } = node
   const variants = variantsOf(node)
   if (variants) {

@@ -1,0 +1,228 @@
+/**
+ * A small typed builder for flow documents, for front ends and scripts:
+ *
+ *     const priceOrder = task<{ items: Item[] }, { total: number }>('price-order', 3)
+ *     const doc = flow('checkout')
+ *       .input<{ order: Order }>(orderSchema)
+ *       .step('price', priceOrder, { input: ($) => ({ items: $.input.order.items }) })
+ *       .branch([{ if: ($) => `${$.steps.price.output.total} > 100.0`, goto: 'review' }, { else: 'end' }])
+ *       .step('review', notify, { input: ($) => ({ total: $.steps.price.output.total }) })
+ *       .toJSON()
+ *
+ * References (`$.input.order.items`) are typed by the flow input and the task
+ * output types, and become `${input.order.items}` templates; a template is
+ * typed by the task's input type. The result is a plain flow document that the
+ * server checks again on publish. Browser-safe.
+ */
+
+import type { FlowDocument, RetryPolicy, Step, TaskStep, Trigger, ValueSchema } from './index.js'
+import type { JsonValue } from './json.js'
+
+/** A task as the builder sees it: its reference and, as type parameters, its input and output. */
+export interface TaskSpec<I = unknown, O = unknown> {
+  readonly ref: string
+  readonly __io?: { input: I; output: O }
+}
+
+/** Names a task for the builder; `version` pins it (`name@version`). */
+export function task<I = unknown, O = unknown>(name: string, version?: number): TaskSpec<I, O> {
+  return { ref: version === undefined ? name : `${name}@${version}` }
+}
+
+declare const exprType: unique symbol
+
+/** A reference to a value in scope; in a template it becomes `${path}`, in a string the bare path. */
+export interface Expr<T> {
+  readonly [exprType]?: T
+  toJSON(): string
+  toString(): string
+}
+
+export type Ref<T> = Expr<T> &
+  (T extends readonly unknown[]
+    ? unknown
+    : T extends object
+      ? { readonly [K in keyof T]-?: Ref<T[K]> }
+      : unknown)
+
+export interface StepErrorValue {
+  step: string
+  task: string
+  kind: string
+  message: string
+  code?: string
+  details?: unknown
+  attempt: number
+}
+
+export interface Scope<Input, Steps> {
+  readonly input: Ref<Input>
+  readonly steps: {
+    readonly [K in keyof Steps]: {
+      readonly output: Ref<Steps[K]>
+      readonly error: Ref<StepErrorValue>
+    }
+  }
+  readonly run: Ref<{ id: string; flow: string; version: number; attempt: number }>
+}
+
+/** A template typed by the value it must produce. */
+export type Template<T> =
+  | T
+  | Expr<T>
+  | `${string}\${${string}}${string}`
+  | (T extends readonly (infer E)[] ? Template<E>[] : never)
+  | (T extends object ? { [K in keyof T]: Template<T[K]> } : never)
+
+type Resolvable<V, Input, Steps> = V | ((scope: Scope<Input, Steps>) => V)
+
+export interface StepOptions<I, Input, Steps> {
+  input?: Resolvable<Template<I>, Input, Steps>
+  retry?: RetryPolicy
+  timeoutMs?: number
+  onError?: string
+  description?: string
+}
+
+export type EdgeSpec<Input, Steps> =
+  | { if: Resolvable<string, Input, Steps>; goto: string }
+  | { else: string }
+
+function reference(path: string): unknown {
+  const target = {
+    toJSON: () => `\${${path}}`,
+    toString: () => path,
+    [Symbol.toPrimitive]: () => path,
+  }
+  return new Proxy(target, {
+    get(t, key) {
+      if (typeof key === 'symbol' || key === 'toJSON' || key === 'toString')
+        return Reflect.get(t, key)
+      return reference(`${path}.${key}`)
+    },
+  })
+}
+
+const scope = {
+  input: reference('input'),
+  steps: new Proxy({}, { get: (_, id) => reference(`steps.${String(id)}`) }),
+  run: reference('run'),
+}
+
+function resolve<V>(value: Resolvable<V, unknown, unknown>): JsonValue {
+  const v = typeof value === 'function' ? (value as (s: unknown) => V)(scope) : value
+  return JSON.parse(JSON.stringify(v)) as JsonValue
+}
+
+export class FlowBuilder<Input = unknown, Steps = Record<never, never>> {
+  readonly #doc: FlowDocument
+  constructor(doc: FlowDocument) {
+    this.#doc = doc
+  }
+
+  #with<I2 = Input, S2 = Steps>(change: Partial<FlowDocument>): FlowBuilder<I2, S2> {
+    return new FlowBuilder<I2, S2>({ ...this.#doc, ...change })
+  }
+
+  describe(description: string): FlowBuilder<Input, Steps> {
+    return this.#with({ description })
+  }
+
+  process(process: string): FlowBuilder<Input, Steps> {
+    return this.#with({ process })
+  }
+
+  /** Declares the flow input: its JSON Schema, and its TS type as the type parameter. */
+  input<T>(schema: ValueSchema): FlowBuilder<T, Steps> {
+    return this.#with<T, Steps>({ input: schema })
+  }
+
+  step<Id extends string, I, O>(
+    id: Id,
+    spec: TaskSpec<I, O> | string,
+    options: StepOptions<I, Input, Steps> = {},
+  ): FlowBuilder<Input, Steps & { [K in Id]: O }> {
+    const step: TaskStep = { id, task: typeof spec === 'string' ? spec : spec.ref }
+    if (options.description !== undefined) step.description = options.description
+    if (options.input !== undefined)
+      step.input = resolve(options.input as Resolvable<unknown, unknown, unknown>)
+    if (options.retry) step.retry = options.retry
+    if (options.timeoutMs !== undefined) step.timeoutMs = options.timeoutMs
+    if (options.onError !== undefined) step.onError = options.onError
+    return this.#push(step)
+  }
+
+  sleep<Id extends string>(
+    id: Id,
+    duration: string | number,
+  ): FlowBuilder<Input, Steps & { [K in Id]: null }> {
+    return this.#push({ id, sleep: duration })
+  }
+
+  waitFor<Id extends string, E = unknown>(
+    id: Id,
+    event: string,
+    options: { schema?: ValueSchema; timeoutMs?: number; onError?: string } = {},
+  ): FlowBuilder<Input, Steps & { [K in Id]: E }> {
+    return this.#push({ id, waitFor: event, ...options })
+  }
+
+  /** Sets the edges of the last step added. */
+  branch(edges: EdgeSpec<Input, Steps>[]): FlowBuilder<Input, Steps> {
+    return this.#setNext(
+      edges.map((e) =>
+        'else' in e
+          ? { else: e.else }
+          : { if: resolveCondition(e.if as Resolvable<string, unknown, unknown>), goto: e.goto },
+      ),
+    )
+  }
+
+  /** Sends the run from the last step added to `target` (a step id or `end`). */
+  next(target: string): FlowBuilder<Input, Steps> {
+    return this.#setNext(target)
+  }
+
+  output(
+    template: Resolvable<JsonValue | Expr<unknown> | Record<string, unknown>, Input, Steps>,
+  ): FlowBuilder<Input, Steps> {
+    return this.#with({ output: resolve(template as Resolvable<unknown, unknown, unknown>) })
+  }
+
+  trigger(trigger: Trigger): FlowBuilder<Input, Steps> {
+    return this.#with({ triggers: [...(this.#doc.triggers ?? []), trigger] })
+  }
+
+  concurrency(limit: number): FlowBuilder<Input, Steps> {
+    return this.#with({ concurrency: { limit } })
+  }
+
+  timeout(ms: number): FlowBuilder<Input, Steps> {
+    return this.#with({ timeoutMs: ms })
+  }
+
+  toJSON(): FlowDocument {
+    return structuredClone(this.#doc)
+  }
+
+  #push<S2>(step: Step): FlowBuilder<Input, S2> {
+    return this.#with<Input, S2>({ steps: [...this.#doc.steps, step] })
+  }
+
+  #setNext(next: NonNullable<Step['next']>): FlowBuilder<Input, Steps> {
+    const steps = [...this.#doc.steps]
+    const last = steps.at(-1)
+    if (!last) throw new Error('add a step before setting its edges')
+    steps[steps.length - 1] = { ...last, next }
+    return this.#with({ steps })
+  }
+}
+
+function resolveCondition(condition: Resolvable<string, unknown, unknown>): string {
+  return typeof condition === 'function' ? condition(scope as Scope<unknown, unknown>) : condition
+}
+
+/** Starts a flow document named `name`. */
+export function flow(name: string): FlowBuilder {
+  return new FlowBuilder({ name, steps: [] })
+}

@@ -1,0 +1,43 @@
+/**
+ * A flow compiled for running: every template and condition parsed and
+ * type-checked once, steps indexed, edges resolved to step indexes. The engine
+ * walks this structure; nothing on a step's path parses or checks again.
+ */
+
+import type { CompiledExpression } from '../expressions/compile-expression.js'
+import type { CompiledTemplate } from '../expressions/compile-template.js'
+import type { FlowEnvironment } from '../expressions/flow-environment.js'
+import type { FlowDocument, Step } from '../generated/flow.js'
+import type { Target } from './flow-graph.js'
+import type { ResolvedTask } from './task-refs.js'
+
+export interface CompiledEdge {
+  /** Undefined for an `else` edge or for falling through to the following step. */
+  readonly condition: CompiledExpression | undefined
+  readonly target: Target
+  /** The edge's index in `next`, or undefined when the run falls through. */
+  readonly edgeIndex: number | undefined
+  readonly pointer: string
+}
+
+export interface CompiledStep {
+  readonly index: number
+  readonly id: string
+  readonly step: Step
+  /** The pinned task of a task step. */
+  readonly task: ResolvedTask | undefined
+  /** The input template; undefined means the output of the step that ran before. */
+  readonly input: CompiledTemplate | undefined
+  readonly edges: readonly CompiledEdge[]
+  readonly onError: Target | undefined
+}
+
+export interface CompiledFlow {
+  /** The document with every task reference pinned to `name@version`. */
+  readonly document: FlowDocument
+  readonly environment: FlowEnvironment
+  readonly steps: readonly CompiledStep[]
+  readonly stepIndex: ReadonlyMap<string, number>
+  /** The output template; undefined means the output of the last step that ran. */
+  readonly output: CompiledTemplate | undefined
+}
