@@ -43,6 +43,7 @@ export function templateSchema(
   const expressionPart = (expression: CompiledExpression, at: string): Part => {
     if (expression.path) {
       const found = pathSchema(expression.path, fenv, rules)
+      if (found.unknown) dynamic.push(at)
       return { schema: composer.embed(found.node), mayBeAbsent: found.mayBeAbsent }
     }
     const refined = refinedSchema(expression.ast, fenv, rules, composer)
@@ -151,9 +152,21 @@ function refinedSchema(
   return found ? composer.embed(found) : undefined
 }
 
+/** A literal's schema, structural for objects and arrays so mismatches point inside them. */
 function literalSchema(value: JsonValue): ValueSchema {
-  const type = jsonTypeOf(value)
-  return { type, const: value }
+  if (Array.isArray(value)) {
+    const n = value.length
+    const schema: ValueSchema = { type: 'array', minItems: n, maxItems: n }
+    if (n > 0) schema.prefixItems = value.map(literalSchema) as [ValueSchema, ...ValueSchema[]]
+    return schema
+  }
+  if (value !== null && typeof value === 'object') {
+    const properties = Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, literalSchema(v)]),
+    )
+    return { type: 'object', properties, required: Object.keys(value), additionalProperties: false }
+  }
+  return { type: jsonTypeOf(value), const: value }
 }
 
 function pathSchema(path: ScopePath, fenv: FlowEnvironment, rules: AccessRules) {
@@ -169,7 +182,7 @@ function pathSchema(path: ScopePath, fenv: FlowEnvironment, rules: AccessRules) 
           : (fenv.steps.get(path.step)?.schema ?? rooted(anySchema))
       const found = schemaAtPath(start, path.fields)
       const available = rules.stepAvailable(path.step, path.part)
-      return { node: found.node, mayBeAbsent: found.mayBeAbsent || !available }
+      return { ...found, mayBeAbsent: found.mayBeAbsent || !available }
     }
     default: {
       const never: never = path

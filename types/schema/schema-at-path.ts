@@ -3,26 +3,30 @@
  * given schema, and whether that value may be absent on the way (an optional
  * property, a map key, or a null object met before the end).
  */
-import { anySchema, type Rooted, resolve, typesOf, variantsOf } from './rooted.js'
+import { anySchema, isUnconstrained, type Rooted, resolve, typesOf, variantsOf } from './rooted.js'
 import { withoutNull } from './without-null.js'
 
 export interface AtPath {
   readonly node: Rooted
   readonly mayBeAbsent: boolean
+  /** True when the path leaves what the schema describes (a value of any shape on the way). */
+  readonly unknown: boolean
 }
 
 export function schemaAtPath(start: Rooted, fields: readonly string[]): AtPath {
   let node = start
   let mayBeAbsent = false
+  let unknown = isUnconstrained(resolve(start).schema)
   for (const field of fields) {
     const next = propertyOf(node, field)
     node = next.node
     mayBeAbsent ||= next.mayBeAbsent
+    unknown ||= isUnconstrained(resolve(node).schema)
   }
-  return { node, mayBeAbsent }
+  return { node, mayBeAbsent, unknown }
 }
 
-function propertyOf(node: Rooted, field: string): AtPath {
+function propertyOf(node: Rooted, field: string): Omit<AtPath, 'unknown'> {
   const r = resolve(node)
   const nullable = typesOf(r).has('null')
   const nonNull = withoutNull(r)
