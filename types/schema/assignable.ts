@@ -181,7 +181,8 @@ function typeMismatch(
       `expected ${expected}, found null (the value may be null)`,
     )
   }
-  const found = fromTypes.size > 1 ? `${type} (one of the value's types)` : type
+  const distinct = [...fromTypes].filter((t) => t !== 'integer' || !fromTypes.has('number'))
+  const found = distinct.length > 1 ? `${type} (one of the value's types)` : type
   return mismatch(path, expected, found)
 }
 
