@@ -1,0 +1,25 @@
+/**
+ * The `weir` command line: its commands and options. Exit codes: 0 success,
+ * 1 the command ran and found problems (or failed), 2 the command line is wrong.
+ */
+import { Command, CommanderError } from 'commander'
+import { packageInfo } from '../package-info.js'
+import { flowCheckCommand } from './flow-check.js'
+
+export function buildProgram(): Command {
+  const program = new Command('weir')
+    .description('A durable flow runtime for WebAssembly components')
+    .version(packageInfo().version)
+    .exitOverride()
+  const flow = program.command('flow').description('Work with flow documents')
+  flow
+    .command('check')
+    .description('Check a flow document statically against local task documents')
+    .argument('<file>', 'the flow document (JSON)')
+    .option('--tasks <dir>', 'folder of task folders (<name>/task.json)', 'tasks')
+    .option('--json', 'print the result as JSON')
+    .action(async (file: string, options: { tasks: string; json?: boolean }) => {
+      process.exitCode = await flowCheckCommand(file, options)
+    })
+  return program
+}
