@@ -1,6 +1,10 @@
 /**
  * Numeric part of the compatibility relation: ranges (inclusive and exclusive
  * bounds, with integer rounding), `multipleOf`, and number vs integer.
+ *
+ * JSON integers in weir are safe integers (|n| ≤ 2^53 − 1): values beyond are
+ * rejected where they enter, so an integer without bounds ranges over the safe
+ * integers. A number without bounds has none.
  */
 import type { Mismatch } from './assignable.js'
 import { describeRange } from './describe.js'
@@ -76,14 +80,26 @@ export function assignNumber(
     const expected = `${integer ? 'integer' : 'number'}${describeRange(to)}`
     const range = describeRange(from)
     const found = `${type}${range || ' (unbounded)'}`
-    out.push({ path, expected, found, message: `expected ${expected}, found ${found}` })
+    out.push({
+      path,
+      expected,
+      found,
+      message: `expected ${expected}, found ${found}`,
+      refinement: true,
+    })
   }
   if (to.multipleOf !== undefined) {
     const step = from.multipleOf ?? (integer ? 1 : undefined)
     if (step === undefined || !isMultiple(step, to.multipleOf)) {
       const expected = `multiple of ${to.multipleOf}`
       const found = step === undefined ? `any ${type}` : `multiple of ${step}`
-      out.push({ path, expected, found, message: `expected ${expected}, found ${found}` })
+      out.push({
+        path,
+        expected,
+        found,
+        message: `expected ${expected}, found ${found}`,
+        refinement: true,
+      })
     }
   }
   return out

@@ -3,7 +3,13 @@
  * and tuples), lengths, uniqueness; properties, required-ness and closed objects.
  */
 import { pointer } from '../pointer.js'
-import { type AssignContext, assign, type Mismatch, mismatch } from './assignable.js'
+import {
+  type AssignContext,
+  assign,
+  type Mismatch,
+  mismatch,
+  refinementMismatch,
+} from './assignable.js'
 import { describe } from './describe.js'
 import { anySchema, type Rooted, type ValueSchema } from './rooted.js'
 
@@ -34,16 +40,20 @@ export function assignArray(
   const fromMin = f.minItems ?? 0
   if (t.minItems !== undefined && fromMin < t.minItems) {
     out.push(
-      mismatch(path, `array of at least ${t.minItems} items`, `array of at least ${fromMin} items`),
+      refinementMismatch(
+        path,
+        `array of at least ${t.minItems} items`,
+        `array of at least ${fromMin} items`,
+      ),
     )
   }
   if (t.maxItems !== undefined && (fromMax === undefined || fromMax > t.maxItems)) {
     const found =
       fromMax === undefined ? 'array of any length' : `array of at most ${fromMax} items`
-    out.push(mismatch(path, `array of at most ${t.maxItems} items`, found))
+    out.push(refinementMismatch(path, `array of at most ${t.maxItems} items`, found))
   }
   if (t.uniqueItems && !f.uniqueItems && (fromMax === undefined || fromMax > 1)) {
-    out.push(mismatch(path, 'array of unique items', 'array that may repeat items'))
+    out.push(refinementMismatch(path, 'array of unique items', 'array that may repeat items'))
   }
   return out
 }
@@ -117,7 +127,7 @@ function assignPropertyCounts(f: ValueSchema, t: ValueSchema, path: string): Mis
   const fromMin = Math.max(f.minProperties ?? 0, f.required?.length ?? 0)
   if (t.minProperties !== undefined && fromMin < t.minProperties) {
     out.push(
-      mismatch(
+      refinementMismatch(
         path,
         `object with at least ${t.minProperties} properties`,
         `object with at least ${fromMin}`,
@@ -135,7 +145,7 @@ function assignPropertyCounts(f: ValueSchema, t: ValueSchema, path: string): Mis
       const found = Number.isFinite(fromMax)
         ? `object with up to ${fromMax} properties`
         : 'object with any number of properties'
-      out.push(mismatch(path, `object with at most ${t.maxProperties} properties`, found))
+      out.push(refinementMismatch(path, `object with at most ${t.maxProperties} properties`, found))
     }
   }
   return out

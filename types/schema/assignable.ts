@@ -34,6 +34,12 @@ export interface Mismatch {
   expected: string
   found: string
   message: string
+  /**
+   * True when the value's shape fits and only a finer constraint does not
+   * (bounds, lengths, a pattern, uniqueness, a set of numbers): the kind of
+   * difference a WIT type cannot express.
+   */
+  refinement: boolean
 }
 
 /** Context threaded through one comparison: pairs in progress make recursive schemas terminate. */
@@ -60,8 +66,20 @@ export function mismatch(
   expected: string,
   found: string,
   message?: string,
+  refinement = false,
 ): Mismatch {
-  return { path, expected, found, message: message ?? `expected ${expected}, found ${found}` }
+  return {
+    path,
+    expected,
+    found,
+    message: message ?? `expected ${expected}, found ${found}`,
+    refinement,
+  }
+}
+
+/** A mismatch in a finer constraint only (see `Mismatch.refinement`). */
+export function refinementMismatch(path: string, expected: string, found: string): Mismatch {
+  return mismatch(path, expected, found, undefined, true)
 }
 
 export function assign(fromIn: Rooted, toIn: Rooted, path: string, ctx: AssignContext): Mismatch[] {
@@ -88,10 +106,12 @@ function assignResolved(from: Rooted, to: Rooted, path: string, ctx: AssignConte
   const toVariants = variantsOf(to)
   if (toVariants) return assignToUnion(from, to, toVariants, path, ctx)
   if (finiteValues(to.schema)) {
-    if (typesOf(from).size === 1 && typesOf(from).has('boolean')) {
+    const fromTypes = typesOf(from)
+    if (fromTypes.size === 1 && fromTypes.has('boolean'))
       return assignValues([true, false], from, to, path)
-    }
-    return [mismatch(path, describe(to), describe(from))]
+    const numeric = [...fromTypes].every((t) => t === 'integer' || t === 'number')
+    const allNumbers = (finiteValues(to.schema) ?? []).every((v) => typeof v === 'number')
+    return [mismatch(path, describe(to), describe(from), undefined, numeric && allNumbers)]
   }
   return assignTypes(from, to, path, ctx)
 }
@@ -190,14 +210,20 @@ function assignString(from: ValueSchema, to: ValueSchema, path: string): Mismatc
   const out: Mismatch[] = []
   const fromMin = from.minLength ?? 0
   if (to.minLength !== undefined && fromMin < to.minLength) {
-    out.push(mismatch(path, `string of length ≥ ${to.minLength}`, `string of length ≥ ${fromMin}`))
+    out.push(
+      refinementMismatch(
+        path,
+        `string of length ≥ ${to.minLength}`,
+        `string of length ≥ ${fromMin}`,
+      ),
+    )
   }
   if (
     to.maxLength !== undefined &&
     (from.maxLength === undefined || from.maxLength > to.maxLength)
   ) {
     out.push(
-      mismatch(
+      refinementMismatch(
         path,
         `string of length ≤ ${to.maxLength}`,
         `string of length ≤ ${from.maxLength ?? '∞'}`,
@@ -206,7 +232,7 @@ function assignString(from: ValueSchema, to: ValueSchema, path: string): Mismatc
   }
   if (to.pattern !== undefined && from.pattern !== to.pattern) {
     const found = from.pattern === undefined ? 'any string' : `string matching /${from.pattern}/`
-    out.push(mismatch(path, `string matching /${to.pattern}/`, found))
+    out.push(refinementMismatch(path, `string matching /${to.pattern}/`, found))
   }
   return out
 }

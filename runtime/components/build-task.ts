@@ -1,0 +1,104 @@
+/**
+ * `weir task build <dir>`: builds a JavaScript task folder (`task.json` +
+ * `src/index.js`) into `dist/<name>.wasm`. The WIT world is generated from the
+ * declared schemas; componentize-js runs in a child process; the result is
+ * decoded and signature-checked before it is written.
+ */
+import { execFile } from 'node:child_process'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type TaskDocument, validateTaskDocument } from '../../types/index.js'
+import { WeirError } from '../errors.js'
+import { packageInfo } from '../package-info.js'
+import { decodeComponent } from './decode-component.js'
+import { worldForTask } from './schema-to-wit.js'
+import { checkSignature } from './signature.js'
+
+export interface BuiltTask {
+  readonly task: TaskDocument
+  readonly wasmPath: string
+  readonly bytes: Uint8Array
+  readonly milliseconds: number
+}
+
+const childScript = () =>
+  join(packageInfo().root, 'runtime', 'components', 'componentize-child.mjs')
+
+function runChild(args: string[], timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [childScript(), ...args],
+      { timeout: timeoutMs, maxBuffer: 8 << 20 },
+      (error, _stdout, stderr) => {
+        if (!error) return resolve()
+        const detail = stderr.trim().split('\n').slice(0, 12).join('\n') || error.message
+        reject(new WeirError('build_failed', `componentize-js failed: ${detail}`))
+      },
+    )
+  })
+}
+
+export async function readTaskFolder(dir: string): Promise<TaskDocument> {
+  const file = join(dir, 'task.json')
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new WeirError(
+      'not_found',
+      `${file} not found: a task folder holds task.json and src/index.js`,
+    )
+  })
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch (error) {
+    throw new WeirError('invalid_request', `${file} is not valid JSON: ${(error as Error).message}`)
+  }
+  const result = validateTaskDocument(parsed)
+  if (!result.ok) {
+    const first = result.problems[0]
+    throw new WeirError(
+      'invalid_request',
+      `${file}: ${first?.pointer || '/'}: ${first?.message}`,
+      result.problems,
+    )
+  }
+  return result.value
+}
+
+export async function buildTask(dir: string, { timeoutMs = 180_000 } = {}): Promise<BuiltTask> {
+  const started = performance.now()
+  const task = await readTaskFolder(dir)
+  const world = worldForTask(task)
+  if (world.problems.length > 0) {
+    const first = world.problems[0]
+    throw new WeirError(
+      'build_failed',
+      `${task.name}: ${first?.pointer}: ${first?.message}`,
+      world.problems,
+    )
+  }
+  const dist = join(dir, 'dist')
+  await mkdir(dist, { recursive: true })
+  const witPath = join(dist, 'world.wit')
+  await writeFile(witPath, world.wit)
+  const wasmPath = join(dist, `${task.name}.wasm`)
+  const partial = `${wasmPath}.partial`
+  await runChild([join(dir, 'src', 'index.js'), witPath, partial], timeoutMs)
+  const bytes = new Uint8Array(await readFile(partial))
+  const run = decodeComponent(bytes).exports.find((e) => e.name === 'run')
+  if (!run)
+    throw new WeirError(
+      'build_failed',
+      `${task.name}: the built component exports no "run" function`,
+    )
+  const check = checkSignature(task, run)
+  if (!check.ok) {
+    throw new WeirError(
+      'build_failed',
+      `${task.name}: the built component does not match task.json`,
+      check.problems,
+    )
+  }
+  await rename(partial, wasmPath)
+  return { task, wasmPath, bytes, milliseconds: performance.now() - started }
+}

@@ -1,0 +1,60 @@
+/**
+ * The executor contract the engine depends on: run one attempt of a task and
+ * answer with a tagged result. Expected failures are data, never exceptions.
+ */
+import type { JsonValue, ValueSchema } from '../../types/index.js'
+import type { FunctionBinding } from '../components/signature.js'
+
+export type FailureKind =
+  | 'task_error'
+  | 'trap'
+  | 'timeout'
+  | 'input_invalid'
+  | 'output_invalid'
+  | 'limit_exceeded'
+
+export interface AttemptFailure {
+  readonly kind: FailureKind
+  readonly message: string
+  readonly details?: JsonValue
+}
+
+export type AttemptResult =
+  | {
+      readonly status: 'succeeded'
+      readonly output: JsonValue
+      readonly log: string
+      readonly durationMs: number
+    }
+  | {
+      readonly status: 'failed'
+      readonly error: AttemptFailure
+      readonly log: string
+      readonly durationMs: number
+    }
+
+/** A published task as the executor needs it: everything resolved at publish time. */
+export interface ExecutableTask {
+  /** Identifies this task version; instances and compiled code are kept per key. */
+  readonly key: string
+  /** sha256 of the component bytes (hex). */
+  readonly component: string
+  readonly binding: FunctionBinding
+  readonly schemas: {
+    readonly input: ValueSchema
+    readonly output: ValueSchema
+    readonly error: ValueSchema
+  }
+  readonly timeoutMs: number
+  readonly memoryMb: number
+}
+
+export interface AttemptRequest {
+  readonly task: ExecutableTask
+  readonly input: JsonValue
+}
+
+export interface Executor {
+  execute(request: AttemptRequest): Promise<AttemptResult>
+  close(): Promise<void>
+}

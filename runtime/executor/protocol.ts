@@ -1,0 +1,26 @@
+/** Messages between the worker pool and its worker threads. */
+import type { JsonValue } from '../../types/index.js'
+import type { AttemptResult, ExecutableTask } from './executor.js'
+
+export interface PrepareMessage {
+  readonly type: 'prepare'
+  readonly task: ExecutableTask
+  /** file: URL of the transpiled component's JS. */
+  readonly jsUrl: string
+  /** The component's core modules, compiled (with memories capped) once per process. */
+  readonly modules: Readonly<Record<string, WebAssembly.Module>>
+  readonly logLimit: number
+}
+
+export interface CallMessage {
+  readonly type: 'call'
+  readonly id: number
+  readonly key: string
+  readonly input: JsonValue
+}
+
+export type ToWorker = PrepareMessage | CallMessage
+
+export type FromWorker =
+  | { readonly type: 'ready' }
+  | { readonly type: 'result'; readonly id: number; readonly result: AttemptResult }

@@ -1,0 +1,49 @@
+/**
+ * wasi:cli for the sandbox: no environment, no arguments, no working
+ * directory, an empty stdin, stdout and stderr into the attempt's log, no
+ * terminals, and `exit` that ends the attempt (never the host process).
+ */
+import type { AttemptLog } from './attempt-log.js'
+import { InputStream, OutputStream } from './io.js'
+
+/** Thrown by `exit`: unwinds the guest and ends the attempt. */
+export class ExitSignal extends Error {
+  readonly code: number
+  constructor(code: number) {
+    super(`the task called exit with status ${code}`)
+    this.name = 'ExitSignal'
+    this.code = code
+  }
+}
+
+class TerminalInput {}
+class TerminalOutput {}
+
+export function createCli(log: () => AttemptLog) {
+  const stdin = new InputStream()
+  const stdout = new OutputStream(log)
+  const stderr = new OutputStream(log)
+  return {
+    'wasi:cli/environment': {
+      getEnvironment: (): [string, string][] => [],
+      getArguments: (): string[] => [],
+      initialCwd: (): string | undefined => undefined,
+    },
+    'wasi:cli/exit': {
+      exit(status: { tag: 'ok' | 'err' }): never {
+        throw new ExitSignal(status.tag === 'ok' ? 0 : 1)
+      },
+      exitWithCode(code: number): never {
+        throw new ExitSignal(code)
+      },
+    },
+    'wasi:cli/stdin': { getStdin: () => stdin },
+    'wasi:cli/stdout': { getStdout: () => stdout },
+    'wasi:cli/stderr': { getStderr: () => stderr },
+    'wasi:cli/terminal-input': { TerminalInput },
+    'wasi:cli/terminal-output': { TerminalOutput },
+    'wasi:cli/terminal-stdin': { getTerminalStdin: (): TerminalInput | undefined => undefined },
+    'wasi:cli/terminal-stdout': { getTerminalStdout: (): TerminalOutput | undefined => undefined },
+    'wasi:cli/terminal-stderr': { getTerminalStderr: (): TerminalOutput | undefined => undefined },
+  }
+}

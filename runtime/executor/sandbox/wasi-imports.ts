@@ -1,0 +1,25 @@
+/**
+ * The import object a task component is instantiated with: weir's WASI 0.2
+ * sandbox, keyed by interface name as jco's instantiation API expects. Each
+ * instance gets its own streams, writing to the log of the attempt under way.
+ */
+import { insecure, insecureSeed, random } from '@bytecodealliance/preview2-shim/random'
+import type { AttemptLog } from './attempt-log.js'
+import { createCli } from './cli.js'
+import { clocks } from './clocks.js'
+import { denied } from './denied.js'
+import { InputStream, IoError, OutputStream, Pollable, poll } from './io.js'
+
+export function sandboxImports(log: () => AttemptLog): Record<string, object> {
+  return {
+    'wasi:io/error': { Error: IoError },
+    'wasi:io/poll': { Pollable, poll },
+    'wasi:io/streams': { InputStream, OutputStream },
+    ...createCli(log),
+    ...clocks,
+    'wasi:random/random': random,
+    'wasi:random/insecure': insecure,
+    'wasi:random/insecure-seed': insecureSeed,
+    ...denied,
+  }
+}

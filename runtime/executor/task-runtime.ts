@@ -1,0 +1,203 @@
+/**
+ * One task inside one worker thread: its compiled validators and value codecs,
+ * and its warm instance. An attempt validates the input, calls the export,
+ * converts and validates the output, and classifies every failure. An instance
+ * that trapped, exited or hit its memory limit is discarded; the next attempt
+ * instantiates afresh.
+ */
+import { type JsonValue, type Problem, validateValue } from '../../types/index.js'
+import { lowerCamelCase } from '../components/wit-schema.js'
+import type { AttemptFailure, AttemptResult, ExecutableTask } from './executor.js'
+import type { PrepareMessage } from './protocol.js'
+import { AttemptLog } from './sandbox/attempt-log.js'
+import { ExitSignal } from './sandbox/cli.js'
+import { sandboxImports } from './sandbox/wasi-imports.js'
+import { CodecError, type Convert, fromGuest, toGuest, toJson } from './value-codec.js'
+
+type Instantiate = (
+  getCoreModule: (name: string) => WebAssembly.Module,
+  imports: Record<string, object>,
+  instantiateCore: (
+    module: WebAssembly.Module,
+    imports: WebAssembly.Imports,
+  ) => WebAssembly.Instance,
+) => Promise<Record<string, unknown>>
+
+type GuestFunction = (...args: unknown[]) => unknown
+
+interface Live {
+  readonly fn: GuestFunction
+  readonly memories: WebAssembly.Memory[]
+}
+
+const identity: Convert = (v) => v
+const problemDetails = (problems: Problem[]): JsonValue =>
+  problems.map((p) => ({ pointer: p.pointer, message: p.message }))
+
+export class TaskRuntime {
+  readonly task: ExecutableTask
+  readonly #prepare: PrepareMessage
+  readonly #log: AttemptLog
+  readonly #args: (input: JsonValue) => unknown[]
+  readonly #output: Convert
+  readonly #error: Convert
+  readonly #returnsResult: boolean
+  #live: Live | undefined
+
+  constructor(prepare: PrepareMessage) {
+    this.#prepare = prepare
+    this.task = prepare.task
+    this.#log = new AttemptLog(prepare.logLimit)
+    const { binding } = prepare.task
+    const params = binding.params.map((p) => ({ key: p.key, convert: toGuest(p.type) }))
+    const only = params[0]
+    this.#args =
+      binding.inputMode === 'record' && only
+        ? (input) => [only.convert(input, '')]
+        : (input) =>
+            params.map((p) =>
+              p.convert((input as Record<string, JsonValue> | null)?.[p.key], `/${p.key}`),
+            )
+    const result = binding.result
+    this.#returnsResult = result?.kind === 'result'
+    const ok = result?.kind === 'result' ? result.ok : result
+    this.#output = ok ? fromGuest(ok) : () => null
+    this.#error = result?.kind === 'result' && result.err ? fromGuest(result.err) : identity
+  }
+
+  async call(input: JsonValue): Promise<AttemptResult> {
+    const started = performance.now()
+    this.#log.reset()
+    const finish = (outcome: { output: JsonValue } | { error: AttemptFailure }): AttemptResult => {
+      const common = { log: this.#log.text(), durationMs: performance.now() - started }
+      return 'output' in outcome
+        ? { status: 'succeeded', output: outcome.output, ...common }
+        : { status: 'failed', error: outcome.error, ...common }
+    }
+    const inputProblems = validateValue(this.task.schemas.input, input)
+    if (inputProblems.length > 0) {
+      return finish({
+        error: {
+          kind: 'input_invalid',
+          message: `the input does not match the task's input schema: ${describe(inputProblems)}`,
+          details: problemDetails(inputProblems),
+        },
+      })
+    }
+    let args: unknown[]
+    try {
+      args = this.#args(input)
+    } catch (error) {
+      return finish({ error: { kind: 'input_invalid', message: (error as Error).message } })
+    }
+    let live: Live
+    try {
+      live = await this.#instance()
+    } catch (error) {
+      this.#live = undefined
+      return finish({ error: this.#classify(error, undefined) })
+    }
+    let returned: unknown
+    try {
+      returned = live.fn(...args)
+    } catch (error) {
+      const failure = this.#classify(error, live)
+      if (failure.kind !== 'task_error') this.#live = undefined
+      return finish({ error: failure })
+    }
+    return finish(this.#checkOutput(returned))
+  }
+
+  #checkOutput(returned: unknown): { output: JsonValue } | { error: AttemptFailure } {
+    let output: JsonValue
+    try {
+      output = toJson(this.#output, returned)
+    } catch (error) {
+      return { error: { kind: 'output_invalid', message: (error as Error).message } }
+    }
+    const problems = validateValue(this.task.schemas.output, output)
+    if (problems.length > 0) {
+      return {
+        error: {
+          kind: 'output_invalid',
+          message: `the output does not match the task's output schema: ${describe(problems)}`,
+          details: { output, problems: problemDetails(problems) },
+        },
+      }
+    }
+    return { output }
+  }
+
+  #classify(error: unknown, live: Live | undefined): AttemptFailure {
+    if (error instanceof ExitSignal)
+      return { kind: 'trap', message: `${error.message}: exit ends the attempt` }
+    if (this.#returnsResult && error !== null && typeof error === 'object' && 'payload' in error) {
+      let details: JsonValue
+      try {
+        details = toJson(this.#error, (error as { payload: unknown }).payload)
+      } catch (codec) {
+        return { kind: 'output_invalid', message: (codec as Error).message }
+      }
+      const message = typeof details === 'string' ? details : 'the task returned an error'
+      return { kind: 'task_error', message, details }
+    }
+    const capBytes = this.task.memoryMb * 2 ** 20
+    if (live?.memories.some((m) => m.buffer.byteLength + 65536 > capBytes)) {
+      return {
+        kind: 'limit_exceeded',
+        message: `the task reached its memory limit of ${this.task.memoryMb} MiB`,
+      }
+    }
+    if (error instanceof CodecError) return { kind: 'output_invalid', message: error.message }
+    return { kind: 'trap', message: error instanceof Error ? error.message : String(error) }
+  }
+
+  async #instance(): Promise<Live> {
+    if (this.#live) return this.#live
+    const { jsUrl, modules } = this.#prepare
+    const { instantiate } = (await import(jsUrl)) as { instantiate: Instantiate }
+    const memories: WebAssembly.Memory[] = []
+    const exports = await instantiate(
+      (name) => {
+        const module = modules[name]
+        if (!module) throw new Error(`the component has no core module ${name}`)
+        return module
+      },
+      sandboxImports(() => this.#log),
+      (module, imports) => {
+        const instance = new WebAssembly.Instance(module, imports)
+        for (const value of Object.values(instance.exports)) {
+          if (value instanceof WebAssembly.Memory) memories.push(value)
+        }
+        return instance
+      },
+    )
+    this.#live = { fn: findExport(exports, this.task.binding.export), memories }
+    return this.#live
+  }
+}
+
+function describe(problems: Problem[]): string {
+  const shown = problems.slice(0, 3).map((p) => `${p.pointer || '/'}: ${p.message}`)
+  return problems.length > 3
+    ? `${shown.join('; ')}; and ${problems.length - 3} more`
+    : shown.join('; ')
+}
+
+/** The JS function jco exposes for `run` or `iface#func`. */
+function findExport(exports: Record<string, unknown>, name: string): GuestFunction {
+  const [iface, func] = name.includes('#')
+    ? (name.split('#') as [string, string])
+    : [undefined, name]
+  let holder: Record<string, unknown> = exports
+  if (iface) {
+    const short = iface.replace(/^[^/]*\//, '').replace(/@.*$/, '')
+    const found = exports[iface] ?? exports[short] ?? exports[lowerCamelCase(short)]
+    if (!found || typeof found !== 'object')
+      throw new Error(`the component does not export interface ${iface}`)
+    holder = found as Record<string, unknown>
+  }
+  const fn = holder[lowerCamelCase(func)] ?? holder[func]
+  if (typeof fn !== 'function') throw new Error(`the component does not export function ${name}`)
+  return fn as GuestFunction
+}
