@@ -2,7 +2,7 @@
  * The `weir` command line: its commands and options. Exit codes: 0 success,
  * 1 the command ran and found problems (or failed), 2 the command line is wrong.
  */
-import { Command, CommanderError } from 'commander'
+import { Command } from 'commander'
 import { packageInfo } from '../package-info.js'
 import { flowCheckCommand } from './flow-check.js'
 
