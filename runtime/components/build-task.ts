@@ -5,6 +5,7 @@
  * decoded and signature-checked before it is written.
  */
 import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type TaskDocument, validateTaskDocument } from '../../types/index.js'
@@ -23,6 +24,16 @@ export interface BuiltTask {
 
 const childScript = () =>
   join(packageInfo().root, 'runtime', 'components', 'componentize-child.mjs')
+
+/** Runs componentize-js on a source file against a WIT world, in a child process. */
+export function componentizeJs(
+  sourcePath: string,
+  witPath: string,
+  outPath: string,
+  timeoutMs = 180_000,
+): Promise<void> {
+  return runChild([sourcePath, witPath, outPath], timeoutMs)
+}
 
 function runChild(args: string[], timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -65,7 +76,28 @@ export async function readTaskFolder(dir: string): Promise<TaskDocument> {
   return result.value
 }
 
-export async function buildTask(dir: string, { timeoutMs = 180_000 } = {}): Promise<BuiltTask> {
+export interface BuildOptions {
+  /** How long componentize-js may take. */
+  readonly timeoutMs?: number
+  /** Reuse dist/<name>.wasm when task.json, the source and the generated world are unchanged. */
+  readonly ifChanged?: boolean
+}
+
+/** A hash of everything a build depends on, stored beside the built component. */
+async function inputsHash(dir: string, wit: string): Promise<string> {
+  const hash = createHash('sha256')
+  hash.update(await readFile(join(dir, 'task.json')))
+  hash.update(await readFile(join(dir, 'src', 'index.js')).catch(() => new Uint8Array()))
+  hash.update(wit)
+  hash.update(packageInfo().version)
+  return hash.digest('hex')
+}
+
+export async function buildTask(
+  dir: string,
+  options: BuildOptions = {},
+): Promise<BuiltTask & { reused: boolean }> {
+  const { timeoutMs = 180_000, ifChanged = false } = options
   const started = performance.now()
   const task = await readTaskFolder(dir)
   const world = worldForTask(task)
@@ -80,8 +112,21 @@ export async function buildTask(dir: string, { timeoutMs = 180_000 } = {}): Prom
   const dist = join(dir, 'dist')
   await mkdir(dist, { recursive: true })
   const witPath = join(dist, 'world.wit')
-  await writeFile(witPath, world.wit)
   const wasmPath = join(dist, `${task.name}.wasm`)
+  const hashPath = join(dist, 'build.sha256')
+  const hash = await inputsHash(dir, world.wit)
+  if (ifChanged && (await readFile(hashPath, 'utf8').catch(() => '')) === hash) {
+    const bytes = await readFile(wasmPath).catch(() => undefined)
+    if (bytes)
+      return {
+        task,
+        wasmPath,
+        bytes: new Uint8Array(bytes),
+        milliseconds: performance.now() - started,
+        reused: true,
+      }
+  }
+  await writeFile(witPath, world.wit)
   const partial = `${wasmPath}.partial`
   await runChild([join(dir, 'src', 'index.js'), witPath, partial], timeoutMs)
   const bytes = new Uint8Array(await readFile(partial))
@@ -100,5 +145,6 @@ export async function buildTask(dir: string, { timeoutMs = 180_000 } = {}): Prom
     )
   }
   await rename(partial, wasmPath)
-  return { task, wasmPath, bytes, milliseconds: performance.now() - started }
+  await writeFile(hashPath, hash)
+  return { task, wasmPath, bytes, milliseconds: performance.now() - started, reused: false }
 }

@@ -141,8 +141,10 @@ export class TaskRuntime {
       const message = typeof details === 'string' ? details : 'the task returned an error'
       return { kind: 'task_error', message, details }
     }
+    // A guest traps when an allocation fails: a trap with memory near its cap is the limit at work.
     const capBytes = this.task.memoryMb * 2 ** 20
-    if (live?.memories.some((m) => m.buffer.byteLength + 65536 > capBytes)) {
+    const nearCap = capBytes - Math.max(2 ** 20, capBytes / 16)
+    if (live?.memories.some((m) => m.buffer.byteLength > nearCap)) {
       return {
         kind: 'limit_exceeded',
         message: `the task reached its memory limit of ${this.task.memoryMb} MiB`,

@@ -23,7 +23,8 @@ function lowerBound(s: ValueSchema, integer: boolean): Bound | undefined {
   const bound = candidates.sort(
     (a, b) => b.value - a.value || Number(b.exclusive) - Number(a.exclusive),
   )[0]
-  if (!bound || !integer) return bound
+  if (!integer) return bound
+  if (!bound) return { value: -Number.MAX_SAFE_INTEGER, exclusive: false }
   return {
     value: bound.exclusive ? Math.floor(bound.value) + 1 : Math.ceil(bound.value),
     exclusive: false,
@@ -38,7 +39,8 @@ function upperBound(s: ValueSchema, integer: boolean): Bound | undefined {
   const bound = candidates.sort(
     (a, b) => a.value - b.value || Number(b.exclusive) - Number(a.exclusive),
   )[0]
-  if (!bound || !integer) return bound
+  if (!integer) return bound
+  if (!bound) return { value: Number.MAX_SAFE_INTEGER, exclusive: false }
   return {
     value: bound.exclusive ? Math.ceil(bound.value) - 1 : Math.floor(bound.value),
     exclusive: false,
