@@ -8,7 +8,7 @@
 import { InvalidComponentError } from '../errors.js'
 import { BinaryReader } from './binary-reader.js'
 import { readAlias, readDefType, readExternName, readExternType } from './decode-types.js'
-import { type Extern, type ExternMap, Scope } from './index-spaces.js'
+import { type Extern, type ExternMap, Scope, type TypeEntry } from './index-spaces.js'
 import type { FuncType } from './wit-types.js'
 
 export interface ExportedFunction {
@@ -128,19 +128,23 @@ function readSection(
         const item = readSortItem(r, scope)
         const ascribed = r.u8() === 0x01 ? readExternType(r, scope, name) : undefined
         const exported = ascribed ?? item
-        if (
-          exported.sort === 'type' &&
-          exported.entry.sort === 'resource' &&
-          exported.entry.name === 'resource'
-        ) {
-          exported.entry.name = name
-        }
+        if (item.sort === 'type') nameResource(item.entry, name)
         exports.set(name, exported)
         scope.add(exported)
       })
       return
     default:
       r.fail(`unknown section id ${id}`, r.position - 2)
+  }
+}
+
+/** Gives a resource the name it is exported under (over `resource` and wit-component's `import-type-…`). */
+function nameResource(entry: TypeEntry, name: string): void {
+  if (
+    entry.sort === 'resource' &&
+    (entry.name === 'resource' || entry.name.startsWith('import-type-'))
+  ) {
+    entry.name = name
   }
 }
 

@@ -71,9 +71,9 @@ function readDefinedValType(r: BinaryReader, scope: Scope, opcode: number): WitT
       return { kind: 'result', ok, err: optional(r, val) }
     }
     case 0x69:
-      return { kind: 'own', resource: scope.resourceName(r.u32(), r) }
+      return { kind: 'own', resource: scope.resource(r.u32(), r) }
     case 0x68:
-      return { kind: 'borrow', resource: scope.resourceName(r.u32(), r) }
+      return { kind: 'borrow', resource: scope.resource(r.u32(), r) }
     case 0x66:
       return { kind: 'stream', type: optional(r, val) }
     case 0x65:
@@ -149,7 +149,13 @@ export function readExternType(r: BinaryReader, scope: Scope, name: string): Ext
       const bound = r.u8()
       if (bound === 0x00) {
         const entry = scope.type(r.u32(), r)
-        if (entry.sort === 'resource' && entry.name === 'resource') entry.name = name
+        // wit-component names the resources its shims import `import-type-<name>`: keep the public name.
+        if (
+          entry.sort === 'resource' &&
+          (entry.name === 'resource' || entry.name.startsWith('import-type-'))
+        ) {
+          entry.name = name
+        }
         return { sort: 'type', entry }
       }
       if (bound === 0x01)

@@ -61,11 +61,11 @@ export class Scope {
     return entry.type
   }
 
-  resourceName(index: number, reader: BinaryReader): string {
+  resource(index: number, reader: BinaryReader): ResourceEntry {
     const entry = this.type(index, reader)
     if (entry.sort !== 'resource')
       reader.fail(`type index ${index} is a ${entry.sort} type, not a resource`)
-    return entry.name
+    return entry
   }
 
   /** Adds an imported, exported or aliased item to the index space of its sort. */

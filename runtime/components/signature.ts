@@ -156,7 +156,7 @@ export function checkSignature(task: TaskDocument, exported: ExportedFunction): 
       problems.push({
         pointer: `/${part}`,
         code: 'type_mismatch',
-        message: `${exported.name}: ${describePart(part)}${where}: ${m.message} (${part === 'input' ? 'the component accepts' : 'declared'}: ${m.expected})`,
+        message: `${exported.name}: ${describePart(part)}${where}: ${m.message}`,
         expected: m.expected,
         found: m.found,
         path: m.path,

@@ -151,7 +151,7 @@ export function witToSchema(type: WitType, path: string, findings: Findings): Va
     case 'own':
     case 'borrow':
       return report(
-        `resource "${type.resource}" is a handle, not a value, and cannot be passed as JSON`,
+        `resource "${type.resource.name}" is a handle, not a value, and cannot be passed as JSON`,
       )
     case 'stream':
     case 'future':

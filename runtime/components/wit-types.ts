@@ -36,7 +36,8 @@ export type WitType =
   | { readonly kind: 'enum'; readonly names: readonly string[] }
   | { readonly kind: 'option'; readonly type: WitType }
   | { readonly kind: 'result'; readonly ok: WitType | undefined; readonly err: WitType | undefined }
-  | { readonly kind: 'own' | 'borrow'; readonly resource: string }
+  /** `resource` is shared with the resource's definition, so it carries the name it is finally exported under. */
+  | { readonly kind: 'own' | 'borrow'; readonly resource: { readonly name: string } }
   | { readonly kind: 'stream' | 'future'; readonly type: WitType | undefined }
   | { readonly kind: 'map'; readonly key: WitType; readonly value: WitType }
 
@@ -88,9 +89,9 @@ export function formatWitType(type: WitType): string {
       return `result<${type.ok ? formatWitType(type.ok) : '_'}, ${formatWitType(type.err)}>`
     }
     case 'own':
-      return type.resource
+      return type.resource.name
     case 'borrow':
-      return `borrow<${type.resource}>`
+      return `borrow<${type.resource.name}>`
     case 'stream':
     case 'future':
       return type.type ? `${type.kind}<${formatWitType(type.type)}>` : type.kind

@@ -56,10 +56,17 @@ function describeType(type: TypeName, node: Rooted, depth: number): string {
       return `array of ${describe({ schema: schema.items, root }, depth + 1)}`
     }
     case 'object': {
-      const names = Object.keys(schema.properties ?? {})
-      if (names.length === 0 || depth > 0) return 'object'
+      const properties = schema.properties ?? {}
+      const names = Object.keys(properties)
+      const constants = names.filter((n) => properties[n] && 'const' in (properties[n] as object))
+      if (names.length === 0 || (depth > 0 && constants.length === 0)) return 'object'
       const required = new Set(schema.required ?? [])
-      const shown = names.slice(0, maxListed).map((n) => (required.has(n) ? n : `${n}?`))
+      const shown = names.slice(0, maxListed).map((n) => {
+        const constant = constants.includes(n)
+          ? `: ${describeValue(properties[n]?.const as JsonValue)}`
+          : ''
+        return `${required.has(n) || constant ? n : `${n}?`}${constant}`
+      })
       return `object { ${shown.join(', ')}${names.length > maxListed ? ', …' : ''} }`
     }
     default:

@@ -1,0 +1,75 @@
+/**
+ * Everything checked when a task is published against its component: the
+ * bytes decode as a component, its imports are ones the sandbox provides, the
+ * named export exists, and its WIT signature matches the declared schemas.
+ * Returns the task with its schemas filled in and the function binding the
+ * executor needs, or every problem found.
+ */
+import type { Problem, TaskDocument } from '../../types/index.js'
+import { InvalidComponentError } from '../errors.js'
+import { sha256Hex } from './component-cache.js'
+import { type DecodedComponent, decodeComponent } from './decode-component.js'
+import { checkImports } from './imports-policy.js'
+import { checkSignature, type FunctionBinding } from './signature.js'
+
+export type TaskComponentCheck =
+  | {
+      readonly ok: true
+      /** The task with `component` set and derived schemas filled in where none were declared. */
+      readonly task: TaskDocument & { component: string }
+      readonly binding: FunctionBinding
+      readonly decoded: DecodedComponent
+      readonly warnings: Problem[]
+    }
+  | { readonly ok: false; readonly problems: Problem[]; readonly warnings: Problem[] }
+
+export function checkTaskComponent(task: TaskDocument, bytes: Uint8Array): TaskComponentCheck {
+  const sha = `sha256:${sha256Hex(bytes)}`
+  if (task.component !== undefined && task.component !== sha) {
+    const message = `the task names component ${task.component} but the bytes given are ${sha}`
+    return {
+      ok: false,
+      problems: [{ pointer: '/component', code: 'type_mismatch', message }],
+      warnings: [],
+    }
+  }
+  let decoded: DecodedComponent
+  try {
+    decoded = decodeComponent(bytes)
+  } catch (error) {
+    if (!(error instanceof InvalidComponentError)) throw error
+    return {
+      ok: false,
+      problems: [{ pointer: '/component', code: 'invalid_schema', message: error.message }],
+      warnings: [],
+    }
+  }
+  const problems = checkImports(decoded.imports)
+  const name = task.export ?? 'run'
+  const exported = decoded.exports.find((e) => e.name === name)
+  if (!exported) {
+    const names = decoded.exports.map((e) => e.name).join(', ') || 'none'
+    problems.push({
+      pointer: '/export',
+      code: 'type_mismatch',
+      message: `the component exports no function "${name}" (it exports: ${names})`,
+    })
+    return { ok: false, problems, warnings: [] }
+  }
+  const signature = checkSignature(task, exported)
+  if (!signature.ok)
+    return {
+      ok: false,
+      problems: [...problems, ...signature.problems],
+      warnings: signature.warnings,
+    }
+  if (problems.length > 0) return { ok: false, problems, warnings: signature.warnings }
+  const { input, output, error } = signature.schemas
+  return {
+    ok: true,
+    task: { ...task, component: sha, export: name, input, output, error },
+    binding: signature.binding,
+    decoded,
+    warnings: signature.warnings,
+  }
+}
