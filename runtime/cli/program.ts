@@ -5,6 +5,7 @@
 import { Command } from 'commander'
 import { packageInfo } from '../package-info.js'
 import { flowCheckCommand } from './flow-check.js'
+import { taskBuildCommand } from './task-build.js'
 
 export function buildProgram(): Command {
   const program = new Command('weir')
@@ -20,6 +21,16 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (file: string, options: { tasks: string; json?: boolean }) => {
       process.exitCode = await flowCheckCommand(file, options)
+    })
+  const task = program.command('task').description('Work with task folders and components')
+  task
+    .command('build')
+    .description('Build JavaScript task folders (task.json + src/index.js) into dist/<name>.wasm')
+    .argument('<dir...>', 'task folders')
+    .option('--force', 'rebuild even when nothing changed')
+    .option('--json', 'print the results as JSON')
+    .action(async (dirs: string[], options: { force?: boolean; json?: boolean }) => {
+      process.exitCode = await taskBuildCommand(dirs, options)
     })
   return program
 }

@@ -50,6 +50,32 @@ function runChild(args: string[], timeoutMs: number): Promise<void> {
   })
 }
 
+/** Reports a syntax error with its line before componentize-js (which only counts them) sees the file. */
+async function checkSyntax(file: string): Promise<void> {
+  const source = await readFile(file, 'utf8').catch(() => {
+    throw new WeirError(
+      'not_found',
+      `${file} not found: a task folder holds task.json and src/index.js`,
+    )
+  })
+  await new Promise<void>((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['--input-type=module', '--check'],
+      { timeout: 30_000 },
+      (error, _stdout, stderr) => {
+        if (!error) return resolve()
+        const lines = stderr
+          .split('\n')
+          .filter((l) => l.trim() !== '' && !l.startsWith('    at ') && !/^Node\.js v/.test(l))
+        const detail = lines.join('\n').replaceAll('[stdin]', file)
+        reject(new WeirError('build_failed', `${file} does not parse:\n${detail || error.message}`))
+      },
+    )
+    child.stdin?.end(source)
+  })
+}
+
 export async function readTaskFolder(dir: string): Promise<TaskDocument> {
   const file = join(dir, 'task.json')
   const text = await readFile(file, 'utf8').catch(() => {
@@ -128,7 +154,9 @@ export async function buildTask(
   }
   await writeFile(witPath, world.wit)
   const partial = `${wasmPath}.partial`
-  await runChild([join(dir, 'src', 'index.js'), witPath, partial], timeoutMs)
+  const source = join(dir, 'src', 'index.js')
+  await checkSyntax(source)
+  await runChild([source, witPath, partial], timeoutMs)
   const bytes = new Uint8Array(await readFile(partial))
   const run = decodeComponent(bytes).exports.find((e) => e.name === 'run')
   if (!run)
