@@ -68,6 +68,6 @@ test('a JavaScript syntax error fails the build with its line', async () => {
   const [result] = JSON.parse(out)
   expect(result.ok).toBe(false)
   expect(result.message).toBe(
-    `${dir}/src/index.js does not parse:\n${dir}/src/index.js:2\nSyntaxError: Unexpected end of input`,
+    `${dir}/src/index.js does not parse:\n${dir}/src/index.js:1\nexport function run( {\nSyntaxError: Unexpected end of input`,
   )
 }, 120_000)
