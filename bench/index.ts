@@ -1,5 +1,15 @@
-/** Runs every benchmark and prints a table: `npm run bench`. */
+/** Runs every benchmark and prints its table: `npm run bench` (or `npm run bench -- executor`). */
 import { benchCheckFlow } from './check-flow.js'
+import { benchExecutor } from './executor.js'
 import { report } from './measure.js'
 
-report([...benchCheckFlow()])
+const only = process.argv[2]
+
+if (!only || only === 'check-flow') {
+  console.log('\n## checkFlow\n')
+  report(benchCheckFlow())
+}
+if (!only || only === 'executor') {
+  console.log('\n## executor\n')
+  for (const line of await benchExecutor()) console.log(line)
+}
