@@ -90,6 +90,7 @@ describe('decodeComponent', () => {
   test('hand-written WAT: the sandbox probe', async () => {
     expect(signatures(await probeComponent())).toEqual({
       add: 'func(a: u32, b: u32) -> u32',
+      tick: 'func(fail: bool) -> u32',
       spin: 'func() -> u32',
       grow: 'func(mib: u32) -> u32',
       quit: 'func(code: u8) -> u32',

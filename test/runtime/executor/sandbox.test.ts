@@ -142,3 +142,41 @@ describe('sandbox', () => {
     })
   })
 })
+
+describe('instances', () => {
+  test('a warm instance is reused between successful calls, and discarded after a trap', async () => {
+    const solo = await WorkerPool.start({ cache, size: 1 })
+    try {
+      const tick = await task('tick')
+      const call = async (fail: boolean) => {
+        const result = await solo.execute({ task: tick, input: { fail } })
+        return result.status === 'succeeded' ? result.output : result.error.kind
+      }
+      expect([await call(false), await call(false), await call(false)]).toEqual([1, 2, 3])
+      expect(await call(true)).toBe('trap')
+      expect([await call(false), await call(false)]).toEqual([1, 2])
+    } finally {
+      await solo.close()
+    }
+  })
+
+  test('a timeout replaces the worker: the next instance starts fresh', async () => {
+    const solo = await WorkerPool.start({ cache, size: 1 })
+    try {
+      const tick = await task('tick')
+      const spin = await task('spin', { timeoutMs: 100 })
+      await solo.execute({ task: tick, input: { fail: false } })
+      await solo.execute({ task: tick, input: { fail: false } })
+      expect(await solo.execute({ task: spin, input: {} })).toMatchObject({
+        status: 'failed',
+        error: { kind: 'timeout' },
+      })
+      expect(await solo.execute({ task: tick, input: { fail: false } })).toMatchObject({
+        status: 'succeeded',
+        output: 1,
+      })
+    } finally {
+      await solo.close()
+    }
+  })
+})
