@@ -1,0 +1,190 @@
+/**
+ * The libSQL implementation of the Store: components stored once by hash,
+ * immutable task and flow versions, runs and their history; run changes
+ * grouped into shared transactions. Every query is parameterized.
+ */
+import type { Client, Row } from '@libsql/client'
+import type { FlowDocument, TaskDocument } from '../../../types/index.js'
+import type { FunctionBinding } from '../../components/signature.js'
+import { WeirError } from '../../errors.js'
+import type { EventRecord, FlowRecord, RunRecord, StepRunRecord, TaskRecord } from '../records.js'
+import type { ActiveRun, NewRun, Page, RunChange, RunFilter, Store } from '../store.js'
+import { GroupCommitter } from './group-commit.js'
+import { type DatabaseOptions, openDatabase, writeBatch } from './open-database.js'
+import { runFromRow } from './row-mapping.js'
+import { getRun, getStepRuns, listEvents, listRuns, loadActiveRuns } from './run-queries.js'
+import { changeStatements, newRunStatements } from './run-statements.js'
+
+function taskFromRow(row: Row): TaskRecord {
+  const document = JSON.parse(String(row.document)) as TaskRecord['document']
+  return {
+    name: String(row.name),
+    version: Number(row.version),
+    document,
+    binding: JSON.parse(String(row.binding)) as FunctionBinding,
+    createdAt: Number(row.created_at),
+  }
+}
+
+function flowFromRow(row: Row): FlowRecord {
+  return {
+    name: String(row.name),
+    version: Number(row.version),
+    process: String(row.process),
+    document: JSON.parse(String(row.document)) as FlowRecord['document'],
+    createdAt: Number(row.created_at),
+  }
+}
+
+export class LibsqlStore implements Store {
+  readonly client: Client
+  readonly #committer: GroupCommitter<RunChange>
+  readonly #now: () => number
+
+  private constructor(client: Client, now: () => number) {
+    this.client = client
+    this.#now = now
+    this.#committer = new GroupCommitter(async (changes) => {
+      await writeBatch(this.client, changeStatements(changes, this.#now()))
+    })
+  }
+
+  static async open(options: DatabaseOptions & { now?: () => number }): Promise<LibsqlStore> {
+    return new LibsqlStore(await openDatabase(options), options.now ?? Date.now)
+  }
+
+  async putComponent(sha256: string, bytes: Uint8Array): Promise<void> {
+    await writeBatch(this.client, [
+      {
+        sql: 'INSERT INTO components (sha256, bytes, size, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+        args: [sha256, bytes, bytes.length, this.#now()],
+      },
+    ])
+  }
+
+  async getComponent(sha256: string): Promise<Uint8Array | undefined> {
+    const result = await this.client.execute({ sql: 'SELECT bytes FROM components WHERE sha256 = ?', args: [sha256] })
+    const bytes = result.rows[0]?.bytes
+    return bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : undefined
+  }
+
+  async publishTask(document: TaskDocument & { component: string }, binding: FunctionBinding): Promise<TaskRecord> {
+    const sha = document.component.replace(/^sha256:/, '')
+    const { version: _ignored, ...rest } = document
+    const [, , read] = await writeBatch(this.client, [
+      {
+        sql: `INSERT INTO tasks (name, version, component, document, binding, created_at)
+          SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ? FROM tasks WHERE name = ?`,
+        args: [document.name, sha, JSON.stringify(rest), JSON.stringify(binding), this.#now(), document.name],
+      },
+      {
+        sql: `UPDATE tasks SET document = json_set(document, '$.version', version)
+          WHERE name = ? AND version = (SELECT MAX(version) FROM tasks WHERE name = ?)`,
+        args: [document.name, document.name],
+      },
+      { sql: 'SELECT * FROM tasks WHERE name = ? ORDER BY version DESC LIMIT 1', args: [document.name] },
+    ])
+    const row = read?.rows[0]
+    if (!row) throw new WeirError('internal', `task ${document.name} was not stored`)
+    return taskFromRow(row)
+  }
+
+  async getTask(name: string, version?: number): Promise<TaskRecord | undefined> {
+    const result =
+      version === undefined
+        ? await this.client.execute({ sql: 'SELECT * FROM tasks WHERE name = ? ORDER BY version DESC LIMIT 1', args: [name] })
+        : await this.client.execute({ sql: 'SELECT * FROM tasks WHERE name = ? AND version = ?', args: [name, version] })
+    const row = result.rows[0]
+    return row ? taskFromRow(row) : undefined
+  }
+
+  async listTasks(): Promise<TaskRecord[]> {
+    const result = await this.client.execute(
+      'SELECT t.* FROM tasks t WHERE version = (SELECT MAX(version) FROM tasks u WHERE u.name = t.name) ORDER BY name',
+    )
+    return result.rows.map(taskFromRow)
+  }
+
+  async publishFlow(document: FlowDocument, process: string): Promise<FlowRecord> {
+    const { version: _ignored, ...rest } = document
+    const [, , read] = await writeBatch(this.client, [
+      {
+        sql: `INSERT INTO flows (name, version, process, document, created_at)
+          SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ? FROM flows WHERE name = ?`,
+        args: [document.name, process, JSON.stringify(rest), this.#now(), document.name],
+      },
+      {
+        sql: `UPDATE flows SET document = json_set(document, '$.version', version)
+          WHERE name = ? AND version = (SELECT MAX(version) FROM flows WHERE name = ?)`,
+        args: [document.name, document.name],
+      },
+      { sql: 'SELECT * FROM flows WHERE name = ? ORDER BY version DESC LIMIT 1', args: [document.name] },
+    ])
+    const row = read?.rows[0]
+    if (!row) throw new WeirError('internal', `flow ${document.name} was not stored`)
+    return flowFromRow(row)
+  }
+
+  async getFlow(name: string, version?: number): Promise<FlowRecord | undefined> {
+    const result =
+      version === undefined
+        ? await this.client.execute({ sql: 'SELECT * FROM flows WHERE name = ? ORDER BY version DESC LIMIT 1', args: [name] })
+        : await this.client.execute({ sql: 'SELECT * FROM flows WHERE name = ? AND version = ?', args: [name, version] })
+    const row = result.rows[0]
+    return row ? flowFromRow(row) : undefined
+  }
+
+  async listFlows(process?: string): Promise<FlowRecord[]> {
+    const latest = 'f.version = (SELECT MAX(version) FROM flows g WHERE g.name = f.name)'
+    const result =
+      process === undefined
+        ? await this.client.execute(`SELECT f.* FROM flows f WHERE ${latest} ORDER BY name`)
+        : await this.client.execute({ sql: `SELECT f.* FROM flows f WHERE ${latest} AND process = ? ORDER BY name`, args: [process] })
+    return result.rows.map(flowFromRow)
+  }
+
+  async createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
+    const statements = newRunStatements(run)
+    if (run.idempotencyKey !== undefined) {
+      statements.push({
+        sql: 'SELECT r.* FROM idempotency_keys k JOIN runs r ON r.id = k.run_id WHERE k.flow_name = ? AND k.key = ?',
+        args: [run.flow.name, run.idempotencyKey],
+      })
+    } else {
+      statements.push({ sql: 'SELECT * FROM runs WHERE id = ?', args: [run.id] })
+    }
+    const results = await writeBatch(this.client, statements)
+    const row = results.at(-1)?.rows[0]
+    if (!row) throw new WeirError('internal', `run ${run.id} was not stored`)
+    const stored = runFromRow(row)
+    return { run: stored, created: stored.id === run.id }
+  }
+
+  commit(changes: readonly RunChange[]): Promise<void> {
+    return changes.length === 0 ? Promise.resolve() : this.#committer.submit(changes)
+  }
+
+  loadActiveRuns(): Promise<ActiveRun[]> {
+    return loadActiveRuns(this.client)
+  }
+
+  getRun(id: string): Promise<RunRecord | undefined> {
+    return getRun(this.client, id)
+  }
+
+  listRuns(filter: RunFilter): Promise<Page<RunRecord>> {
+    return listRuns(this.client, filter)
+  }
+
+  getStepRuns(runId: string): Promise<StepRunRecord[]> {
+    return getStepRuns(this.client, runId)
+  }
+
+  listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>> {
+    return listEvents(this.client, runId, after, limit)
+  }
+
+  async close(): Promise<void> {
+    this.client.close()
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Opens a libSQL database: a local file by default (WAL journal,
+ * `synchronous=NORMAL`, or `FULL` for strict durability) or `:memory:`;
+ * applies the numbered migrations; and retries writes that meet SQLITE_BUSY
+ * from another process, so that users never see it.
+ */
+import { type Client, createClient, type InStatement } from '@libsql/client'
+import { migrations } from '../migrations/index.js'
+
+export type Durability = 'normal' | 'strict'
+
+export interface DatabaseOptions {
+  /** A libSQL URL: `file:./.weir/weir.db`, `:memory:`. */
+  readonly url: string
+  readonly durability?: Durability
+}
+
+function isBusy(error: unknown): boolean {
+  const e = error as { code?: string; message?: string; cause?: { code?: string } }
+  const text = `${e.code ?? ''} ${e.cause?.code ?? ''} ${e.message ?? ''}`
+  return /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(text)
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Runs `work`, retrying while another connection holds the write lock (up to ~30 s). */
+export async function retryBusy<T>(work: () => Promise<T>): Promise<T> {
+  let delay = 2
+  for (let waited = 0; ; ) {
+    try {
+      return await work()
+    } catch (error) {
+      if (!isBusy(error) || waited > 30_000) throw error
+      const pause = delay + Math.random() * delay
+      await sleep(pause)
+      waited += pause
+      delay = Math.min(delay * 2, 200)
+    }
+  }
+}
+
+/** A write transaction of several statements, retried on SQLITE_BUSY. */
+export function writeBatch(client: Client, statements: InStatement[]) {
+  return retryBusy(() => client.batch(statements, 'write'))
+}
+
+async function applyMigrations(client: Client): Promise<void> {
+  await writeBatch(client, [
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  ])
+  for (const migration of migrations) {
+    const applied = await client.execute({ sql: 'SELECT 1 FROM schema_migrations WHERE version = ?', args: [migration.version] })
+    if (applied.rows.length > 0) continue
+    try {
+      await writeBatch(client, [
+        ...migration.statements,
+        { sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', args: [migration.version, migration.name, Date.now()] },
+      ])
+    } catch (error) {
+      const raced = await client.execute({ sql: 'SELECT 1 FROM schema_migrations WHERE version = ?', args: [migration.version] })
+      if (raced.rows.length === 0) throw error
+    }
+  }
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Client> {
+  const client = createClient({ url: options.url })
+  const file = options.url !== ':memory:' && !options.url.includes('mode=memory')
+  await retryBusy(() => client.execute('PRAGMA busy_timeout = 5000'))
+  if (file) await retryBusy(() => client.execute('PRAGMA journal_mode = WAL'))
+  await client.execute(`PRAGMA synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
+  await client.execute('PRAGMA foreign_keys = ON')
+  await applyMigrations(client)
+  return client
+}

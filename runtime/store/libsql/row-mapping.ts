@@ -1,0 +1,86 @@
+/** Reads rows back into records, parsing the JSON columns. */
+import type { Row } from '@libsql/client'
+import type { JsonValue } from '../../../types/index.js'
+import type { AttemptRecord, EventRecord, EventType, RunError, RunRecord, RunStatus, StepRunRecord, StepRunStatus } from '../records.js'
+import type { RunProgress } from '../store.js'
+
+export function parseJson<T = JsonValue>(value: unknown): T | undefined {
+  return value === null || value === undefined ? undefined : (JSON.parse(String(value)) as T)
+}
+
+const num = (value: unknown): number | undefined => (value === null || value === undefined ? undefined : Number(value))
+const str = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value))
+
+export function runFromRow(row: Row): RunRecord {
+  return {
+    id: String(row.id),
+    flow: { name: String(row.flow_name), version: Number(row.flow_version) },
+    process: String(row.process),
+    status: String(row.status) as RunStatus,
+    input: parseJson(row.input) as JsonValue,
+    output: parseJson(row.output),
+    error: parseJson<RunError>(row.error),
+    createdAt: Number(row.created_at),
+    startedAt: num(row.started_at),
+    finishedAt: num(row.finished_at),
+    currentStep: str(row.current_step),
+    idempotencyKey: str(row.idempotency_key),
+  }
+}
+
+export function progressFromRow(row: Row): RunProgress {
+  return {
+    status: String(row.status) as RunStatus,
+    currentStep: str(row.current_step),
+    attempt: Number(row.attempt),
+    stepSeq: Number(row.step_seq),
+    stepRuns: Number(row.step_runs),
+    previousStep: str(row.previous_step),
+    wakeAt: num(row.wake_at),
+    deadline: num(row.deadline),
+    eventSeq: Number(row.event_seq),
+    ...(row.output === null ? {} : { output: parseJson(row.output) as JsonValue }),
+    ...(row.error === null ? {} : { error: parseJson<RunError>(row.error) as RunError }),
+    ...(row.started_at === null ? {} : { startedAt: Number(row.started_at) }),
+    ...(row.finished_at === null ? {} : { finishedAt: Number(row.finished_at) }),
+  }
+}
+
+export function attemptFromRow(row: Row): AttemptRecord {
+  return {
+    number: Number(row.number),
+    status: String(row.status) as AttemptRecord['status'],
+    input: parseJson(row.input),
+    output: parseJson(row.output),
+    error: parseJson<RunError>(row.error),
+    log: String(row.log),
+    startedAt: Number(row.started_at),
+    finishedAt: Number(row.finished_at),
+  }
+}
+
+export function stepRunFromRow(row: Row, attempts: AttemptRecord[]): StepRunRecord {
+  const taskName = str(row.task_name)
+  return {
+    seq: Number(row.seq),
+    stepId: String(row.step_id),
+    status: String(row.status) as StepRunStatus,
+    task: taskName === undefined ? undefined : { name: taskName, version: Number(row.task_version) },
+    input: parseJson(row.input),
+    output: parseJson(row.output),
+    error: parseJson<RunError>(row.error),
+    startedAt: Number(row.started_at),
+    finishedAt: num(row.finished_at),
+    attempts,
+  }
+}
+
+export function eventFromRow(row: Row): EventRecord {
+  return {
+    seq: Number(row.seq),
+    type: String(row.type) as EventType,
+    at: Number(row.at),
+    stepId: str(row.step_id),
+    data: parseJson(row.data) as JsonValue,
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Read queries over runs: one run, lists with filters and cursor pagination
+ * (by creation time then id, stable under concurrent inserts), step runs with
+ * their attempts, history events, and the active runs recovery resumes.
+ */
+import type { Client, InValue } from '@libsql/client'
+import { WeirError } from '../../errors.js'
+import type { EventRecord, RunError, RunRecord, StepRunRecord } from '../records.js'
+import type { ActiveRun, Page, RunFilter } from '../store.js'
+import { attemptFromRow, eventFromRow, parseJson, progressFromRow, runFromRow, stepRunFromRow } from './row-mapping.js'
+
+export async function getRun(client: Client, id: string): Promise<RunRecord | undefined> {
+  const result = await client.execute({ sql: 'SELECT * FROM runs WHERE id = ?', args: [id] })
+  const row = result.rows[0]
+  return row ? runFromRow(row) : undefined
+}
+
+function encodeCursor(run: RunRecord): string {
+  return Buffer.from(JSON.stringify([run.createdAt, run.id])).toString('base64url')
+}
+
+function decodeCursor(cursor: string): [number, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return [value[0], value[1]]
+  } catch {
+    // fall through
+  }
+  throw new WeirError('invalid_request', `cursor "${cursor}" is not one this API gave out`)
+}
+
+/** Newest first. The filter columns come from this fixed list; values are always bound. */
+export async function listRuns(client: Client, filter: RunFilter): Promise<Page<RunRecord>> {
+  const where: string[] = []
+  const args: InValue[] = []
+  const add = (clause: string, value: InValue) => {
+    where.push(clause)
+    args.push(value)
+  }
+  if (filter.flow !== undefined) add('flow_name = ?', filter.flow)
+  if (filter.process !== undefined) add('process = ?', filter.process)
+  if (filter.status !== undefined) add('status = ?', filter.status)
+  if (filter.from !== undefined) add('created_at >= ?', filter.from)
+  if (filter.to !== undefined) add('created_at <= ?', filter.to)
+  if (filter.cursor !== undefined) {
+    const [createdAt, id] = decodeCursor(filter.cursor)
+    where.push('(created_at < ? OR (created_at = ? AND id < ?))')
+    args.push(createdAt, createdAt, id)
+  }
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500)
+  const sql = `SELECT * FROM runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`
+  const result = await client.execute({ sql, args: [...args, limit + 1] })
+  const items = result.rows.slice(0, limit).map(runFromRow)
+  const last = items.at(-1)
+  return { items, nextCursor: result.rows.length > limit && last ? encodeCursor(last) : undefined }
+}
+
+export async function getStepRuns(client: Client, runId: string): Promise<StepRunRecord[]> {
+  const [steps, attempts] = await client.batch(
+    [
+      { sql: 'SELECT * FROM step_runs WHERE run_id = ? ORDER BY seq', args: [runId] },
+      { sql: 'SELECT * FROM attempts WHERE run_id = ? ORDER BY step_seq, number', args: [runId] },
+    ],
+    'read',
+  )
+  const bySeq = new Map<number, ReturnType<typeof attemptFromRow>[]>()
+  for (const row of attempts?.rows ?? []) {
+    const seq = Number(row.step_seq)
+    bySeq.set(seq, [...(bySeq.get(seq) ?? []), attemptFromRow(row)])
+  }
+  return (steps?.rows ?? []).map((row) => stepRunFromRow(row, bySeq.get(Number(row.seq)) ?? []))
+}
+
+export async function listEvents(client: Client, runId: string, after = 0, limit = 500): Promise<Page<EventRecord>> {
+  const capped = Math.min(Math.max(limit, 1), 1000)
+  const result = await client.execute({
+    sql: 'SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    args: [runId, after, capped + 1],
+  })
+  const items = result.rows.slice(0, capped).map(eventFromRow)
+  const last = items.at(-1)
+  return { items, nextCursor: result.rows.length > capped && last ? String(last.seq) : undefined }
+}
+
+export async function loadActiveRuns(client: Client): Promise<ActiveRun[]> {
+  const runs = await client.execute("SELECT * FROM runs WHERE status IN ('queued', 'running', 'waiting', 'paused')")
+  if (runs.rows.length === 0) return []
+  const values = await client.execute(`
+    SELECT s.run_id, s.step_id, s.output, s.error FROM step_runs s
+    JOIN runs r ON r.id = s.run_id AND r.status IN ('queued', 'running', 'waiting', 'paused')
+    WHERE s.status IN ('succeeded', 'failed', 'timed_out')
+      AND s.seq = (SELECT MAX(seq) FROM step_runs t WHERE t.run_id = s.run_id AND t.step_id = s.step_id AND t.status IN ('succeeded', 'failed', 'timed_out'))`)
+  const byRun = new Map<string, ActiveRun['values']>()
+  for (const row of values.rows) {
+    const runId = String(row.run_id)
+    const output = parseJson(row.output)
+    const error = parseJson<RunError>(row.error)
+    byRun.set(runId, {
+      ...byRun.get(runId),
+      [String(row.step_id)]: { ...(output === undefined ? {} : { output }), ...(error === undefined ? {} : { error }) },
+    })
+  }
+  return runs.rows.map((row) => ({ run: runFromRow(row), progress: progressFromRow(row), values: byRun.get(String(row.id)) ?? {} }))
+}

@@ -1,0 +1,10 @@
+/** The numbered migrations, applied in order at start (each in one transaction). */
+import { statements as initial } from './001-initial.js'
+
+export interface Migration {
+  readonly version: number
+  readonly name: string
+  readonly statements: readonly string[]
+}
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', statements: initial }]

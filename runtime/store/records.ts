@@ -1,0 +1,124 @@
+/**
+ * What the store keeps, as the rest of weir sees it: published components,
+ * tasks and flows; runs, their step runs and attempts, and their history.
+ */
+import type { FlowDocument, JsonValue, TaskDocument } from '../../types/index.js'
+import type { FunctionBinding } from '../components/signature.js'
+
+export type RunStatus =
+  | 'queued'
+  | 'running'
+  | 'waiting'
+  | 'paused'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'terminated'
+  | 'timed_out'
+
+export const terminalStatuses: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled', 'terminated', 'timed_out'])
+
+export type StepRunStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'skipped'
+
+export type ErrorKind =
+  | 'task_error'
+  | 'trap'
+  | 'timeout'
+  | 'input_invalid'
+  | 'output_invalid'
+  | 'limit_exceeded'
+  | 'cancelled'
+  | 'internal'
+
+/** Why a step or a run failed: stored as data, shown by the API. */
+export interface RunError {
+  readonly step: string
+  readonly task: string
+  readonly kind: ErrorKind
+  readonly message: string
+  readonly details?: JsonValue
+  readonly attempt: number
+}
+
+export interface TaskRecord {
+  readonly name: string
+  readonly version: number
+  readonly document: TaskDocument & { version: number; component: string }
+  readonly binding: FunctionBinding
+  readonly createdAt: number
+}
+
+export interface FlowRecord {
+  readonly name: string
+  readonly version: number
+  readonly process: string
+  /** The pinned document (every task reference `name@version`). */
+  readonly document: FlowDocument & { version: number }
+  readonly createdAt: number
+}
+
+export interface RunRecord {
+  readonly id: string
+  readonly flow: { readonly name: string; readonly version: number }
+  readonly process: string
+  readonly status: RunStatus
+  readonly input: JsonValue
+  readonly output: JsonValue | undefined
+  readonly error: RunError | undefined
+  readonly createdAt: number
+  readonly startedAt: number | undefined
+  readonly finishedAt: number | undefined
+  /** The step that runs next (or is running, waiting, paused before). */
+  readonly currentStep: string | undefined
+  readonly idempotencyKey: string | undefined
+}
+
+export interface AttemptRecord {
+  readonly number: number
+  readonly status: 'succeeded' | 'failed'
+  readonly input: JsonValue | undefined
+  readonly output: JsonValue | undefined
+  readonly error: RunError | undefined
+  readonly log: string
+  readonly startedAt: number
+  readonly finishedAt: number
+}
+
+export interface StepRunRecord {
+  readonly seq: number
+  readonly stepId: string
+  readonly status: StepRunStatus
+  readonly task: { readonly name: string; readonly version: number } | undefined
+  readonly input: JsonValue | undefined
+  readonly output: JsonValue | undefined
+  readonly error: RunError | undefined
+  readonly startedAt: number
+  readonly finishedAt: number | undefined
+  readonly attempts: AttemptRecord[]
+}
+
+export type EventType =
+  | 'run_started'
+  | 'step_started'
+  | 'step_succeeded'
+  | 'step_failed'
+  | 'step_timed_out'
+  | 'retry_scheduled'
+  | 'branch_taken'
+  | 'error_routed'
+  | 'run_completed'
+  | 'run_failed'
+  | 'run_cancelled'
+  | 'run_terminated'
+  | 'run_timed_out'
+  | 'run_paused'
+  | 'run_resumed'
+  | 'run_retried'
+
+export interface EventRecord {
+  readonly seq: number
+  readonly type: EventType
+  readonly at: number
+  readonly stepId: string | undefined
+  readonly data: JsonValue
+}

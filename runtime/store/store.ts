@@ -1,0 +1,129 @@
+/**
+ * The Store interface: what the engine and the HTTP API need from storage.
+ * The engine never sees SQL; libSQL is the one implementation.
+ */
+import type { FlowDocument, JsonValue, TaskDocument } from '../../types/index.js'
+import type { FunctionBinding } from '../components/signature.js'
+import type {
+  AttemptRecord,
+  EventRecord,
+  EventType,
+  FlowRecord,
+  RunError,
+  RunRecord,
+  RunStatus,
+  StepRunRecord,
+  StepRunStatus,
+  TaskRecord,
+} from './records.js'
+
+/** The engine's durable state of a run (beside what RunRecord shows). */
+export interface RunProgress {
+  readonly status: RunStatus
+  /** The step to run next (or running): its id, attempt number and step-run sequence number. */
+  readonly currentStep: string | undefined
+  readonly attempt: number
+  readonly stepSeq: number
+  /** Step runs started so far (the budget counts these). */
+  readonly stepRuns: number
+  /** The step that ran before the current one (its output is an omitted input). */
+  readonly previousStep: string | undefined
+  /** When a waiting run wakes (a retry timer), in epoch milliseconds. */
+  readonly wakeAt: number | undefined
+  /** When the run times out, in epoch milliseconds. */
+  readonly deadline: number | undefined
+  readonly eventSeq: number
+  readonly output?: JsonValue
+  readonly error?: RunError
+  readonly startedAt?: number
+  readonly finishedAt?: number
+}
+
+export interface NewEvent {
+  readonly type: EventType
+  readonly at: number
+  readonly stepId?: string
+  readonly data: JsonValue
+}
+
+/** Everything one engine decision writes about one run, committed atomically. */
+export interface RunChange {
+  readonly runId: string
+  readonly progress: RunProgress
+  readonly stepRun?: {
+    readonly seq: number
+    readonly stepId: string
+    readonly status: StepRunStatus
+    readonly task: { readonly name: string; readonly version: number } | undefined
+    readonly input: JsonValue | undefined
+    readonly output: JsonValue | undefined
+    readonly error: RunError | undefined
+    readonly startedAt: number
+    readonly finishedAt: number | undefined
+  }
+  readonly attempt?: AttemptRecord & { readonly stepSeq: number }
+  /** Events in order; their sequence numbers continue from the run's. */
+  readonly events: readonly NewEvent[]
+}
+
+export interface NewRun {
+  readonly id: string
+  readonly flow: { readonly name: string; readonly version: number }
+  readonly process: string
+  readonly input: JsonValue
+  readonly createdAt: number
+  readonly idempotencyKey?: string
+  readonly progress: RunProgress
+  readonly events: readonly NewEvent[]
+}
+
+/** An active run as recovery reads it back: its record, progress, and each step's latest values. */
+export interface ActiveRun {
+  readonly run: RunRecord
+  readonly progress: RunProgress
+  readonly values: Readonly<Record<string, { output?: JsonValue; error?: RunError }>>
+}
+
+export interface RunFilter {
+  readonly flow?: string
+  readonly process?: string
+  readonly status?: RunStatus
+  /** createdAt bounds, epoch milliseconds, inclusive. */
+  readonly from?: number
+  readonly to?: number
+  readonly limit?: number
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string
+}
+
+export interface Page<T> {
+  readonly items: T[]
+  readonly nextCursor: string | undefined
+}
+
+export interface Store {
+  putComponent(sha256: string, bytes: Uint8Array): Promise<void>
+  getComponent(sha256: string): Promise<Uint8Array | undefined>
+
+  publishTask(document: TaskDocument & { component: string }, binding: FunctionBinding): Promise<TaskRecord>
+  getTask(name: string, version?: number): Promise<TaskRecord | undefined>
+  listTasks(): Promise<TaskRecord[]>
+
+  publishFlow(document: FlowDocument, process: string): Promise<FlowRecord>
+  getFlow(name: string, version?: number): Promise<FlowRecord | undefined>
+  listFlows(process?: string): Promise<FlowRecord[]>
+
+  /** Creates a run, or returns the run an idempotency key already started (`created` false). */
+  createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }>
+  /** Commits changes of many runs in one transaction (group commit); resolves once durable. */
+  commit(changes: readonly RunChange[]): Promise<void>
+  /** Runs that are not finished, with what the engine needs to resume them. */
+  loadActiveRuns(): Promise<ActiveRun[]>
+
+  getRun(id: string): Promise<RunRecord | undefined>
+  listRuns(filter: RunFilter): Promise<Page<RunRecord>>
+  getStepRuns(runId: string): Promise<StepRunRecord[]>
+  listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>>
+
+  close(): Promise<void>
+}
