@@ -12,6 +12,7 @@ export type FailureKind =
   | 'input_invalid'
   | 'output_invalid'
   | 'limit_exceeded'
+  | 'cancelled'
 
 export interface AttemptFailure {
   readonly kind: FailureKind
@@ -52,6 +53,8 @@ export interface ExecutableTask {
 export interface AttemptRequest {
   readonly task: ExecutableTask
   readonly input: JsonValue
+  /** Aborting stops the attempt: a queued one never starts, a running one has its worker terminated. */
+  readonly signal?: AbortSignal
 }
 
 export interface Executor {

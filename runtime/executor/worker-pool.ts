@@ -146,8 +146,26 @@ export class WorkerPool implements Executor {
 
   execute(request: AttemptRequest): Promise<AttemptResult> {
     if (this.#closed) return Promise.reject(new WeirError('internal', 'the executor is closed'))
+    const cancelled = failed({ kind: 'cancelled', message: 'the attempt was terminated' }, 0)
+    if (request.signal?.aborted) return Promise.resolve(cancelled)
     return new Promise((resolve) => {
-      this.#queue.push({ request, resolve })
+      const pending: Pending = { request, resolve }
+      this.#queue.push(pending)
+      request.signal?.addEventListener(
+        'abort',
+        () => {
+          const queued = this.#queue.indexOf(pending)
+          if (queued >= 0) {
+            this.#queue.splice(queued, 1)
+            resolve(cancelled)
+            return
+          }
+          const slot = this.#slots.find((s) => s.current?.pending === pending)
+          if (slot)
+            this.#replace(slot, { kind: 'cancelled', message: 'the attempt was terminated' })
+        },
+        { once: true },
+      )
       this.#dispatch()
     })
   }
@@ -188,6 +206,12 @@ export class WorkerPool implements Executor {
         this.#dispatch()
         return
       }
+    }
+    if (pending.request.signal?.aborted) {
+      slot.busy = false
+      pending.resolve(failed({ kind: 'cancelled', message: 'the attempt was terminated' }, 0))
+      this.#dispatch()
+      return
     }
     const id = this.#nextId++
     const started = performance.now()

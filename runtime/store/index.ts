@@ -1,5 +1,6 @@
 /** Storage: the Store interface and its libSQL implementation. @module */
-export type { Durability } from './libsql/open-database.js'
+
 export { LibsqlStore } from './libsql/libsql-store.js'
+export type { Durability } from './libsql/open-database.js'
 export * from './records.js'
 export type * from './store.js'

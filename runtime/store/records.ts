@@ -16,9 +16,22 @@ export type RunStatus =
   | 'terminated'
   | 'timed_out'
 
-export const terminalStatuses: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled', 'terminated', 'timed_out'])
+export const terminalStatuses: ReadonlySet<RunStatus> = new Set([
+  'completed',
+  'failed',
+  'cancelled',
+  'terminated',
+  'timed_out',
+])
 
-export type StepRunStatus = 'running' | 'waiting' | 'succeeded' | 'failed' | 'timed_out' | 'cancelled' | 'skipped'
+export type StepRunStatus =
+  | 'running'
+  | 'waiting'
+  | 'succeeded'
+  | 'failed'
+  | 'timed_out'
+  | 'cancelled'
+  | 'skipped'
 
 export type ErrorKind =
   | 'task_error'

@@ -105,7 +105,10 @@ export interface Store {
   putComponent(sha256: string, bytes: Uint8Array): Promise<void>
   getComponent(sha256: string): Promise<Uint8Array | undefined>
 
-  publishTask(document: TaskDocument & { component: string }, binding: FunctionBinding): Promise<TaskRecord>
+  publishTask(
+    document: TaskDocument & { component: string },
+    binding: FunctionBinding,
+  ): Promise<TaskRecord>
   getTask(name: string, version?: number): Promise<TaskRecord | undefined>
   listTasks(): Promise<TaskRecord[]>
 
@@ -119,6 +122,8 @@ export interface Store {
   commit(changes: readonly RunChange[]): Promise<void>
   /** Runs that are not finished, with what the engine needs to resume them. */
   loadActiveRuns(): Promise<ActiveRun[]>
+  /** One run (whatever its status) with what the engine needs to resume it. */
+  loadRun(id: string): Promise<ActiveRun | undefined>
 
   getRun(id: string): Promise<RunRecord | undefined>
   listRuns(filter: RunFilter): Promise<Page<RunRecord>>

@@ -44,7 +44,10 @@ export class GroupCommitter<T> {
     this.#writing = true
     const group: Waiting<T>[] = []
     let count = 0
-    while (this.#queue.length > 0 && (count === 0 || count + (this.#queue[0] as Waiting<T>).items.length <= this.#maxItems)) {
+    while (
+      this.#queue.length > 0 &&
+      (count === 0 || count + (this.#queue[0] as Waiting<T>).items.length <= this.#maxItems)
+    ) {
       const next = this.#queue.shift() as Waiting<T>
       group.push(next)
       count += next.items.length

@@ -12,7 +12,14 @@ import type { ActiveRun, NewRun, Page, RunChange, RunFilter, Store } from '../st
 import { GroupCommitter } from './group-commit.js'
 import { type DatabaseOptions, openDatabase, writeBatch } from './open-database.js'
 import { runFromRow } from './row-mapping.js'
-import { getRun, getStepRuns, listEvents, listRuns, loadActiveRuns } from './run-queries.js'
+import {
+  getRun,
+  getStepRuns,
+  listEvents,
+  listRuns,
+  loadActiveRuns,
+  loadRun,
+} from './run-queries.js'
 import { changeStatements, newRunStatements } from './run-statements.js'
 
 function taskFromRow(row: Row): TaskRecord {
@@ -63,26 +70,42 @@ export class LibsqlStore implements Store {
   }
 
   async getComponent(sha256: string): Promise<Uint8Array | undefined> {
-    const result = await this.client.execute({ sql: 'SELECT bytes FROM components WHERE sha256 = ?', args: [sha256] })
+    const result = await this.client.execute({
+      sql: 'SELECT bytes FROM components WHERE sha256 = ?',
+      args: [sha256],
+    })
     const bytes = result.rows[0]?.bytes
     return bytes instanceof ArrayBuffer ? new Uint8Array(bytes) : undefined
   }
 
-  async publishTask(document: TaskDocument & { component: string }, binding: FunctionBinding): Promise<TaskRecord> {
+  async publishTask(
+    document: TaskDocument & { component: string },
+    binding: FunctionBinding,
+  ): Promise<TaskRecord> {
     const sha = document.component.replace(/^sha256:/, '')
     const { version: _ignored, ...rest } = document
     const [, , read] = await writeBatch(this.client, [
       {
         sql: `INSERT INTO tasks (name, version, component, document, binding, created_at)
           SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ? FROM tasks WHERE name = ?`,
-        args: [document.name, sha, JSON.stringify(rest), JSON.stringify(binding), this.#now(), document.name],
+        args: [
+          document.name,
+          sha,
+          JSON.stringify(rest),
+          JSON.stringify(binding),
+          this.#now(),
+          document.name,
+        ],
       },
       {
         sql: `UPDATE tasks SET document = json_set(document, '$.version', version)
           WHERE name = ? AND version = (SELECT MAX(version) FROM tasks WHERE name = ?)`,
         args: [document.name, document.name],
       },
-      { sql: 'SELECT * FROM tasks WHERE name = ? ORDER BY version DESC LIMIT 1', args: [document.name] },
+      {
+        sql: 'SELECT * FROM tasks WHERE name = ? ORDER BY version DESC LIMIT 1',
+        args: [document.name],
+      },
     ])
     const row = read?.rows[0]
     if (!row) throw new WeirError('internal', `task ${document.name} was not stored`)
@@ -92,8 +115,14 @@ export class LibsqlStore implements Store {
   async getTask(name: string, version?: number): Promise<TaskRecord | undefined> {
     const result =
       version === undefined
-        ? await this.client.execute({ sql: 'SELECT * FROM tasks WHERE name = ? ORDER BY version DESC LIMIT 1', args: [name] })
-        : await this.client.execute({ sql: 'SELECT * FROM tasks WHERE name = ? AND version = ?', args: [name, version] })
+        ? await this.client.execute({
+            sql: 'SELECT * FROM tasks WHERE name = ? ORDER BY version DESC LIMIT 1',
+            args: [name],
+          })
+        : await this.client.execute({
+            sql: 'SELECT * FROM tasks WHERE name = ? AND version = ?',
+            args: [name, version],
+          })
     const row = result.rows[0]
     return row ? taskFromRow(row) : undefined
   }
@@ -118,7 +147,10 @@ export class LibsqlStore implements Store {
           WHERE name = ? AND version = (SELECT MAX(version) FROM flows WHERE name = ?)`,
         args: [document.name, document.name],
       },
-      { sql: 'SELECT * FROM flows WHERE name = ? ORDER BY version DESC LIMIT 1', args: [document.name] },
+      {
+        sql: 'SELECT * FROM flows WHERE name = ? ORDER BY version DESC LIMIT 1',
+        args: [document.name],
+      },
     ])
     const row = read?.rows[0]
     if (!row) throw new WeirError('internal', `flow ${document.name} was not stored`)
@@ -128,8 +160,14 @@ export class LibsqlStore implements Store {
   async getFlow(name: string, version?: number): Promise<FlowRecord | undefined> {
     const result =
       version === undefined
-        ? await this.client.execute({ sql: 'SELECT * FROM flows WHERE name = ? ORDER BY version DESC LIMIT 1', args: [name] })
-        : await this.client.execute({ sql: 'SELECT * FROM flows WHERE name = ? AND version = ?', args: [name, version] })
+        ? await this.client.execute({
+            sql: 'SELECT * FROM flows WHERE name = ? ORDER BY version DESC LIMIT 1',
+            args: [name],
+          })
+        : await this.client.execute({
+            sql: 'SELECT * FROM flows WHERE name = ? AND version = ?',
+            args: [name, version],
+          })
     const row = result.rows[0]
     return row ? flowFromRow(row) : undefined
   }
@@ -139,7 +177,10 @@ export class LibsqlStore implements Store {
     const result =
       process === undefined
         ? await this.client.execute(`SELECT f.* FROM flows f WHERE ${latest} ORDER BY name`)
-        : await this.client.execute({ sql: `SELECT f.* FROM flows f WHERE ${latest} AND process = ? ORDER BY name`, args: [process] })
+        : await this.client.execute({
+            sql: `SELECT f.* FROM flows f WHERE ${latest} AND process = ? ORDER BY name`,
+            args: [process],
+          })
     return result.rows.map(flowFromRow)
   }
 
@@ -166,6 +207,10 @@ export class LibsqlStore implements Store {
 
   loadActiveRuns(): Promise<ActiveRun[]> {
     return loadActiveRuns(this.client)
+  }
+
+  loadRun(id: string): Promise<ActiveRun | undefined> {
+    return loadRun(this.client, id)
   }
 
   getRun(id: string): Promise<RunRecord | undefined> {

@@ -49,15 +49,24 @@ async function applyMigrations(client: Client): Promise<void> {
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   ])
   for (const migration of migrations) {
-    const applied = await client.execute({ sql: 'SELECT 1 FROM schema_migrations WHERE version = ?', args: [migration.version] })
+    const applied = await client.execute({
+      sql: 'SELECT 1 FROM schema_migrations WHERE version = ?',
+      args: [migration.version],
+    })
     if (applied.rows.length > 0) continue
     try {
       await writeBatch(client, [
         ...migration.statements,
-        { sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', args: [migration.version, migration.name, Date.now()] },
+        {
+          sql: 'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+          args: [migration.version, migration.name, Date.now()],
+        },
       ])
     } catch (error) {
-      const raced = await client.execute({ sql: 'SELECT 1 FROM schema_migrations WHERE version = ?', args: [migration.version] })
+      const raced = await client.execute({
+        sql: 'SELECT 1 FROM schema_migrations WHERE version = ?',
+        args: [migration.version],
+      })
       if (raced.rows.length === 0) throw error
     }
   }
@@ -68,7 +77,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Client> {
   const file = options.url !== ':memory:' && !options.url.includes('mode=memory')
   await retryBusy(() => client.execute('PRAGMA busy_timeout = 5000'))
   if (file) await retryBusy(() => client.execute('PRAGMA journal_mode = WAL'))
-  await client.execute(`PRAGMA synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`)
+  await client.execute(
+    `PRAGMA synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`,
+  )
   await client.execute('PRAGMA foreign_keys = ON')
   await applyMigrations(client)
   return client

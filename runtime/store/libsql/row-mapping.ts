@@ -1,15 +1,26 @@
 /** Reads rows back into records, parsing the JSON columns. */
 import type { Row } from '@libsql/client'
 import type { JsonValue } from '../../../types/index.js'
-import type { AttemptRecord, EventRecord, EventType, RunError, RunRecord, RunStatus, StepRunRecord, StepRunStatus } from '../records.js'
+import type {
+  AttemptRecord,
+  EventRecord,
+  EventType,
+  RunError,
+  RunRecord,
+  RunStatus,
+  StepRunRecord,
+  StepRunStatus,
+} from '../records.js'
 import type { RunProgress } from '../store.js'
 
 export function parseJson<T = JsonValue>(value: unknown): T | undefined {
   return value === null || value === undefined ? undefined : (JSON.parse(String(value)) as T)
 }
 
-const num = (value: unknown): number | undefined => (value === null || value === undefined ? undefined : Number(value))
-const str = (value: unknown): string | undefined => (value === null || value === undefined ? undefined : String(value))
+const num = (value: unknown): number | undefined =>
+  value === null || value === undefined ? undefined : Number(value)
+const str = (value: unknown): string | undefined =>
+  value === null || value === undefined ? undefined : String(value)
 
 export function runFromRow(row: Row): RunRecord {
   return {
@@ -65,7 +76,8 @@ export function stepRunFromRow(row: Row, attempts: AttemptRecord[]): StepRunReco
     seq: Number(row.seq),
     stepId: String(row.step_id),
     status: String(row.status) as StepRunStatus,
-    task: taskName === undefined ? undefined : { name: taskName, version: Number(row.task_version) },
+    task:
+      taskName === undefined ? undefined : { name: taskName, version: Number(row.task_version) },
     input: parseJson(row.input),
     output: parseJson(row.output),
     error: parseJson<RunError>(row.error),

@@ -7,7 +7,14 @@ import type { Client, InValue } from '@libsql/client'
 import { WeirError } from '../../errors.js'
 import type { EventRecord, RunError, RunRecord, StepRunRecord } from '../records.js'
 import type { ActiveRun, Page, RunFilter } from '../store.js'
-import { attemptFromRow, eventFromRow, parseJson, progressFromRow, runFromRow, stepRunFromRow } from './row-mapping.js'
+import {
+  attemptFromRow,
+  eventFromRow,
+  parseJson,
+  progressFromRow,
+  runFromRow,
+  stepRunFromRow,
+} from './row-mapping.js'
 
 export async function getRun(client: Client, id: string): Promise<RunRecord | undefined> {
   const result = await client.execute({ sql: 'SELECT * FROM runs WHERE id = ?', args: [id] })
@@ -22,7 +29,8 @@ function encodeCursor(run: RunRecord): string {
 function decodeCursor(cursor: string): [number, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return [value[0], value[1]]
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string')
+      return [value[0], value[1]]
   } catch {
     // fall through
   }
@@ -71,7 +79,12 @@ export async function getStepRuns(client: Client, runId: string): Promise<StepRu
   return (steps?.rows ?? []).map((row) => stepRunFromRow(row, bySeq.get(Number(row.seq)) ?? []))
 }
 
-export async function listEvents(client: Client, runId: string, after = 0, limit = 500): Promise<Page<EventRecord>> {
+export async function listEvents(
+  client: Client,
+  runId: string,
+  after = 0,
+  limit = 500,
+): Promise<Page<EventRecord>> {
   const capped = Math.min(Math.max(limit, 1), 1000)
   const result = await client.execute({
     sql: 'SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
@@ -82,14 +95,19 @@ export async function listEvents(client: Client, runId: string, after = 0, limit
   return { items, nextCursor: result.rows.length > capped && last ? String(last.seq) : undefined }
 }
 
-export async function loadActiveRuns(client: Client): Promise<ActiveRun[]> {
-  const runs = await client.execute("SELECT * FROM runs WHERE status IN ('queued', 'running', 'waiting', 'paused')")
+const active = "status IN ('queued', 'running', 'waiting', 'paused')"
+
+/** Runs with their progress and each step's latest output or error, as the engine resumes them. */
+async function loadRuns(client: Client, where: string, args: InValue[]): Promise<ActiveRun[]> {
+  const runs = await client.execute({ sql: `SELECT * FROM runs WHERE ${where}`, args })
   if (runs.rows.length === 0) return []
-  const values = await client.execute(`
-    SELECT s.run_id, s.step_id, s.output, s.error FROM step_runs s
-    JOIN runs r ON r.id = s.run_id AND r.status IN ('queued', 'running', 'waiting', 'paused')
-    WHERE s.status IN ('succeeded', 'failed', 'timed_out')
-      AND s.seq = (SELECT MAX(seq) FROM step_runs t WHERE t.run_id = s.run_id AND t.step_id = s.step_id AND t.status IN ('succeeded', 'failed', 'timed_out'))`)
+  const values = await client.execute({
+    sql: `SELECT s.run_id, s.step_id, s.output, s.error FROM step_runs s
+      JOIN runs r ON r.id = s.run_id AND r.${where}
+      WHERE s.status IN ('succeeded', 'failed', 'timed_out')
+        AND s.seq = (SELECT MAX(seq) FROM step_runs t WHERE t.run_id = s.run_id AND t.step_id = s.step_id AND t.status IN ('succeeded', 'failed', 'timed_out'))`,
+    args,
+  })
   const byRun = new Map<string, ActiveRun['values']>()
   for (const row of values.rows) {
     const runId = String(row.run_id)
@@ -97,8 +115,23 @@ export async function loadActiveRuns(client: Client): Promise<ActiveRun[]> {
     const error = parseJson<RunError>(row.error)
     byRun.set(runId, {
       ...byRun.get(runId),
-      [String(row.step_id)]: { ...(output === undefined ? {} : { output }), ...(error === undefined ? {} : { error }) },
+      [String(row.step_id)]: {
+        ...(output === undefined ? {} : { output }),
+        ...(error === undefined ? {} : { error }),
+      },
     })
   }
-  return runs.rows.map((row) => ({ run: runFromRow(row), progress: progressFromRow(row), values: byRun.get(String(row.id)) ?? {} }))
+  return runs.rows.map((row) => ({
+    run: runFromRow(row),
+    progress: progressFromRow(row),
+    values: byRun.get(String(row.id)) ?? {},
+  }))
+}
+
+export function loadActiveRuns(client: Client): Promise<ActiveRun[]> {
+  return loadRuns(client, active, [])
+}
+
+export async function loadRun(client: Client, id: string): Promise<ActiveRun | undefined> {
+  return (await loadRuns(client, 'id = ?', [id]))[0]
 }

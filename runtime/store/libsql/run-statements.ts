@@ -7,8 +7,10 @@ import type { InStatement, InValue } from '@libsql/client'
 import type { JsonValue } from '../../../types/index.js'
 import type { NewEvent, NewRun, RunChange, RunProgress } from '../store.js'
 
-const json = (value: JsonValue | object | undefined): string | null => (value === undefined ? null : JSON.stringify(value))
-const opt = <T extends InValue>(value: T | undefined): T | null => (value === undefined ? null : value)
+const json = (value: JsonValue | object | undefined): string | null =>
+  value === undefined ? null : JSON.stringify(value)
+const opt = <T extends InValue>(value: T | undefined): T | null =>
+  value === undefined ? null : value
 
 /** Rows per statement: keeps each statement far below SQLite's limit on bound parameters. */
 const chunkRows = 200
@@ -47,7 +49,14 @@ function progressRow(runId: string, p: RunProgress, now: number): InValue[] {
 }
 
 function eventRows(runId: string, firstSeq: number, events: readonly NewEvent[]): InValue[][] {
-  return events.map((e, i) => [runId, firstSeq + i, e.type, e.at, e.stepId ?? null, JSON.stringify(e.data)])
+  return events.map((e, i) => [
+    runId,
+    firstSeq + i,
+    e.type,
+    e.at,
+    e.stepId ?? null,
+    JSON.stringify(e.data),
+  ])
 }
 
 const insertEvents = (rows: InValue[][]) =>
@@ -67,7 +76,21 @@ export function changeStatements(changes: readonly RunChange[], now: number): In
   const stepRuns = changes.flatMap((c) => {
     const s = c.stepRun
     if (!s) return []
-    return [[c.runId, s.seq, s.stepId, s.status, s.task?.name ?? null, s.task?.version ?? null, json(s.input), json(s.output), json(s.error), s.startedAt, opt(s.finishedAt)]]
+    return [
+      [
+        c.runId,
+        s.seq,
+        s.stepId,
+        s.status,
+        s.task?.name ?? null,
+        s.task?.version ?? null,
+        json(s.input),
+        json(s.output),
+        json(s.error),
+        s.startedAt,
+        opt(s.finishedAt),
+      ],
+    ]
   })
   const upsertStepRuns = multiRow(
     'INSERT INTO step_runs (run_id, seq, step_id, status, task_name, task_version, input, output, error, started_at, finished_at)',
@@ -79,7 +102,20 @@ export function changeStatements(changes: readonly RunChange[], now: number): In
   const attempts = changes.flatMap((c) => {
     const a = c.attempt
     if (!a) return []
-    return [[c.runId, a.stepSeq, a.number, a.status, json(a.input), json(a.output), json(a.error), a.log, a.startedAt, a.finishedAt]]
+    return [
+      [
+        c.runId,
+        a.stepSeq,
+        a.number,
+        a.status,
+        json(a.input),
+        json(a.output),
+        json(a.error),
+        a.log,
+        a.startedAt,
+        a.finishedAt,
+      ],
+    ]
   })
   const insertAttempts = multiRow(
     'INSERT INTO attempts (run_id, step_seq, number, status, input, output, error, log, started_at, finished_at)',
@@ -88,15 +124,21 @@ export function changeStatements(changes: readonly RunChange[], now: number): In
     attempts,
   )
 
-  const events = changes.flatMap((c) => eventRows(c.runId, c.progress.eventSeq - c.events.length + 1, c.events))
+  const events = changes.flatMap((c) =>
+    eventRows(c.runId, c.progress.eventSeq - c.events.length + 1, c.events),
+  )
   return [...upsertStepRuns, ...insertAttempts, ...insertEvents(events), ...updateRuns]
 }
 
 /** Inserts a run (and its first events), unless its idempotency key already names another run. */
 export function newRunStatements(run: NewRun): InStatement[] {
   const p = run.progress
-  const guard = run.idempotencyKey === undefined ? '' : ' WHERE EXISTS (SELECT 1 FROM idempotency_keys WHERE flow_name = ? AND key = ? AND run_id = ?)'
-  const guardArgs = run.idempotencyKey === undefined ? [] : [run.flow.name, run.idempotencyKey, run.id]
+  const guard =
+    run.idempotencyKey === undefined
+      ? ''
+      : ' WHERE EXISTS (SELECT 1 FROM idempotency_keys WHERE flow_name = ? AND key = ? AND run_id = ?)'
+  const guardArgs =
+    run.idempotencyKey === undefined ? [] : [run.flow.name, run.idempotencyKey, run.id]
   const statements: InStatement[] = []
   if (run.idempotencyKey !== undefined) {
     statements.push({
@@ -134,7 +176,10 @@ export function newRunStatements(run: NewRun): InStatement[] {
     statements.push(
       guard === ''
         ? s
-        : { sql: `${sql.replace(' VALUES ', ' SELECT * FROM (VALUES ')})${guard}`, args: [...args, ...guardArgs] },
+        : {
+            sql: `${sql.replace(' VALUES ', ' SELECT * FROM (VALUES ')})${guard}`,
+            args: [...args, ...guardArgs],
+          },
     )
   }
   return statements

@@ -7,4 +7,6 @@ export interface Migration {
   readonly statements: readonly string[]
 }
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', statements: initial }]
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', statements: initial },
+]

@@ -1,0 +1,185 @@
+/**
+ * The catalog of published components, tasks and flows: publishing checks
+ * everything (component signature, flow types) once; loading gives compiled
+ * flows and executable tasks, built once per version and kept in memory.
+ */
+import {
+  type CompiledFlow,
+  checkFlow,
+  type FlowDocument,
+  type Problem,
+  parseTaskRef,
+  type ResolvedTask,
+  type TaskDocument,
+} from '../../types/index.js'
+import { checkTaskComponent } from '../components/check-task.js'
+import { type ComponentCache, sha256Hex } from '../components/component-cache.js'
+import type { DecodedComponent } from '../components/decode-component.js'
+import { WeirError } from '../errors.js'
+import type { ExecutableTask } from '../executor/executor.js'
+import type { FlowRecord, TaskRecord } from '../store/records.js'
+import type { Store } from '../store/store.js'
+
+export interface PublishedTask {
+  readonly record: TaskRecord
+  readonly warnings: Problem[]
+}
+
+export interface PublishedFlow {
+  readonly record: FlowRecord
+  readonly warnings: Problem[]
+}
+
+export interface LoadedFlow {
+  readonly record: FlowRecord
+  readonly compiled: CompiledFlow
+  /** Executable tasks by pinned reference (`name@version`). */
+  readonly tasks: ReadonlyMap<string, ExecutableTask>
+}
+
+const defaultTimeoutMs = 30_000
+const defaultMemoryMb = 256
+
+export function executableTask(record: TaskRecord): ExecutableTask {
+  const doc = record.document
+  return {
+    key: `${record.name}@${record.version}`,
+    component: doc.component.replace(/^sha256:/, ''),
+    binding: record.binding,
+    schemas: { input: doc.input ?? {}, output: doc.output ?? {}, error: doc.error ?? {} },
+    timeoutMs: doc.timeoutMs ?? defaultTimeoutMs,
+    memoryMb: doc.limits?.memoryMb ?? defaultMemoryMb,
+  }
+}
+
+function rejected(what: string, problems: Problem[]): WeirError {
+  const first = problems[0]
+  const summary = first ? `${first.pointer || '/'}: ${first.message}` : 'invalid'
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''
+  return new WeirError('invalid_request', `${what}: ${summary}${more}`, problems)
+}
+
+export class Catalog {
+  readonly store: Store
+  readonly cache: ComponentCache
+  readonly #flows = new Map<string, Promise<LoadedFlow>>()
+
+  constructor(store: Store, cache: ComponentCache) {
+    this.store = store
+    this.cache = cache
+  }
+
+  /** Stores component bytes (once per sha256) and transpiles them into the cache. */
+  async putComponent(bytes: Uint8Array): Promise<{ sha256: string }> {
+    const sha = sha256Hex(bytes)
+    await this.cache.ensureTranspiled(bytes)
+    await this.store.putComponent(sha, bytes)
+    return { sha256: sha }
+  }
+
+  /** Publishes a task version: `bytes`, or the stored component the document names. */
+  async publishTask(
+    document: TaskDocument,
+    bytes?: Uint8Array,
+  ): Promise<PublishedTask & { decoded: DecodedComponent }> {
+    let component = bytes
+    if (!component) {
+      if (!document.component)
+        throw rejected('task', [
+          {
+            pointer: '/component',
+            code: 'invalid_document',
+            message: 'missing required field "component"',
+          },
+        ])
+      component = await this.store.getComponent(document.component.replace(/^sha256:/, ''))
+      if (!component)
+        throw new WeirError('not_found', `component ${document.component} has not been uploaded`)
+    }
+    const checked = checkTaskComponent(document, component)
+    if (!checked.ok) throw rejected(`task ${document.name}`, checked.problems)
+    await this.putComponent(component)
+    const record = await this.store.publishTask(checked.task, checked.binding)
+    return { record, warnings: checked.warnings, decoded: checked.decoded }
+  }
+
+  /** Checks a flow document against the published tasks, without publishing it. */
+  async checkFlow(document: unknown) {
+    const tasks = await this.#tasksFor(document)
+    return checkFlow(document, (name, version) => {
+      const versions = tasks.filter((t) => t.name === name).sort((a, b) => b.version - a.version)
+      return version === undefined ? versions[0] : versions.find((t) => t.version === version)
+    })
+  }
+
+  async publishFlow(document: unknown): Promise<PublishedFlow> {
+    const result = await this.checkFlow(document)
+    if (!result.ok) throw rejected('flow', result.problems)
+    const pinned = result.compiled.document
+    const record = await this.store.publishFlow(pinned, pinned.process ?? 'default')
+    return { record, warnings: result.warnings }
+  }
+
+  /** The compiled flow of a published version (latest when `version` is undefined), built once. */
+  async loadFlow(name: string, version?: number): Promise<LoadedFlow> {
+    const record = await this.store.getFlow(name, version)
+    if (!record) {
+      throw new WeirError(
+        'not_found',
+        version === undefined
+          ? `flow "${name}" is not published`
+          : `flow "${name}" has no version ${version}`,
+      )
+    }
+    const key = `${record.name}@${record.version}`
+    let loaded = this.#flows.get(key)
+    if (!loaded) {
+      loaded = this.#compile(record)
+      loaded.catch(() => this.#flows.delete(key))
+      this.#flows.set(key, loaded)
+    }
+    return loaded
+  }
+
+  async #compile(record: FlowRecord): Promise<LoadedFlow> {
+    const tasks = await this.#tasksFor(record.document)
+    const byRef = new Map(tasks.map((t) => [`${t.name}@${t.version}`, t]))
+    const result = checkFlow(record.document, (name, version) => byRef.get(`${name}@${version}`))
+    if (!result.ok) {
+      throw new WeirError(
+        'internal',
+        `stored flow ${record.name}@${record.version} no longer checks: ${result.problems[0]?.message}`,
+      )
+    }
+    const executables = new Map<string, ExecutableTask>()
+    for (const step of result.compiled.steps) {
+      if (step.task) {
+        const stored = await this.store.getTask(step.task.name, step.task.version)
+        if (stored) executables.set(`${stored.name}@${stored.version}`, executableTask(stored))
+      }
+    }
+    return { record, compiled: result.compiled, tasks: executables }
+  }
+
+  /** The published tasks a flow document refers to (each version it names, and the latest). */
+  async #tasksFor(document: unknown): Promise<ResolvedTask[]> {
+    const steps = (document as { steps?: unknown })?.steps
+    if (!Array.isArray(steps)) return []
+    const refs = new Set<string>()
+    for (const step of steps) {
+      const task = (step as { task?: unknown })?.task
+      if (typeof task === 'string') refs.add(task)
+    }
+    const out: ResolvedTask[] = []
+    for (const ref of refs) {
+      const { name, version } = parseTaskRef(ref)
+      const latest = await this.store.getTask(name)
+      if (latest) out.push(latest.document as ResolvedTask)
+      if (version !== undefined && version !== latest?.version) {
+        const pinned = await this.store.getTask(name, version)
+        if (pinned) out.push(pinned.document as ResolvedTask)
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,531 @@
+/**
+ * The run loop: drives every active run one step at a time (many runs at
+ * once, bounded by the executor), commits each step's outcome, next pointer
+ * and history in one transaction, and resumes unfinished runs on start.
+ * Operations on runs (cancel, terminate, pause, resume, retry) go through here,
+ * so that one run never has two writers in this process.
+ */
+import { type CompiledStep, type JsonValue, validateValue } from '../../types/index.js'
+import type { Catalog } from '../catalog/catalog.js'
+import { WeirError } from '../errors.js'
+import type { AttemptResult, Executor } from '../executor/executor.js'
+import { sortableId } from '../ids.js'
+import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
+import type { RunChange, RunProgress, Store } from '../store/store.js'
+import { type Clock, systemClock } from './clock.js'
+import { decide, type Outcome } from './decide.js'
+import { RunState } from './run-state.js'
+import { stepInput } from './step-input.js'
+import {
+  type AttemptReport,
+  attemptChange,
+  interruptedChange,
+  statusChange,
+} from './transitions.js'
+
+export interface EngineOptions {
+  readonly store: Store
+  readonly executor: Executor
+  readonly catalog: Catalog
+  readonly clock?: Clock
+}
+
+export interface StartOptions {
+  readonly version?: number
+  readonly idempotencyKey?: string
+}
+
+const defaultStepTimeoutMs = 30_000
+
+export class Engine {
+  readonly #store: Store
+  readonly #executor: Executor
+  readonly #catalog: Catalog
+  readonly #clock: Clock
+  readonly #runs = new Map<string, RunState>()
+  readonly #waiters = new Map<string, Set<(run: RunRecord) => void>>()
+  readonly #drivers = new Set<Promise<void>>()
+  #stopping = false
+
+  constructor(options: EngineOptions) {
+    this.#store = options.store
+    this.#executor = options.executor
+    this.#catalog = options.catalog
+    this.#clock = options.clock ?? systemClock
+  }
+
+  /** Resumes every unfinished run from its last committed step; returns how many. */
+  async recover(): Promise<number> {
+    const active = await this.#store.loadActiveRuns()
+    for (const { run, progress, values } of active) {
+      if (this.#runs.has(run.id)) continue
+      const loaded = await this.#catalog.loadFlow(run.flow.name, run.flow.version)
+      const state = new RunState(run, loaded, progress, values)
+      this.#adopt(state)
+    }
+    return active.length
+  }
+
+  /** Starts a run of a published flow; with an idempotency key, a second start returns the first run. */
+  async startRun(
+    flowName: string,
+    input: JsonValue,
+    options: StartOptions = {},
+  ): Promise<{ run: RunRecord; created: boolean }> {
+    if (this.#stopping)
+      throw new WeirError('internal', 'the engine is stopping and takes no new runs')
+    const loaded = await this.#catalog.loadFlow(flowName, options.version)
+    const schema = loaded.record.document.input
+    if (schema) {
+      const problems = validateValue(schema, input)
+      if (problems.length > 0) {
+        throw new WeirError(
+          'invalid_request',
+          `the input does not match flow ${flowName}'s input schema: ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`,
+          problems,
+        )
+      }
+    }
+    const now = this.#clock.now()
+    const first = loaded.compiled.steps[0] as CompiledStep
+    const timeout = loaded.record.document.timeoutMs
+    const progress: RunProgress = {
+      status: 'running',
+      currentStep: first.id,
+      attempt: 1,
+      stepSeq: 1,
+      stepRuns: 1,
+      previousStep: undefined,
+      wakeAt: undefined,
+      deadline: timeout === undefined ? undefined : now + timeout,
+      eventSeq: 1,
+      startedAt: now,
+    }
+    const id = sortableId(now)
+    const result = await this.#store.createRun({
+      id,
+      flow: { name: loaded.record.name, version: loaded.record.version },
+      process: loaded.record.process,
+      input,
+      createdAt: now,
+      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+      progress,
+      events: [
+        {
+          type: 'run_started',
+          at: now,
+          data: { flow: loaded.record.name, version: loaded.record.version },
+        },
+      ],
+    })
+    if (result.created) {
+      this.#adopt(
+        new RunState(
+          { id, input, createdAt: now, idempotencyKey: options.idempotencyKey },
+          loaded,
+          progress,
+        ),
+      )
+    }
+    return result
+  }
+
+  /** The run once it has finished, or undefined when it has not within `timeoutMs`. */
+  async waitForRun(id: string, timeoutMs: number): Promise<RunRecord | undefined> {
+    const active = this.#runs.get(id)
+    if (!active) {
+      const stored = await this.#store.getRun(id)
+      return stored && terminalStatuses.has(stored.status) ? stored : undefined
+    }
+    return new Promise((resolve) => {
+      const waiters = this.#waiters.get(id) ?? new Set()
+      const done = (run: RunRecord | undefined) => {
+        cancel()
+        waiters.delete(onFinish)
+        resolve(run)
+      }
+      const onFinish = (run: RunRecord) => done(run)
+      const cancel = this.#clock.at(this.#clock.now() + timeoutMs, () => done(undefined))
+      waiters.add(onFinish)
+      this.#waiters.set(id, waiters)
+    })
+  }
+
+  /** The in-memory view of an active run (fresher than the store between commits? no: the same). */
+  activeRun(id: string): RunRecord | undefined {
+    return this.#runs.get(id)?.toRecord()
+  }
+
+  #adopt(state: RunState): void {
+    this.#runs.set(state.id, state)
+    this.#scheduleDeadline(state)
+    this.#kick(state)
+  }
+
+  /** Starts driving a run now, or schedules its wake-up. */
+  #kick(state: RunState): void {
+    const { status, wakeAt } = state.progress
+    if (status === 'paused' || terminalStatuses.has(status)) return
+    if (wakeAt !== undefined && wakeAt > this.#clock.now()) {
+      state.cancelTimer?.()
+      state.cancelTimer = this.#clock.at(wakeAt, () => {
+        state.cancelTimer = undefined
+        this.#kick(state)
+      })
+      return
+    }
+    if (state.driving || this.#stopping) return
+    const driver = this.#drive(state).catch((error: Error) => {
+      console.error(`weir: run ${state.id} stopped: ${error.message}`)
+    })
+    this.#drivers.add(driver)
+    void driver.finally(() => this.#drivers.delete(driver))
+  }
+
+  #scheduleDeadline(state: RunState): void {
+    const deadline = state.progress.deadline
+    if (deadline === undefined || terminalStatuses.has(state.status)) return
+    this.#clock.at(deadline, () => {
+      if (terminalStatuses.has(state.status)) return
+      if (state.inFlight) {
+        state.requested = 'terminate'
+        state.inFlight.abort()
+        return
+      }
+      if (!state.driving) void this.#timeOut(state)
+    })
+  }
+
+  async #commit(state: RunState, change: RunChange): Promise<void> {
+    await this.#store.commit([change])
+    state.progress = change.progress
+    if (terminalStatuses.has(change.progress.status)) this.#finish(state)
+  }
+
+  #finish(state: RunState): void {
+    state.cancelTimer?.()
+    this.#runs.delete(state.id)
+    const record = state.toRecord()
+    for (const waiter of this.#waiters.get(state.id) ?? []) waiter(record)
+    this.#waiters.delete(state.id)
+  }
+
+  async #timeOut(state: RunState): Promise<void> {
+    const ms = (state.progress.deadline ?? 0) - (state.progress.startedAt ?? state.createdAt)
+    const step = state.currentStep
+    const error: RunError = {
+      step: step?.id ?? '',
+      task: step?.task ? `${step.task.name}@${step.task.version}` : '',
+      kind: 'timeout',
+      message: `the run did not finish within its timeout of ${ms} ms`,
+      attempt: state.progress.attempt,
+    }
+    await this.#commit(
+      state,
+      statusChange(
+        state.id,
+        state.progress,
+        'timed_out',
+        'run_timed_out',
+        this.#clock.now(),
+        { error },
+        { error: error as unknown as JsonValue },
+      ),
+    )
+  }
+
+  /** Applies a requested operation at a point where the run is between steps; true when it stopped. */
+  async #applyRequested(state: RunState): Promise<boolean> {
+    const at = this.#clock.now()
+    const { requested } = state
+    if (!requested) return false
+    state.requested = undefined
+    if (requested === 'pause') {
+      await this.#commit(state, statusChange(state.id, state.progress, 'paused', 'run_paused', at))
+    } else {
+      const status = requested === 'cancel' ? 'cancelled' : 'terminated'
+      await this.#commit(
+        state,
+        statusChange(
+          state.id,
+          state.progress,
+          status,
+          requested === 'cancel' ? 'run_cancelled' : 'run_terminated',
+          at,
+        ),
+      )
+    }
+    return true
+  }
+
+  async #drive(state: RunState): Promise<void> {
+    state.driving = true
+    try {
+      for (;;) {
+        if (await this.#applyRequested(state)) return
+        const { status, deadline, wakeAt } = state.progress
+        if (status === 'paused' || terminalStatuses.has(status) || this.#stopping) return
+        const now = this.#clock.now()
+        if (deadline !== undefined && now >= deadline) {
+          await this.#timeOut(state)
+          return
+        }
+        if (wakeAt !== undefined && wakeAt > now) {
+          this.#kick(state)
+          return
+        }
+        await this.#runStep(state)
+      }
+    } finally {
+      state.driving = false
+    }
+  }
+
+  async #runStep(state: RunState): Promise<void> {
+    const step = state.currentStep
+    const index = state.stepIndex
+    if (!step || index === undefined) throw new Error(`run ${state.id} has no current step`)
+    const { attempt, stepSeq } = state.progress
+    const startedAt = this.#clock.now()
+    state.scope.setRun({
+      id: state.id,
+      flow: state.loaded.record.name,
+      version: state.loaded.record.version,
+      attempt,
+    })
+    const prepared = stepInput(state, step)
+    let input: JsonValue | undefined
+    let result: AttemptResult
+    if ('error' in prepared) {
+      result = {
+        status: 'failed',
+        error: { kind: 'input_invalid', message: prepared.error },
+        log: '',
+        durationMs: 0,
+      }
+    } else {
+      input = prepared.input
+      result = await this.#execute(state, step, input)
+    }
+    const finishedAt = this.#clock.now()
+    const outcome: Outcome =
+      result.status === 'succeeded'
+        ? { status: 'succeeded', output: result.output }
+        : {
+            status: 'failed',
+            error: {
+              step: step.id,
+              task: step.task ? `${step.task.name}@${step.task.version}` : '',
+              kind: result.error.kind,
+              message: result.error.message,
+              ...(result.error.details === undefined ? {} : { details: result.error.details }),
+              attempt,
+            },
+          }
+    const report: AttemptReport = {
+      step,
+      stepSeq,
+      attempt,
+      input,
+      outcome,
+      log: result.log,
+      startedAt,
+      finishedAt,
+    }
+    if (state.requested === 'terminate') {
+      state.requested = undefined
+      await this.#terminateAfter(state, report)
+      return
+    }
+    state.scope.setStep(
+      step.id,
+      outcome.status === 'succeeded'
+        ? { output: outcome.output }
+        : { error: outcome.error as unknown as JsonValue },
+    )
+    const decision = decide(state.loaded.compiled, state.scope, {
+      stepIndex: index,
+      attempt,
+      stepRuns: state.progress.stepRuns,
+      outcome,
+      at: finishedAt,
+    })
+    await this.#commit(
+      state,
+      attemptChange(state.id, state.loaded.compiled, state.progress, report, decision),
+    )
+  }
+
+  async #execute(state: RunState, step: CompiledStep, input: JsonValue): Promise<AttemptResult> {
+    const ref = step.task ? `${step.task.name}@${step.task.version}` : ''
+    const task = state.loaded.tasks.get(ref)
+    if (!task || !('task' in step.step)) {
+      const what =
+        'sleep' in step.step ? 'sleep' : 'waitFor' in step.step ? 'waitFor' : 'this kind of'
+      return {
+        status: 'failed',
+        error: { kind: 'trap', message: `${what} steps are not supported by this engine yet` },
+        log: '',
+        durationMs: 0,
+      }
+    }
+    const timeoutMs = step.step.timeoutMs ?? task.timeoutMs ?? defaultStepTimeoutMs
+    const controller = new AbortController()
+    state.inFlight = controller
+    try {
+      return await this.#executor.execute({
+        task: { ...task, timeoutMs },
+        input,
+        signal: controller.signal,
+      })
+    } finally {
+      state.inFlight = undefined
+    }
+  }
+
+  /** Commits the attempt a terminate interrupted, and the run as terminated (or timed out at its deadline). */
+  async #terminateAfter(state: RunState, report: AttemptReport): Promise<void> {
+    const timedOut =
+      state.progress.deadline !== undefined && report.finishedAt >= state.progress.deadline
+    const outcome: Outcome =
+      report.outcome.status === 'failed' && report.outcome.error.kind === 'cancelled'
+        ? report.outcome
+        : {
+            status: 'failed',
+            error: {
+              step: report.step.id,
+              task: report.step.task ? `${report.step.task.name}@${report.step.task.version}` : '',
+              kind: 'cancelled',
+              message: 'the attempt was terminated',
+              attempt: report.attempt,
+            },
+          }
+    const task = report.step.task ? `${report.step.task.name}@${report.step.task.version}` : ''
+    const error: RunError | undefined = timedOut
+      ? {
+          step: report.step.id,
+          task,
+          kind: 'timeout',
+          message: 'the run did not finish within its timeout',
+          attempt: report.attempt,
+        }
+      : undefined
+    await this.#commit(
+      state,
+      interruptedChange(
+        state.id,
+        state.progress,
+        { ...report, outcome },
+        timedOut ? 'timed_out' : 'terminated',
+        error,
+      ),
+    )
+  }
+
+  async #operate(id: string): Promise<RunState> {
+    const state = this.#runs.get(id)
+    if (state) return state
+    const stored = await this.#store.getRun(id)
+    if (!stored) throw new WeirError('not_found', `run ${id} does not exist`)
+    throw new WeirError('conflict', `run ${id} is ${stored.status}`)
+  }
+
+  /** Stops the run after its current step (immediately when it is between steps). */
+  async cancel(id: string): Promise<RunRecord> {
+    const state = await this.#operate(id)
+    state.requested = 'cancel'
+    if (!state.driving) {
+      state.cancelTimer?.()
+      await this.#applyRequested(state)
+    }
+    return state.toRecord()
+  }
+
+  /** Stops the run now: an attempt in flight is killed. */
+  async terminate(id: string): Promise<RunRecord> {
+    const state = await this.#operate(id)
+    state.requested = 'terminate'
+    if (state.inFlight) state.inFlight.abort()
+    else if (!state.driving) {
+      state.cancelTimer?.()
+      await this.#applyRequested(state)
+    }
+    return state.toRecord()
+  }
+
+  /** Halts the run before its next step. */
+  async pause(id: string): Promise<RunRecord> {
+    const state = await this.#operate(id)
+    if (state.status === 'paused') return state.toRecord()
+    state.requested = 'pause'
+    if (!state.driving) {
+      state.cancelTimer?.()
+      await this.#applyRequested(state)
+    }
+    return state.toRecord()
+  }
+
+  async resume(id: string): Promise<RunRecord> {
+    const state = await this.#operate(id)
+    if (state.requested === 'pause') state.requested = undefined
+    if (state.status !== 'paused') return state.toRecord()
+    const status = state.progress.wakeAt !== undefined ? 'waiting' : 'running'
+    await this.#commit(
+      state,
+      statusChange(state.id, state.progress, status, 'run_resumed', this.#clock.now()),
+    )
+    this.#kick(state)
+    return state.toRecord()
+  }
+
+  /** Restarts a failed run from the step that failed, keeping the outputs of the steps before it. */
+  async retry(id: string): Promise<RunRecord> {
+    if (this.#runs.has(id))
+      throw new WeirError(
+        'conflict',
+        `run ${id} has not failed: it is ${this.#runs.get(id)?.status}`,
+      )
+    const loadedRun = await this.#store.loadRun(id)
+    if (!loadedRun) throw new WeirError('not_found', `run ${id} does not exist`)
+    const { run, progress, values } = loadedRun
+    if (run.status !== 'failed' && run.status !== 'timed_out')
+      throw new WeirError(
+        'conflict',
+        `run ${id} is ${run.status}; only a failed or timed-out run can be retried`,
+      )
+    const loaded = await this.#catalog.loadFlow(run.flow.name, run.flow.version)
+    const failedStep = run.error?.step || progress.currentStep
+    if (!failedStep || !loaded.compiled.stepIndex.has(failedStep))
+      throw new WeirError('conflict', `run ${id} has no step to retry from`)
+    const now = this.#clock.now()
+    const timeout = loaded.record.document.timeoutMs
+    const restarted: RunProgress = {
+      ...progress,
+      status: 'running',
+      currentStep: failedStep,
+      attempt: 1,
+      stepSeq: progress.stepSeq + 1,
+      stepRuns: progress.stepRuns + 1,
+      wakeAt: undefined,
+      deadline: timeout === undefined ? undefined : now + timeout,
+      finishedAt: undefined,
+      error: undefined,
+    }
+    const state = new RunState(run, loaded, progress, values)
+    const change = statusChange(id, progress, 'running', 'run_retried', now, restarted, {
+      step: failedStep,
+    })
+    this.#runs.set(id, state)
+    await this.#commit(state, change)
+    this.#scheduleDeadline(state)
+    this.#kick(state)
+    return state.toRecord()
+  }
+
+  /** Stops taking work: no new attempt starts; resolves when the attempts in flight have committed. */
+  async stop(): Promise<void> {
+    this.#stopping = true
+    for (const state of this.#runs.values()) state.cancelTimer?.()
+    await Promise.allSettled([...this.#drivers])
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * A run as the engine holds it in memory while it is active: its compiled
+ * flow, durable progress (a copy of what is committed), the values its
+ * expressions see, and the operations requested on it.
+ */
+import { type CompiledStep, ExpressionScope, type JsonValue } from '../../types/index.js'
+import type { LoadedFlow } from '../catalog/catalog.js'
+import type { RunError, RunRecord, RunStatus } from '../store/records.js'
+import type { RunProgress } from '../store/store.js'
+
+export type Requested = 'cancel' | 'terminate' | 'pause' | undefined
+
+export class RunState {
+  readonly id: string
+  readonly loaded: LoadedFlow
+  readonly input: JsonValue
+  readonly createdAt: number
+  readonly idempotencyKey: string | undefined
+  progress: RunProgress
+  readonly scope: ExpressionScope
+  /** An operation to apply at the next point the run can stop. */
+  requested: Requested
+  /** Set while an attempt runs; aborting it terminates the attempt. */
+  inFlight: AbortController | undefined
+  /** Cancels a pending wake-up timer. */
+  cancelTimer: (() => void) | undefined
+  /** True while the run loop drives this run (one driver at a time). */
+  driving = false
+
+  constructor(
+    record: Pick<RunRecord, 'id' | 'input' | 'createdAt' | 'idempotencyKey'>,
+    loaded: LoadedFlow,
+    progress: RunProgress,
+    values: Readonly<Record<string, { output?: JsonValue; error?: RunError }>> = {},
+  ) {
+    this.id = record.id
+    this.loaded = loaded
+    this.input = record.input
+    this.createdAt = record.createdAt
+    this.idempotencyKey = record.idempotencyKey
+    this.progress = progress
+    const steps: Record<string, { output?: JsonValue; error?: JsonValue }> = {}
+    for (const [id, v] of Object.entries(values)) {
+      steps[id] = {
+        ...(v.output === undefined ? {} : { output: v.output }),
+        ...(v.error === undefined ? {} : { error: v.error as unknown as JsonValue }),
+      }
+    }
+    this.scope = new ExpressionScope(loaded.compiled.environment, {
+      input: record.input,
+      steps,
+      run: {
+        id: record.id,
+        flow: loaded.record.name,
+        version: loaded.record.version,
+        attempt: progress.attempt,
+      },
+    })
+    this.requested = undefined
+    this.inFlight = undefined
+    this.cancelTimer = undefined
+  }
+
+  get status(): RunStatus {
+    return this.progress.status
+  }
+
+  get stepIndex(): number | undefined {
+    const id = this.progress.currentStep
+    return id === undefined ? undefined : this.loaded.compiled.stepIndex.get(id)
+  }
+
+  get currentStep(): CompiledStep | undefined {
+    const index = this.stepIndex
+    return index === undefined ? undefined : this.loaded.compiled.steps[index]
+  }
+
+  toRecord(): RunRecord {
+    const p = this.progress
+    return {
+      id: this.id,
+      flow: { name: this.loaded.record.name, version: this.loaded.record.version },
+      process: this.loaded.record.process,
+      status: p.status,
+      input: this.input,
+      output: p.output,
+      error: p.error,
+      createdAt: this.createdAt,
+      startedAt: p.startedAt,
+      finishedAt: p.finishedAt,
+      currentStep: p.currentStep,
+      idempotencyKey: this.idempotencyKey,
+    }
+  }
+}
