@@ -6,7 +6,6 @@
 import {
   type CompiledFlow,
   checkFlow,
-  type FlowDocument,
   type Problem,
   parseTaskRef,
   type ResolvedTask,
