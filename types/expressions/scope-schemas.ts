@@ -28,7 +28,7 @@ export const stepErrorSchema: ValueSchema = {
     message: { type: 'string' },
     code: { type: 'string' },
     details: {},
-    attempt: { type: 'integer', minimum: 1 },
+    attempt: { type: 'integer', minimum: 1, maximum: 2147483647 },
   },
 }
 
@@ -39,7 +39,7 @@ export const runInfoSchema: ValueSchema = {
   properties: {
     id: { type: 'string' },
     flow: { type: 'string' },
-    version: { type: 'integer', minimum: 1 },
-    attempt: { type: 'integer', minimum: 1 },
+    version: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    attempt: { type: 'integer', minimum: 1, maximum: 2147483647 },
   },
 }
