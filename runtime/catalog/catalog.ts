@@ -37,6 +37,7 @@ export interface LoadedFlow {
 }
 
 const defaultTimeoutMs = 30_000
+const latestTtlMs = 1000
 const defaultMemoryMb = 256
 
 export function executableTask(record: TaskRecord): ExecutableTask {
@@ -62,6 +63,7 @@ export class Catalog {
   readonly store: Store
   readonly cache: ComponentCache
   readonly #flows = new Map<string, Promise<LoadedFlow>>()
+  readonly #latest = new Map<string, { version: number; at: number }>()
 
   constructor(store: Store, cache: ComponentCache) {
     this.store = store
@@ -116,28 +118,34 @@ export class Catalog {
     if (!result.ok) throw rejected('flow', result.problems)
     const pinned = result.compiled.document
     const record = await this.store.publishFlow(pinned, pinned.process ?? 'default')
+    this.#latest.set(record.name, { version: record.version, at: Date.now() })
     return { record, warnings: result.warnings }
   }
 
   /** The compiled flow of a published version (latest when `version` is undefined), built once. */
   async loadFlow(name: string, version?: number): Promise<LoadedFlow> {
-    const record = await this.store.getFlow(name, version)
-    if (!record) {
-      throw new WeirError(
-        'not_found',
-        version === undefined
-          ? `flow "${name}" is not published`
-          : `flow "${name}" has no version ${version}`,
-      )
-    }
-    const key = `${record.name}@${record.version}`
+    const pinned = version ?? (await this.#latestVersion(name))
+    const key = `${name}@${pinned}`
     let loaded = this.#flows.get(key)
     if (!loaded) {
-      loaded = this.#compile(record)
+      loaded = this.store.getFlow(name, pinned).then((record) => {
+        if (!record) throw new WeirError('not_found', `flow "${name}" has no version ${pinned}`)
+        return this.#compile(record)
+      })
       loaded.catch(() => this.#flows.delete(key))
       this.#flows.set(key, loaded)
     }
     return loaded
+  }
+
+  /** The latest version of a flow, looked up at most once a second (and again after a publish here). */
+  async #latestVersion(name: string): Promise<number> {
+    const known = this.#latest.get(name)
+    if (known && Date.now() - known.at < latestTtlMs) return known.version
+    const record = await this.store.getFlow(name)
+    if (!record) throw new WeirError('not_found', `flow "${name}" is not published`)
+    this.#latest.set(name, { version: record.version, at: Date.now() })
+    return record.version
   }
 
   async #compile(record: FlowRecord): Promise<LoadedFlow> {

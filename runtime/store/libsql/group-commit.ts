@@ -1,31 +1,47 @@
 /**
- * Group commit: changes that several runs submit while a transaction is being
- * written wait and go together into the next one. Nothing is acknowledged
- * before the transaction holding it has committed; a failed transaction fails
- * every change in it.
+ * Group commit: changes that several runs submit close together go into one
+ * transaction. When the system is idle a change is written at once; when it is
+ * busy (the last group held more than one change), the committer lets the
+ * event loop turn a few more times first, so that the runs whose attempts are
+ * finishing join the same transaction. Nothing is acknowledged before the
+ * transaction holding it has committed; a failed transaction fails every change
+ * in it.
  */
 
-interface Waiting<T> {
+interface Waiting<T, R> {
   readonly items: readonly T[]
-  readonly resolve: () => void
+  readonly resolve: (results: R[]) => void
   readonly reject: (error: unknown) => void
 }
 
-export class GroupCommitter<T> {
-  readonly #write: (items: T[]) => Promise<void>
+export interface GroupCommitOptions {
+  /** Most changes in one transaction. */
+  readonly maxItems?: number
+  /** Event-loop turns to wait for company when busy. */
+  readonly busyTurns?: number
+}
+
+export class GroupCommitter<T, R = void> {
+  readonly #write: (items: T[]) => Promise<R[]>
   readonly #maxItems: number
-  #queue: Waiting<T>[] = []
+  readonly #busyTurns: number
+  #queue: Waiting<T, R>[] = []
+  #queued = 0
   #writing = false
   #scheduled = false
+  #lastGroup = 0
 
-  constructor(write: (items: T[]) => Promise<void>, maxItems = 1000) {
+  /** `write` commits the items in one transaction and returns one result per item, in order. */
+  constructor(write: (items: T[]) => Promise<R[]>, options: GroupCommitOptions = {}) {
     this.#write = write
-    this.#maxItems = maxItems
+    this.#maxItems = options.maxItems ?? 1000
+    this.#busyTurns = options.busyTurns ?? 4
   }
 
-  submit(items: readonly T[]): Promise<void> {
+  submit(items: readonly T[]): Promise<R[]> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ items, resolve, reject })
+      this.#queued += items.length
       this.#schedule()
     })
   }
@@ -33,28 +49,41 @@ export class GroupCommitter<T> {
   #schedule(): void {
     if (this.#writing || this.#scheduled) return
     this.#scheduled = true
-    setImmediate(() => {
+    const turns = this.#lastGroup > 1 ? this.#busyTurns : 0
+    let turn = 0
+    const tick = () => {
+      if (turn++ < turns && this.#queued < this.#maxItems) {
+        setImmediate(tick)
+        return
+      }
       this.#scheduled = false
       void this.#flush()
-    })
+    }
+    setImmediate(tick)
   }
 
   async #flush(): Promise<void> {
     if (this.#writing || this.#queue.length === 0) return
     this.#writing = true
-    const group: Waiting<T>[] = []
+    const group: Waiting<T, R>[] = []
     let count = 0
     while (
       this.#queue.length > 0 &&
-      (count === 0 || count + (this.#queue[0] as Waiting<T>).items.length <= this.#maxItems)
+      (count === 0 || count + (this.#queue[0] as Waiting<T, R>).items.length <= this.#maxItems)
     ) {
-      const next = this.#queue.shift() as Waiting<T>
+      const next = this.#queue.shift() as Waiting<T, R>
       group.push(next)
       count += next.items.length
     }
+    this.#queued -= count
+    this.#lastGroup = group.length
     try {
-      await this.#write(group.flatMap((w) => w.items))
-      for (const w of group) w.resolve()
+      const results = await this.#write(group.flatMap((w) => w.items))
+      let offset = 0
+      for (const w of group) {
+        w.resolve(results.slice(offset, offset + w.items.length))
+        offset += w.items.length
+      }
     } catch (error) {
       for (const w of group) w.reject(error)
     } finally {

@@ -3,7 +3,7 @@
  * immutable task and flow versions, runs and their history; run changes
  * grouped into shared transactions. Every query is parameterized.
  */
-import type { Client, Row } from '@libsql/client'
+import type { Client, InStatement, Row } from '@libsql/client'
 import type { FlowDocument, TaskDocument } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
 import { WeirError } from '../../errors.js'
@@ -33,6 +33,24 @@ function taskFromRow(row: Row): TaskRecord {
   }
 }
 
+/** The record of a run just created (what the row holds without reading it back). */
+function newRunRecord(run: NewRun): RunRecord {
+  return {
+    id: run.id,
+    flow: run.flow,
+    process: run.process,
+    status: run.progress.status,
+    input: run.input,
+    output: undefined,
+    error: undefined,
+    createdAt: run.createdAt,
+    startedAt: run.progress.startedAt,
+    finishedAt: undefined,
+    currentStep: run.progress.currentStep,
+    idempotencyKey: run.idempotencyKey,
+  }
+}
+
 function flowFromRow(row: Row): FlowRecord {
   return {
     name: String(row.name),
@@ -43,17 +61,18 @@ function flowFromRow(row: Row): FlowRecord {
   }
 }
 
+/** What one group transaction writes: run changes and new runs. */
+type Work = { readonly change: RunChange } | { readonly create: NewRun }
+
 export class LibsqlStore implements Store {
   readonly client: Client
-  readonly #committer: GroupCommitter<RunChange>
+  readonly #committer: GroupCommitter<Work, RunRecord | undefined>
   readonly #now: () => number
 
   private constructor(client: Client, now: () => number) {
     this.client = client
     this.#now = now
-    this.#committer = new GroupCommitter(async (changes) => {
-      await writeBatch(this.client, changeStatements(changes, this.#now()))
-    })
+    this.#committer = new GroupCommitter((work) => this.#writeGroup(work))
   }
 
   static async open(options: DatabaseOptions & { now?: () => number }): Promise<LibsqlStore> {
@@ -185,24 +204,47 @@ export class LibsqlStore implements Store {
   }
 
   async createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
-    const statements = newRunStatements(run)
-    if (run.idempotencyKey !== undefined) {
-      statements.push({
-        sql: 'SELECT r.* FROM idempotency_keys k JOIN runs r ON r.id = k.run_id WHERE k.flow_name = ? AND k.key = ?',
-        args: [run.flow.name, run.idempotencyKey],
-      })
-    } else {
-      statements.push({ sql: 'SELECT * FROM runs WHERE id = ?', args: [run.id] })
-    }
-    const results = await writeBatch(this.client, statements)
-    const row = results.at(-1)?.rows[0]
-    if (!row) throw new WeirError('internal', `run ${run.id} was not stored`)
-    const stored = runFromRow(row)
+    const [stored] = await this.#committer.submit([{ create: run }])
+    if (!stored) throw new WeirError('internal', `run ${run.id} was not stored`)
     return { run: stored, created: stored.id === run.id }
   }
 
-  commit(changes: readonly RunChange[]): Promise<void> {
-    return changes.length === 0 ? Promise.resolve() : this.#committer.submit(changes)
+  async commit(changes: readonly RunChange[]): Promise<void> {
+    if (changes.length > 0) await this.#committer.submit(changes.map((change) => ({ change })))
+  }
+
+  /** One transaction for a group: new runs first (in order), then run changes; returns each new run as stored. */
+  async #writeGroup(work: Work[]): Promise<(RunRecord | undefined)[]> {
+    const statements: InStatement[] = []
+    const reads: (number | undefined)[] = []
+    const changes: RunChange[] = []
+    for (const item of work) {
+      if ('change' in item) {
+        changes.push(item.change)
+        reads.push(undefined)
+        continue
+      }
+      statements.push(...newRunStatements(item.create))
+      const key = item.create.idempotencyKey
+      if (key === undefined) {
+        reads.push(undefined)
+        continue
+      }
+      reads.push(statements.length)
+      statements.push({
+        sql: 'SELECT r.* FROM idempotency_keys k JOIN runs r ON r.id = k.run_id WHERE k.flow_name = ? AND k.key = ?',
+        args: [item.create.flow.name, key],
+      })
+    }
+    statements.push(...changeStatements(changes, this.#now()))
+    const results = await writeBatch(this.client, statements)
+    return work.map((item, i) => {
+      if ('change' in item) return undefined
+      const read = reads[i]
+      if (read === undefined) return newRunRecord(item.create)
+      const row = results[read]?.rows[0]
+      return row ? runFromRow(row) : undefined
+    })
   }
 
   loadActiveRuns(): Promise<ActiveRun[]> {
