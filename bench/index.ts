@@ -1,5 +1,6 @@
 /** Runs every benchmark and prints its table: `npm run bench` (or `npm run bench -- executor`). */
 import { benchCheckFlow } from './check-flow.js'
+import { benchEngine } from './engine.js'
 import { benchExecutor } from './executor.js'
 import { report } from './measure.js'
 
@@ -12,4 +13,8 @@ if (!only || only === 'check-flow') {
 if (!only || only === 'executor') {
   console.log('\n## executor\n')
   for (const line of await benchExecutor()) console.log(line)
+}
+if (!only || only === 'engine') {
+  console.log('\n## engine\n')
+  for (const line of await benchEngine()) console.log(line)
 }

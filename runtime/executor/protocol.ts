@@ -19,7 +19,13 @@ export interface CallMessage {
   readonly input: JsonValue
 }
 
-export type ToWorker = PrepareMessage | CallMessage
+/** Drops an attempt queued in the worker before it starts (it was terminated). */
+export interface SkipMessage {
+  readonly type: 'skip'
+  readonly id: number
+}
+
+export type ToWorker = PrepareMessage | CallMessage | SkipMessage
 
 export type FromWorker =
   | { readonly type: 'ready' }

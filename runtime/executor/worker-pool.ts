@@ -1,9 +1,12 @@
 /**
  * The executor: a pool of worker threads (one per core by default) running
- * attempts one at a time each. Attempts of a task go preferably to a worker
- * that already holds a warm instance of it. An attempt that outlives its
- * timeout has its worker terminated and replaced; a worker that dies (out of
- * heap, a crash) fails its attempt and is replaced too. The host never dies
+ * attempts one at a time each. A worker may hold one more attempt queued
+ * behind the one it runs, so it never waits for the main thread between
+ * attempts; the timeout of an attempt starts when the worker starts it.
+ * Attempts of a task go preferably to a worker that already holds a warm
+ * instance of it. An attempt that outlives its timeout has its worker
+ * terminated and replaced (attempts queued behind it go back to the queue); a
+ * worker that dies fails its attempt and is replaced too. The host never dies
  * with a task.
  */
 import { availableParallelism } from 'node:os'
@@ -21,6 +24,8 @@ export interface WorkerPoolOptions {
   readonly logLimit?: number
   /** JS heap limit of each worker thread, in MiB. */
   readonly heapMb?: number
+  /** Attempts sent to one worker at once (the running one and those queued behind it). */
+  readonly depth?: number
 }
 
 interface Pending {
@@ -28,16 +33,26 @@ interface Pending {
   readonly resolve: (result: AttemptResult) => void
 }
 
+interface Sent {
+  readonly id: number
+  readonly pending: Pending
+  timer: NodeJS.Timeout | undefined
+  started: number
+}
+
 interface Slot {
-  worker: Worker
-  busy: boolean
+  readonly worker: Worker
   readonly prepared: Set<string>
-  current: { id: number; pending: Pending; timer: NodeJS.Timeout | undefined } | undefined
+  /** Attempts sent, in the order the worker runs them; the first is running. */
+  readonly sent: Sent[]
+  /** True while a task is being prepared for this slot (it takes no other attempt meanwhile). */
+  preparing: boolean
 }
 
 const ownUrl = import.meta.url
 const fromSource = ownUrl.endsWith('.ts')
 const workerUrl = new URL(fromSource ? './worker.ts' : './worker.js', ownUrl)
+const terminated: AttemptFailure = { kind: 'cancelled', message: 'the attempt was terminated' }
 
 function failed(error: AttemptFailure, durationMs: number): AttemptResult {
   return { status: 'failed', error, log: '', durationMs }
@@ -55,6 +70,7 @@ export class WorkerPool implements Executor {
       size: options.size ?? availableParallelism(),
       logLimit: options.logLimit ?? 64 * 1024,
       heapMb: options.heapMb ?? 512,
+      depth: options.depth ?? 2,
       cache: options.cache,
     }
   }
@@ -96,7 +112,7 @@ export class WorkerPool implements Executor {
 
   async #addSlot(): Promise<void> {
     const worker = await this.#spawn()
-    const slot: Slot = { worker, busy: false, prepared: new Set(), current: undefined }
+    const slot: Slot = { worker, prepared: new Set(), sent: [], preparing: false }
     this.#attach(slot)
     this.#slots.push(slot)
     this.#dispatch()
@@ -104,12 +120,13 @@ export class WorkerPool implements Executor {
 
   #attach(slot: Slot): void {
     slot.worker.on('message', (message: FromWorker) => {
-      if (message.type !== 'result' || slot.current?.id !== message.id) return
-      const { pending, timer } = slot.current
-      if (timer) clearTimeout(timer)
-      slot.current = undefined
-      slot.busy = false
-      pending.resolve(message.result)
+      if (message.type !== 'result') return
+      const index = slot.sent.findIndex((s) => s.id === message.id)
+      if (index < 0) return
+      const [done] = slot.sent.splice(index, 1)
+      if (done?.timer) clearTimeout(done.timer)
+      done?.pending.resolve(message.result)
+      this.#startHead(slot)
       this.#dispatch()
     })
     slot.worker.on('error', (error: Error & { code?: string }) => {
@@ -122,21 +139,38 @@ export class WorkerPool implements Executor {
       })
     })
     slot.worker.on('exit', () => {
-      if (slot.current)
+      if (slot.sent.length > 0)
         this.#replace(slot, { kind: 'trap', message: 'the worker running the task exited' })
     })
   }
 
-  /** Ends the slot's attempt with `failure`, terminates its worker and starts a replacement. */
+  /** Starts the timeout of the attempt now running first in the slot. */
+  #startHead(slot: Slot): void {
+    const head = slot.sent[0]
+    if (!head || head.timer) return
+    head.started = performance.now()
+    const { timeoutMs } = head.pending.request.task
+    if (timeoutMs > 0) {
+      head.timer = setTimeout(() => {
+        const failure: AttemptFailure = {
+          kind: 'timeout',
+          message: `the attempt did not finish within ${timeoutMs} ms and was stopped`,
+        }
+        this.#replace(slot, failure, performance.now() - head.started)
+      }, timeoutMs)
+    }
+  }
+
+  /** Fails the slot's running attempt, terminates its worker, re-queues what waited behind it, starts a replacement. */
   #replace(slot: Slot, failure: AttemptFailure, durationMs = 0): void {
-    const current = slot.current
-    slot.current = undefined
-    if (current?.timer) clearTimeout(current.timer)
     const index = this.#slots.indexOf(slot)
     if (index >= 0) this.#slots.splice(index, 1)
+    const [head, ...behind] = slot.sent.splice(0)
+    if (head?.timer) clearTimeout(head.timer)
     slot.worker.removeAllListeners()
     void slot.worker.terminate()
-    current?.pending.resolve(failed(failure, durationMs))
+    head?.pending.resolve(failed(failure, durationMs))
+    this.#queue.unshift(...behind.map((s) => s.pending))
     if (!this.#closed) {
       this.#addSlot().catch((error: Error) => {
         console.error(`weir: could not replace an executor worker: ${error.message}`)
@@ -146,90 +180,94 @@ export class WorkerPool implements Executor {
 
   execute(request: AttemptRequest): Promise<AttemptResult> {
     if (this.#closed) return Promise.reject(new WeirError('internal', 'the executor is closed'))
-    const cancelled = failed({ kind: 'cancelled', message: 'the attempt was terminated' }, 0)
-    if (request.signal?.aborted) return Promise.resolve(cancelled)
+    if (request.signal?.aborted) return Promise.resolve(failed(terminated, 0))
     return new Promise((resolve) => {
       const pending: Pending = { request, resolve }
       this.#queue.push(pending)
-      request.signal?.addEventListener(
-        'abort',
-        () => {
-          const queued = this.#queue.indexOf(pending)
-          if (queued >= 0) {
-            this.#queue.splice(queued, 1)
-            resolve(cancelled)
-            return
-          }
-          const slot = this.#slots.find((s) => s.current?.pending === pending)
-          if (slot)
-            this.#replace(slot, { kind: 'cancelled', message: 'the attempt was terminated' })
-        },
-        { once: true },
-      )
+      request.signal?.addEventListener('abort', () => this.#abort(pending), { once: true })
       this.#dispatch()
     })
   }
 
-  #dispatch(): void {
-    while (this.#queue.length > 0) {
-      const idle = this.#slots.filter((s) => !s.busy)
-      if (idle.length === 0) return
-      const next = this.#queue.shift() as Pending
-      const key = next.request.task.key
-      const slot = idle.find((s) => s.prepared.has(key)) ?? (idle[0] as Slot)
-      slot.busy = true
-      void this.#run(slot, next)
+  #abort(pending: Pending): void {
+    const queued = this.#queue.indexOf(pending)
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1)
+      pending.resolve(failed(terminated, 0))
+      return
+    }
+    for (const slot of this.#slots) {
+      const index = slot.sent.findIndex((s) => s.pending === pending)
+      if (index === 0)
+        this.#replace(slot, terminated, performance.now() - (slot.sent[0]?.started ?? 0))
+      else if (index > 0) {
+        const [skipped] = slot.sent.splice(index, 1)
+        this.#post(slot, { type: 'skip', id: skipped?.id ?? 0 })
+        pending.resolve(failed(terminated, 0))
+      }
+      if (index >= 0) return
     }
   }
 
-  async #run(slot: Slot, pending: Pending): Promise<void> {
-    const { task, input } = pending.request
-    if (!slot.prepared.has(task.key)) {
-      try {
-        const component = await this.#options.cache.get(task.component)
-        if (!component)
-          throw new WeirError('not_found', `component ${task.component} is not in the cache`)
-        const modules = await this.#options.cache.compiled(component, task.memoryMb)
-        this.#post(slot, {
-          type: 'prepare',
-          task,
-          jsUrl: component.jsUrl,
-          modules,
-          logLimit: this.#options.logLimit,
-        })
-        slot.prepared.add(task.key)
-      } catch (error) {
-        slot.busy = false
-        const message = (error as Error).message
-        const kind = /MiB from the start/.test(message) ? 'limit_exceeded' : 'trap'
-        pending.resolve(failed({ kind, message }, 0))
-        this.#dispatch()
-        return
-      }
+  #dispatch(): void {
+    while (this.#queue.length > 0) {
+      const open = this.#slots.filter((s) => !s.preparing && s.sent.length < this.#options.depth)
+      if (open.length === 0) return
+      const next = this.#queue[0] as Pending
+      const key = next.request.task.key
+      const least = Math.min(...open.map((s) => s.sent.length))
+      const candidates = open.filter((s) => s.sent.length === least)
+      const slot = candidates.find((s) => s.prepared.has(key)) ?? (candidates[0] as Slot)
+      this.#queue.shift()
+      if (slot.prepared.has(key)) this.#send(slot, next)
+      else void this.#prepareAndSend(slot, next)
     }
-    if (pending.request.signal?.aborted) {
-      slot.busy = false
-      pending.resolve(failed({ kind: 'cancelled', message: 'the attempt was terminated' }, 0))
-      this.#dispatch()
+  }
+
+  async #prepareAndSend(slot: Slot, pending: Pending): Promise<void> {
+    const { task } = pending.request
+    slot.preparing = true
+    try {
+      const component = await this.#options.cache.get(task.component)
+      if (!component)
+        throw new WeirError('not_found', `component ${task.component} is not in the cache`)
+      const modules = await this.#options.cache.compiled(component, task.memoryMb)
+      this.#post(slot, {
+        type: 'prepare',
+        task,
+        jsUrl: component.jsUrl,
+        modules,
+        logLimit: this.#options.logLimit,
+      })
+      slot.prepared.add(task.key)
+    } catch (error) {
+      const message = (error as Error).message
+      pending.resolve(
+        failed(
+          { kind: /MiB from the start/.test(message) ? 'limit_exceeded' : 'trap', message },
+          0,
+        ),
+      )
       return
+    } finally {
+      slot.preparing = false
     }
+    if (pending.request.signal?.aborted) pending.resolve(failed(terminated, 0))
+    else if (this.#slots.includes(slot)) this.#send(slot, pending)
+    else this.#queue.unshift(pending)
+    this.#dispatch()
+  }
+
+  #send(slot: Slot, pending: Pending): void {
     const id = this.#nextId++
-    const started = performance.now()
-    const timer =
-      task.timeoutMs > 0
-        ? setTimeout(() => {
-            this.#replace(
-              slot,
-              {
-                kind: 'timeout',
-                message: `the attempt did not finish within ${task.timeoutMs} ms and was stopped`,
-              },
-              performance.now() - started,
-            )
-          }, task.timeoutMs)
-        : undefined
-    slot.current = { id, pending, timer }
-    this.#post(slot, { type: 'call', id, key: task.key, input })
+    slot.sent.push({ id, pending, timer: undefined, started: performance.now() })
+    this.#post(slot, {
+      type: 'call',
+      id,
+      key: pending.request.task.key,
+      input: pending.request.input,
+    })
+    this.#startHead(slot)
   }
 
   #post(slot: Slot, message: ToWorker): void {

@@ -20,7 +20,7 @@ import {
   loadActiveRuns,
   loadRun,
 } from './run-queries.js'
-import { changeStatements, newRunStatements } from './run-statements.js'
+import { changeStatements, newRunStatements, newRunsStatements } from './run-statements.js'
 
 function taskFromRow(row: Row): TaskRecord {
   const document = JSON.parse(String(row.document)) as TaskRecord['document']
@@ -215,7 +215,10 @@ export class LibsqlStore implements Store {
 
   /** One transaction for a group: new runs first (in order), then run changes; returns each new run as stored. */
   async #writeGroup(work: Work[]): Promise<(RunRecord | undefined)[]> {
-    const statements: InStatement[] = []
+    const plain = work.flatMap((item) =>
+      'create' in item && item.create.idempotencyKey === undefined ? [item.create] : [],
+    )
+    const statements: InStatement[] = newRunsStatements(plain)
     const reads: (number | undefined)[] = []
     const changes: RunChange[] = []
     for (const item of work) {
@@ -224,12 +227,12 @@ export class LibsqlStore implements Store {
         reads.push(undefined)
         continue
       }
-      statements.push(...newRunStatements(item.create))
       const key = item.create.idempotencyKey
       if (key === undefined) {
         reads.push(undefined)
         continue
       }
+      statements.push(...newRunStatements(item.create))
       reads.push(statements.length)
       statements.push({
         sql: 'SELECT r.* FROM idempotency_keys k JOIN runs r ON r.id = k.run_id WHERE k.flow_name = ? AND k.key = ?',

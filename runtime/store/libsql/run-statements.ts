@@ -184,3 +184,34 @@ export function newRunStatements(run: NewRun): InStatement[] {
   }
   return statements
 }
+
+const runColumns =
+  'id, flow_name, flow_version, process, status, input, current_step, attempt, step_seq, step_runs, previous_step, wake_at, deadline, event_seq, created_at, started_at, updated_at'
+
+/** Inserts runs that carry no idempotency key (and their first events) as multi-row statements. */
+export function newRunsStatements(runs: readonly NewRun[]): InStatement[] {
+  const rows = runs.map((run) => {
+    const p = run.progress
+    return [
+      run.id,
+      run.flow.name,
+      run.flow.version,
+      run.process,
+      p.status,
+      JSON.stringify(run.input),
+      p.currentStep ?? null,
+      p.attempt,
+      p.stepSeq,
+      p.stepRuns,
+      opt(p.previousStep),
+      opt(p.wakeAt),
+      opt(p.deadline),
+      p.eventSeq,
+      run.createdAt,
+      opt(p.startedAt),
+      run.createdAt,
+    ]
+  })
+  const events = runs.flatMap((run) => eventRows(run.id, 1, run.events))
+  return [...multiRow(`INSERT INTO runs (${runColumns})`, '', 17, rows), ...insertEvents(events)]
+}
