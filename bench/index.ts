@@ -1,5 +1,6 @@
 /** Runs every benchmark and prints its table: `npm run bench` (or `npm run bench -- executor`). */
 import { benchCheckFlow } from './check-flow.js'
+import { benchCrash } from './crash.js'
 import { benchEngine } from './engine.js'
 import { benchExecutor } from './executor.js'
 import { report } from './measure.js'
@@ -17,4 +18,8 @@ if (!only || only === 'executor') {
 if (!only || only === 'engine') {
   console.log('\n## engine\n')
   for (const line of await benchEngine()) console.log(line)
+}
+if (!only || only === 'crash') {
+  console.log('\n## crash recovery\n')
+  for (const line of await benchCrash()) console.log(line)
 }

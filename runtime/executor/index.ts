@@ -1,0 +1,10 @@
+/** The executor: attempts of tasks in a sandboxed worker pool. @module */
+export type {
+  AttemptFailure,
+  AttemptRequest,
+  AttemptResult,
+  ExecutableTask,
+  Executor,
+  FailureKind,
+} from './executor.js'
+export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js'
