@@ -43,7 +43,7 @@ const defaultMemoryMb = 256
 export function executableTask(record: TaskRecord): ExecutableTask {
   const doc = record.document
   return {
-    key: `${record.name}@${record.version}`,
+    key: `${record.name}@${record.version}:${doc.component.replace(/^sha256:/, '').slice(0, 16)}`,
     component: doc.component.replace(/^sha256:/, ''),
     binding: record.binding,
     schemas: { input: doc.input ?? {}, output: doc.output ?? {}, error: doc.error ?? {} },

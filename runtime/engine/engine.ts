@@ -510,6 +510,7 @@ export class Engine {
       deadline: timeout === undefined ? undefined : now + timeout,
       finishedAt: undefined,
       error: undefined,
+      output: undefined,
     }
     const state = new RunState(run, loaded, progress, values)
     const change = statusChange(id, progress, 'running', 'run_retried', now, restarted, {

@@ -215,7 +215,10 @@ export function interruptedChange(
   }
 }
 
-/** Progress of a run that has ended: it keeps the step it stopped at, unless it completed. */
+/**
+ * Progress of a run that has ended: it keeps the step it stopped at, unless it
+ * completed; a run that failed records the failure as its output too.
+ */
 function finished(
   progress: RunProgress,
   status: RunStatus,
@@ -223,7 +226,16 @@ function finished(
   result: { output?: JsonValue; error?: RunError },
 ): RunProgress {
   const currentStep = status === 'completed' ? undefined : progress.currentStep
-  return { ...progress, status, currentStep, wakeAt: undefined, finishedAt: at, ...result }
+  const failure = result.error ? { output: { error: result.error as unknown as JsonValue } } : {}
+  return {
+    ...progress,
+    status,
+    currentStep,
+    wakeAt: undefined,
+    finishedAt: at,
+    ...failure,
+    ...result,
+  }
 }
 
 /** A change of status by an operation or a timer (cancel, pause, resume, time-out…). */
@@ -238,6 +250,8 @@ export function statusChange(
 ): RunChange {
   const events: NewEvent[] = [{ type: event, at, data }]
   const base: RunProgress = { ...progress, ...extra, status }
-  const next = terminalStatuses.has(status) ? finished(base, status, at, {}) : base
+  const next = terminalStatuses.has(status)
+    ? finished(base, status, at, extra.error ? { error: extra.error } : {})
+    : base
   return { runId, progress: withEvents(next, events), events }
 }

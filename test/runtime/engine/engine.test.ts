@@ -24,8 +24,11 @@ afterAll(async () => {
   await pool.close()
 })
 
-async function setUp(flows: object[], options: { clock?: ManualClock } = {}): Promise<Harness> {
-  const h = await harness(pool, cache, options)
+async function setUp(
+  flows: object[],
+  options: { clock?: ManualClock; executor?: WorkerPool } = {},
+): Promise<Harness> {
+  const h = await harness(options.executor ?? pool, cache, options)
   await publishEngineTasks(h.catalog)
   for (const flow of flows) await h.catalog.publishFlow(flow)
   return h
@@ -320,16 +323,21 @@ describe('engine', () => {
   })
 
   test('retry restarts a failed run from its failed step, keeping earlier outputs', async () => {
-    const h = await setUp([
-      {
-        name: 'flaky-flow',
-        steps: [
-          { id: 'a', task: 'inc', input: { n: 1 } },
-          { id: 'b', task: 'flaky', input: {} },
-          { id: 'c', task: 'inc', input: { n: '${steps.a.output}' } },
-        ],
-      },
-    ])
+    // `flaky` keeps its count in its instance: one fresh worker makes the count (and the test) deterministic.
+    const solo = await WorkerPool.start({ cache, size: 1 })
+    const h = await setUp(
+      [
+        {
+          name: 'flaky-flow',
+          steps: [
+            { id: 'a', task: 'inc', input: { n: 1 } },
+            { id: 'b', task: 'flaky', input: {} },
+            { id: 'c', task: 'inc', input: { n: '${steps.a.output}' } },
+          ],
+        },
+      ],
+      { executor: solo },
+    )
     const { run } = await h.engine.startRun('flaky-flow', {})
     expect(await h.engine.waitForRun(run.id, 10_000)).toMatchObject({
       status: 'failed',
@@ -349,6 +357,7 @@ describe('engine', () => {
       `run ${run.id} is completed; only a failed or timed-out run can be retried`,
     )
     await h.close()
+    await solo.close()
   })
 
   test('two concurrent starts with one idempotency key give one run', async () => {
@@ -421,5 +430,35 @@ describe('recovery', () => {
       { attempt: 2, until: 2 },
     ])
     await second.close()
+  })
+})
+
+describe('failure records', () => {
+  test("a failed run's output records the failure, and a retry clears it", async () => {
+    const solo = await WorkerPool.start({ cache, size: 1 })
+    const h = await setUp([{ name: 'records', steps: [{ id: 'a', task: 'flaky', input: {} }] }], {
+      executor: solo,
+    })
+    const { run } = await h.engine.startRun('records', {})
+    const failed = await h.engine.waitForRun(run.id, 10_000)
+    expect(failed?.output).toEqual({ error: failed?.error })
+    expect((await h.store.getRun(run.id))?.output).toEqual({
+      error: {
+        step: 'a',
+        task: 'flaky@1',
+        kind: 'task_error',
+        message: 'flaky: failed this call',
+        details: 'flaky: failed this call',
+        attempt: 1,
+      },
+    })
+    await h.engine.retry(run.id)
+    expect(await h.engine.waitForRun(run.id, 10_000)).toMatchObject({
+      status: 'completed',
+      output: 2,
+      error: undefined,
+    })
+    await h.close()
+    await solo.close()
   })
 })
