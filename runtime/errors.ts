@@ -8,25 +8,47 @@ import type { Problem } from '../types/index.js'
 
 export type ErrorCode =
   | 'invalid_request'
+  | 'invalid_document'
   | 'invalid_component'
-  | 'signature_mismatch'
-  | 'import_not_allowed'
-  | 'unsupported_type'
+  | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'payload_too_large'
+  | 'too_many_requests'
   | 'build_failed'
+  | 'unavailable'
   | 'internal'
 
 const statusOf: Record<ErrorCode, number> = {
   invalid_request: 400,
-  invalid_component: 422,
-  signature_mismatch: 422,
-  import_not_allowed: 422,
-  unsupported_type: 422,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
+  invalid_document: 422,
+  invalid_component: 422,
   build_failed: 422,
+  too_many_requests: 429,
   internal: 500,
+  unavailable: 503,
+}
+
+/** The title a problem+json answer carries for each code. */
+export const titleOf: Record<ErrorCode, string> = {
+  invalid_request: 'Invalid request',
+  unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  payload_too_large: 'Payload too large',
+  invalid_document: 'Invalid document',
+  invalid_component: 'Invalid component',
+  build_failed: 'Build failed',
+  too_many_requests: 'Too many requests',
+  internal: 'Internal error',
+  unavailable: 'Unavailable',
 }
 
 export class WeirError extends Error {

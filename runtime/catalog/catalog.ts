@@ -56,7 +56,7 @@ function rejected(what: string, problems: Problem[]): WeirError {
   const first = problems[0]
   const summary = first ? `${first.pointer || '/'}: ${first.message}` : 'invalid'
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''
-  return new WeirError('invalid_request', `${what}: ${summary}${more}`, problems)
+  return new WeirError('invalid_document', `${what}: ${summary}${more}`, problems)
 }
 
 export class Catalog {

@@ -80,7 +80,7 @@ export class Engine {
       const problems = validateValue(schema, input)
       if (problems.length > 0) {
         throw new WeirError(
-          'invalid_request',
+          'invalid_document',
           `the input does not match flow ${flowName}'s input schema: ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`,
           problems,
         )

@@ -135,3 +135,14 @@ export interface EventRecord {
   readonly stepId: string | undefined
   readonly data: JsonValue
 }
+
+export type Role = 'admin' | 'publisher' | 'operator' | 'viewer'
+
+export interface ApiKeyRecord {
+  readonly id: string
+  readonly name: string
+  readonly role: Role
+  /** sha256 of the key's secret, hex. */
+  readonly secretHash: string
+  readonly createdAt: number
+}

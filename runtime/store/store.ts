@@ -5,6 +5,7 @@
 import type { FlowDocument, JsonValue, TaskDocument } from '../../types/index.js'
 import type { FunctionBinding } from '../components/signature.js'
 import type {
+  ApiKeyRecord,
   AttemptRecord,
   EventRecord,
   EventType,
@@ -129,6 +130,12 @@ export interface Store {
   listRuns(filter: RunFilter): Promise<Page<RunRecord>>
   getStepRuns(runId: string): Promise<StepRunRecord[]>
   listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>>
+
+  createApiKey(key: ApiKeyRecord): Promise<void>
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>
+  listApiKeys(): Promise<ApiKeyRecord[]>
+  /** Returns false when no key had that id. */
+  deleteApiKey(id: string): Promise<boolean>
 
   close(): Promise<void>
 }

@@ -7,7 +7,15 @@ import type { Client, InStatement, Row } from '@libsql/client'
 import type { FlowDocument, TaskDocument } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
 import { WeirError } from '../../errors.js'
-import type { EventRecord, FlowRecord, RunRecord, StepRunRecord, TaskRecord } from '../records.js'
+import type {
+  ApiKeyRecord,
+  EventRecord,
+  FlowRecord,
+  Role,
+  RunRecord,
+  StepRunRecord,
+  TaskRecord,
+} from '../records.js'
 import type { ActiveRun, NewRun, Page, RunChange, RunFilter, Store } from '../store.js'
 import { GroupCommitter } from './group-commit.js'
 import { type DatabaseOptions, openDatabase, writeBatch } from './open-database.js'
@@ -21,6 +29,16 @@ import {
   loadRun,
 } from './run-queries.js'
 import { changeStatements, newRunStatements, newRunsStatements } from './run-statements.js'
+
+function apiKeyFromRow(row: Row): ApiKeyRecord {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    role: String(row.role) as Role,
+    secretHash: String(row.secret_hash),
+    createdAt: Number(row.created_at),
+  }
+}
 
 function taskFromRow(row: Row): TaskRecord {
   const document = JSON.parse(String(row.document)) as TaskRecord['document']
@@ -272,6 +290,37 @@ export class LibsqlStore implements Store {
 
   listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>> {
     return listEvents(this.client, runId, after, limit)
+  }
+
+  async createApiKey(key: ApiKeyRecord): Promise<void> {
+    await writeBatch(this.client, [
+      {
+        sql: 'INSERT INTO api_keys (id, name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+        args: [key.id, key.name, key.role, key.secretHash, key.createdAt],
+      },
+    ])
+  }
+
+  async getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const result = await this.client.execute({
+      sql: 'SELECT * FROM api_keys WHERE id = ?',
+      args: [id],
+    })
+    const row = result.rows[0]
+    return row ? apiKeyFromRow(row) : undefined
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (await this.client.execute('SELECT * FROM api_keys ORDER BY created_at, id')).rows.map(
+      apiKeyFromRow,
+    )
+  }
+
+  async deleteApiKey(id: string): Promise<boolean> {
+    const [result] = await writeBatch(this.client, [
+      { sql: 'DELETE FROM api_keys WHERE id = ?', args: [id] },
+    ])
+    return (result?.rowsAffected ?? 0) > 0
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 /** The numbered migrations, applied in order at start (each in one transaction). */
 import { statements as initial } from './001-initial.js'
+import { statements as apiKeys } from './002-api-keys.js'
 
 export interface Migration {
   readonly version: number
@@ -9,4 +10,5 @@ export interface Migration {
 
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initial },
+  { version: 2, name: 'api-keys', statements: apiKeys },
 ]

@@ -40,7 +40,10 @@ const newRun = (id: string, createdAt: number, extra: Partial<NewRun> = {}): New
 describe('LibsqlStore', () => {
   test('migrations are recorded', async () => {
     const result = await store.client.execute('SELECT version, name FROM schema_migrations')
-    expect(result.rows.map((r) => [r.version, r.name])).toEqual([[1, 'initial']])
+    expect(result.rows.map((r) => [r.version, r.name])).toEqual([
+      [1, 'initial'],
+      [2, 'api-keys'],
+    ])
   })
 
   test('flow versions count up per name and the latest is returned', async () => {
@@ -109,5 +112,18 @@ describe('LibsqlStore', () => {
       [4, { i: 2 }],
       [5, { i: 3 }],
     ])
+  })
+
+  test('API keys are created, listed, read and deleted', async () => {
+    const key = { id: 'k1', name: 'ci', role: 'publisher' as const, secretHash: 'ab', createdAt: 5 }
+    await store.createApiKey(key)
+    await store.createApiKey({ ...key, id: 'k2', role: 'viewer', createdAt: 6 })
+    expect(await store.getApiKey('k1')).toEqual(key)
+    expect((await store.listApiKeys()).map((k) => [k.id, k.role])).toEqual([
+      ['k1', 'publisher'],
+      ['k2', 'viewer'],
+    ])
+    expect([await store.deleteApiKey('k1'), await store.deleteApiKey('k1')]).toEqual([true, false])
+    expect(await store.getApiKey('k1')).toBeUndefined()
   })
 })
