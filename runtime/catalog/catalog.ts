@@ -3,6 +3,7 @@
  * everything (component signature, flow types) once; loading gives compiled
  * flows and executable tasks, built once per version and kept in memory.
  */
+import { isDeepStrictEqual } from 'node:util'
 import {
   type CompiledFlow,
   checkFlow,
@@ -22,11 +23,23 @@ import type { Store } from '../store/store.js'
 export interface PublishedTask {
   readonly record: TaskRecord
   readonly warnings: Problem[]
+  /** False when the latest version already was this document (nothing was published). */
+  readonly created: boolean
 }
 
 export interface PublishedFlow {
   readonly record: FlowRecord
   readonly warnings: Problem[]
+  readonly created: boolean
+}
+
+/** Two documents alike as stored (JSON), but for their version; key order does not matter. */
+function sameDocument(a: { version?: number }, b: { version?: number }): boolean {
+  const asStored = (doc: { version?: number }): unknown => {
+    const { version: _ignored, ...rest } = doc
+    return JSON.parse(JSON.stringify(rest))
+  }
+  return isDeepStrictEqual(asStored(a), asStored(b))
 }
 
 export interface LoadedFlow {
@@ -100,8 +113,11 @@ export class Catalog {
     const checked = checkTaskComponent(document, component)
     if (!checked.ok) throw rejected(`task ${document.name}`, checked.problems)
     await this.putComponent(component)
+    const latest = await this.store.getTask(checked.task.name)
+    if (latest && sameDocument(latest.document, checked.task))
+      return { record: latest, warnings: checked.warnings, decoded: checked.decoded, created: false }
     const record = await this.store.publishTask(checked.task, checked.binding)
-    return { record, warnings: checked.warnings, decoded: checked.decoded }
+    return { record, warnings: checked.warnings, decoded: checked.decoded, created: true }
   }
 
   /** Checks a flow document against the published tasks, without publishing it. */
@@ -117,9 +133,12 @@ export class Catalog {
     const result = await this.checkFlow(document)
     if (!result.ok) throw rejected('flow', result.problems)
     const pinned = result.compiled.document
+    const latest = await this.store.getFlow(pinned.name)
+    if (latest && sameDocument(latest.document, pinned))
+      return { record: latest, warnings: result.warnings, created: false }
     const record = await this.store.publishFlow(pinned, pinned.process ?? 'default')
     this.#latest.set(record.name, { version: record.version, at: Date.now() })
-    return { record, warnings: result.warnings }
+    return { record, warnings: result.warnings, created: true }
   }
 
   /** The compiled flow of a published version (latest when `version` is undefined), built once. */

@@ -1,36 +1,229 @@
 /**
- * The `weir` command line: its commands and options. Exit codes: 0 success,
- * 1 the command ran and found problems (or failed), 2 the command line is wrong.
+ * The `weir` command line: its commands and options. Commands other than
+ * `serve`, `task build` and an offline `flow check --tasks` talk to the server
+ * over HTTP. Exit codes: 0 success, 1 the command ran and failed (a problem
+ * found, a request refused, a run that failed), 2 the command line is wrong.
  */
-import { Command } from 'commander'
+import { Command, Option } from 'commander'
 import { packageInfo } from '../package-info.js'
+import type { ApiClient } from './client.js'
+import { connect, type GlobalOptions } from './connect.js'
 import { flowCheckCommand } from './flow-check.js'
+import { keysCreateCommand, keysDeleteCommand, keysListCommand } from './keys.js'
+import { printJson, printTable } from './output.js'
+import { flowCheckRemoteCommand, flowPublishCommand, taskPublishCommand } from './publish.js'
+import {
+  type ListOptions,
+  type RunOptions,
+  runCommand,
+  runOperationCommand,
+  runsEventsCommand,
+  runsListCommand,
+  runsShowCommand,
+} from './runs.js'
+import { type ServeOptions, serveCommand } from './serve.js'
 import { taskBuildCommand } from './task-build.js'
+import { typesCommand } from './types-command.js'
 
-export function buildProgram(): Command {
-  const program = new Command('weir')
-    .description('A durable flow runtime for WebAssembly components')
-    .version(packageInfo().version)
-    .exitOverride()
-  const flow = program.command('flow').description('Work with flow documents')
-  flow
-    .command('check')
-    .description('Check a flow document statically against local task documents')
-    .argument('<file>', 'the flow document (JSON)')
-    .option('--tasks <dir>', 'folder of task folders (<name>/task.json)', 'tasks')
-    .option('--json', 'print the result as JSON')
-    .action(async (file: string, options: { tasks: string; json?: boolean }) => {
-      process.exitCode = await flowCheckCommand(file, options)
-    })
-  const task = program.command('task').description('Work with task folders and components')
+type Options<O> = O & GlobalOptions
+
+/**
+ * A Commander action that connects to the server with the global options and
+ * runs `body` with the positional arguments; its result is the exit code.
+ */
+function remote<O = object>(
+  body: (client: ApiClient, options: Options<O>, ...args: string[]) => Promise<number>,
+) {
+  return async (...received: unknown[]) => {
+    const command = received.at(-1) as Command
+    const options = command.optsWithGlobals<Options<O>>()
+    const positional = received.slice(0, -2).flat() as string[]
+    process.exitCode = await body(await connect(options), options, ...positional)
+  }
+}
+
+async function listCommand(client: ApiClient, path: string, json: boolean | undefined): Promise<number> {
+  const { items } = await client.get<{
+    items: {
+      name: string
+      version: number
+      process?: string
+      createdAt: string
+      document: { description?: string }
+    }[]
+  }>(path)
+  if (json) printJson({ items })
+  else {
+    const flows = path.endsWith('flows')
+    printTable(
+      flows ? ['name', 'version', 'process', 'created'] : ['name', 'version', 'created', 'description'],
+      items.map((i) =>
+        flows
+          ? [i.name, i.version, i.process, i.createdAt]
+          : [i.name, i.version, i.createdAt, i.document.description],
+      ),
+    )
+  }
+  return 0
+}
+
+function addServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the server and its workers on the embedded database')
+    .option('--host <host>', 'address to listen on (WEIR_HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (WEIR_PORT, default 8787)')
+    .option('--data-dir <dir>', 'database, component cache, admin token (WEIR_DATA_DIR, default ./.weir)')
+    .option('--db-url <url>', 'libSQL URL (WEIR_DB_URL, default file:<data dir>/weir.db)')
+    .addOption(
+      new Option('--durability <mode>', 'strict also survives power loss (WEIR_DURABILITY)').choices([
+        'normal',
+        'strict',
+      ]),
+    )
+    .option('--workers <n>', 'executor worker threads (WEIR_WORKERS, default: number of cores)')
+    .option('--log-level <level>', 'debug, info, warn or error (WEIR_LOG_LEVEL, default info)')
+    .option('--examples', "build if needed and publish weir's example tasks and flows")
+    .action(async (_options: ServeOptions, command: Command) =>
+      serveCommand(command.optsWithGlobals<ServeOptions>()),
+    )
+}
+
+function addTask(program: Command): void {
+  const task = program.command('task').description('Build, publish and list tasks')
   task
     .command('build')
     .description('Build JavaScript task folders (task.json + src/index.js) into dist/<name>.wasm')
     .argument('<dir...>', 'task folders')
     .option('--force', 'rebuild even when nothing changed')
-    .option('--json', 'print the results as JSON')
-    .action(async (dirs: string[], options: { force?: boolean; json?: boolean }) => {
-      process.exitCode = await taskBuildCommand(dirs, options)
+    .action(async (dirs: string[], _options: object, command: Command) => {
+      process.exitCode = await taskBuildCommand(dirs, command.optsWithGlobals())
     })
+  task
+    .command('publish')
+    .description('Upload and publish tasks; JavaScript folders are built first when they changed')
+    .argument('<path...>', 'task folders, task.json files, or folders of task folders')
+    .action(remote((client, options, ...paths) => taskPublishCommand(client, paths, options)))
+  task
+    .command('list')
+    .description('The latest version of every published task')
+    .action(remote((client, options) => listCommand(client, '/v1/tasks', options.json)))
+}
+
+function addFlow(program: Command): void {
+  const flow = program.command('flow').description('Check, publish and list flows')
+  flow
+    .command('check')
+    .description('Check a flow statically: against the server, or offline against --tasks <dir>')
+    .argument('<file>', 'the flow document (JSON)')
+    .option('--tasks <dir>', 'check offline against this folder of task folders (<name>/task.json)')
+    .action(
+      remote<{ tasks?: string }>((client, options, file) =>
+        options.tasks
+          ? flowCheckCommand(file, { tasks: options.tasks, json: options.json ?? false })
+          : flowCheckRemoteCommand(client, file, options),
+      ),
+    )
+  flow
+    .command('publish')
+    .description('Publish flow documents (each is checked; task references are pinned)')
+    .argument('<file...>', 'flow documents (JSON)')
+    .action(remote((client, options, ...files) => flowPublishCommand(client, files, options)))
+  flow
+    .command('list')
+    .description('The latest version of every published flow')
+    .action(remote((client, options) => listCommand(client, '/v1/flows', options.json)))
+}
+
+function addRuns(program: Command): void {
+  program
+    .command('run')
+    .description('Start a run of a flow')
+    .argument('<flow>', 'the flow name')
+    .option('--input <json>', 'the input as JSON, or @file (default {})')
+    .option('--wait [ms]', 'wait for the run to finish (default 30000 ms)')
+    .option('--version <n>', 'the flow version (default: latest)')
+    .option('--idempotency-key <key>', 'starting again with the same key gives the same run')
+    .action(remote<RunOptions>((client, options, flow) => runCommand(client, flow, options)))
+  const runs = program.command('runs').description('List and inspect runs, and operate on them')
+  runs
+    .command('list')
+    .description('Runs, newest first')
+    .option('--flow <name>', 'only runs of this flow')
+    .option('--process <process>', 'only runs of flows in this process')
+    .option('--status <status>', 'only runs in this status')
+    .option('--from <time>', 'created at or after (ISO 8601)')
+    .option('--to <time>', 'created at or before (ISO 8601)')
+    .option('--limit <n>', 'page size (default 50)')
+    .option('--cursor <cursor>', 'the next page, as the previous one said')
+    .action(remote<ListOptions>((client, options) => runsListCommand(client, options)))
+  runs
+    .command('show')
+    .description("A run with its steps, attempts and the tasks' logs")
+    .argument('<id>', 'the run id')
+    .action(remote((client, options, id) => runsShowCommand(client, id, options)))
+  runs
+    .command('events')
+    .description("A run's history")
+    .argument('<id>', 'the run id')
+    .action(remote((client, options, id) => runsEventsCommand(client, id, options)))
+  for (const operation of ['cancel', 'terminate', 'pause', 'resume', 'retry']) {
+    runs
+      .command(operation)
+      .description(`${operation[0]?.toUpperCase()}${operation.slice(1)} a run`)
+      .argument('<id>', 'the run id')
+      .action(remote((client, options, id) => runOperationCommand(client, operation, id, options)))
+  }
+}
+
+function addKeysAndTypes(program: Command): void {
+  program
+    .command('types')
+    .description("Write TypeScript types of every published task's input and output")
+    .option('--out <file>', 'where to write them (- for stdout)', 'weir-tasks.ts')
+    .action(remote<{ out: string }>((client, options) => typesCommand(client, options)))
+  const keys = program.command('keys').description('Manage API keys (needs an admin key)')
+  keys
+    .command('create')
+    .description('Create an API key; it is printed once')
+    .addOption(
+      new Option('--role <role>', 'what the key may do')
+        .choices(['admin', 'publisher', 'operator', 'viewer'])
+        .makeOptionMandatory(),
+    )
+    .option('--name <name>', 'a name to recognize it by (default: the role)')
+    .action(
+      remote<{ role: string; name?: string }>((client, options) => keysCreateCommand(client, options)),
+    )
+  keys
+    .command('list')
+    .description('Every API key (without secrets)')
+    .action(remote((client, options) => keysListCommand(client, options)))
+  keys
+    .command('delete')
+    .description('Delete an API key')
+    .argument('<id>', 'the key id')
+    .action(remote((client, options, id) => keysDeleteCommand(client, id, options)))
+}
+
+export function buildProgram(): Command {
+  const program = new Command('weir')
+    .description('A durable flow runtime for WebAssembly components')
+    .version(packageInfo().version)
+    .option('--url <url>', 'the server (WEIR_URL, default http://127.0.0.1:8787)')
+    .option('--token <key>', 'the API key (WEIR_TOKEN, default: <data dir>/admin.token)')
+    .option('--data-dir <dir>', 'where to find admin.token (WEIR_DATA_DIR, default ./.weir)')
+    .option('--json', 'print results as JSON')
+    .exitOverride()
+    .showHelpAfterError()
+  addServe(program)
+  addTask(program)
+  addFlow(program)
+  addRuns(program)
+  addKeysAndTypes(program)
+  for (const command of program.commands) {
+    command.exitOverride()
+    for (const sub of command.commands) sub.exitOverride()
+  }
   return program
 }

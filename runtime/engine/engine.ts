@@ -23,11 +23,18 @@ import {
   statusChange,
 } from './transitions.js'
 
+/** Where the engine reports run state changes (info) and runs it had to drop (error); pino fits. */
+export interface EngineLogger {
+  info(fields: Record<string, unknown>, message: string): void
+  error(fields: Record<string, unknown>, message: string): void
+}
+
 export interface EngineOptions {
   readonly store: Store
   readonly executor: Executor
   readonly catalog: Catalog
   readonly clock?: Clock
+  readonly logger?: EngineLogger
 }
 
 export interface StartOptions {
@@ -42,16 +49,25 @@ export class Engine {
   readonly #executor: Executor
   readonly #catalog: Catalog
   readonly #clock: Clock
+  readonly #logger: EngineLogger | undefined
   readonly #runs = new Map<string, RunState>()
-  readonly #waiters = new Map<string, Set<(run: RunRecord) => void>>()
+  readonly #waiters = new Map<string, Set<(run: RunRecord | undefined) => void>>()
   readonly #drivers = new Set<Promise<void>>()
   #stopping = false
+  /** Set when stop() gave up waiting: attempts still in flight are left to recovery, not committed. */
+  #abandoned = false
 
   constructor(options: EngineOptions) {
     this.#store = options.store
     this.#executor = options.executor
     this.#catalog = options.catalog
     this.#clock = options.clock ?? systemClock
+    this.#logger = options.logger
+  }
+
+  /** True once stop() was called: no new runs are taken. */
+  get stopping(): boolean {
+    return this.#stopping
   }
 
   /** Resumes every unfinished run from its last committed step; returns how many. */
@@ -73,7 +89,7 @@ export class Engine {
     options: StartOptions = {},
   ): Promise<{ run: RunRecord; created: boolean }> {
     if (this.#stopping)
-      throw new WeirError('internal', 'the engine is stopping and takes no new runs')
+      throw new WeirError('unavailable', 'the server is stopping and takes no new runs')
     const loaded = await this.#catalog.loadFlow(flowName, options.version)
     const schema = loaded.record.document.input
     if (schema) {
@@ -119,6 +135,10 @@ export class Engine {
       ],
     })
     if (result.created) {
+      this.#logger?.info(
+        { run: id, flow: loaded.record.name, version: loaded.record.version, status: 'running' },
+        'run running',
+      )
       this.#adopt(
         new RunState(
           { id, input, createdAt: now, idempotencyKey: options.idempotencyKey },
@@ -141,12 +161,12 @@ export class Engine {
       const waiters = this.#waiters.get(id) ?? new Set()
       const done = (run: RunRecord | undefined) => {
         cancel()
-        waiters.delete(onFinish)
+        waiters.delete(done)
+        if (waiters.size === 0 && this.#waiters.get(id) === waiters) this.#waiters.delete(id)
         resolve(run)
       }
-      const onFinish = (run: RunRecord) => done(run)
       const cancel = this.#clock.at(this.#clock.now() + timeoutMs, () => done(undefined))
-      waiters.add(onFinish)
+      waiters.add(done)
       this.#waiters.set(id, waiters)
     })
   }
@@ -176,7 +196,8 @@ export class Engine {
     }
     if (state.driving || this.#stopping) return
     const driver = this.#drive(state).catch((error: Error) => {
-      console.error(`weir: run ${state.id} stopped: ${error.message}`)
+      if (this.#logger) this.#logger.error({ run: state.id, err: error }, 'run stopped')
+      else console.error(`weir: run ${state.id} stopped: ${error.message}`)
     })
     this.#drivers.add(driver)
     void driver.finally(() => this.#drivers.delete(driver))
@@ -198,8 +219,22 @@ export class Engine {
 
   async #commit(state: RunState, change: RunChange): Promise<void> {
     await this.#store.commit([change])
+    const previous = state.progress.status
     state.progress = change.progress
+    if (this.#logger && previous !== change.progress.status) this.#logStatus(state)
     if (terminalStatuses.has(change.progress.status)) this.#finish(state)
+  }
+
+  #logStatus(state: RunState): void {
+    const { status, error } = state.progress
+    const fields = {
+      run: state.id,
+      flow: state.loaded.record.name,
+      version: state.loaded.record.version,
+      status,
+      ...(error ? { step: error.step, kind: error.kind, error: error.message } : {}),
+    }
+    this.#logger?.info(fields, `run ${status}`)
   }
 
   #finish(state: RunState): void {
@@ -306,6 +341,7 @@ export class Engine {
     } else {
       input = prepared.input
       result = await this.#execute(state, step, input)
+      if (this.#abandoned) return
     }
     const finishedAt = this.#clock.now()
     const outcome: Outcome =
@@ -523,10 +559,27 @@ export class Engine {
     return state.toRecord()
   }
 
-  /** Stops taking work: no new attempt starts; resolves when the attempts in flight have committed. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking work: no new run or attempt starts, and callers waiting for a
+   * run are answered now. Resolves when the attempts in flight have committed,
+   * or after `graceMs`: attempts still running then are not committed when
+   * they end, and recovery runs them again on the next start.
+   */
+  async stop(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.#stopping = true
     for (const state of this.#runs.values()) state.cancelTimer?.()
-    await Promise.allSettled([...this.#drivers])
+    for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) waiter(undefined)
+    const settled = Promise.allSettled([...this.#drivers])
+    if (!Number.isFinite(graceMs)) {
+      await settled
+      return
+    }
+    let timer: NodeJS.Timeout | undefined
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs)
+    })
+    await Promise.race([settled, expired])
+    clearTimeout(timer)
+    this.#abandoned = true
   }
 }

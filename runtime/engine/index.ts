@@ -7,5 +7,5 @@ export {
   type FinishedAttempt,
   type Outcome,
 } from './decide.js'
-export { Engine, type EngineOptions, type StartOptions } from './engine.js'
+export { Engine, type EngineLogger, type EngineOptions, type StartOptions } from './engine.js'
 export { errorCode, retryDelay } from './retry-policy.js'

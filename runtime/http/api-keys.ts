@@ -1,0 +1,91 @@
+/**
+ * API keys: `weir_<id>_<secret>`. Only sha256(secret) is stored; a presented
+ * key is found by its id and its secret compared with the stored hash in
+ * constant time. Known keys are cached in memory for ten seconds (deleting
+ * through this object clears the entry), so authenticating costs one hash.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { WeirError } from '../errors.js'
+import type { ApiKeyRecord, Role } from '../store/records.js'
+import type { Store } from '../store/store.js'
+
+export const roles: readonly Role[] = ['admin', 'publisher', 'operator', 'viewer']
+
+const keyPattern = /^weir_([0-9a-f]{16})_([A-Za-z0-9_-]{32})$/
+const cacheTtlMs = 10_000
+
+const hashOf = (secret: string): Buffer => createHash('sha256').update(secret).digest()
+
+/** Whether a key of `role` may call a route that requires `required`. */
+export function roleAllows(role: Role, required: Role): boolean {
+  return role === 'admin' || required === 'viewer' || role === required
+}
+
+export interface CreatedKey {
+  readonly record: ApiKeyRecord
+  /** The whole key; shown once, never stored. */
+  readonly key: string
+}
+
+export class ApiKeys {
+  readonly #store: Store
+  readonly #now: () => number
+  readonly #cache = new Map<string, { record: ApiKeyRecord | undefined; hash: Buffer; at: number }>()
+
+  constructor(store: Store, now: () => number = Date.now) {
+    this.#store = store
+    this.#now = now
+  }
+
+  async create(name: string, role: Role): Promise<CreatedKey> {
+    const id = randomBytes(8).toString('hex')
+    const secret = randomBytes(24).toString('base64url')
+    const record: ApiKeyRecord = {
+      id,
+      name,
+      role,
+      secretHash: hashOf(secret).toString('hex'),
+      createdAt: this.#now(),
+    }
+    await this.#store.createApiKey(record)
+    return { record, key: `weir_${id}_${secret}` }
+  }
+
+  /** The key an `Authorization` header carries; throws `unauthorized` when it is missing or wrong. */
+  async authenticate(header: string | undefined): Promise<ApiKeyRecord> {
+    if (!header) throw new WeirError('unauthorized', 'missing Authorization header (Bearer <api key>)')
+    const [scheme, token] = header.split(/\s+/, 2)
+    if (scheme?.toLowerCase() !== 'bearer' || !token)
+      throw new WeirError('unauthorized', 'the Authorization header must be "Bearer <api key>"')
+    const match = keyPattern.exec(token)
+    if (!match) throw new WeirError('unauthorized', 'the API key is malformed')
+    const [, id = '', secret = ''] = match
+    const known = await this.#lookup(id)
+    const presented = hashOf(secret)
+    const matches = timingSafeEqual(known.hash, presented)
+    if (!known.record || !matches) throw new WeirError('unauthorized', 'the API key is not valid')
+    return known.record
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    return this.#store.listApiKeys()
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#cache.delete(id)
+    if (!(await this.#store.deleteApiKey(id)))
+      throw new WeirError('not_found', `API key ${id} does not exist`)
+    this.#cache.delete(id)
+  }
+
+  async #lookup(id: string) {
+    const cached = this.#cache.get(id)
+    if (cached && this.#now() - cached.at < cacheTtlMs) return cached
+    const record = await this.#store.getApiKey(id)
+    // An unknown id is compared against a hash of nothing, so it costs the same as a wrong secret.
+    const hash = record ? Buffer.from(record.secretHash, 'hex') : hashOf('')
+    const entry = { record, hash, at: this.#now() }
+    if (record) this.#cache.set(id, entry)
+    return entry
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * JSON Schemas of the API's resources and parameters, used for validating
+ * parameters and for the OpenAPI document (`#/components/schemas/…`).
+ */
+import type { ValueSchema } from '../../types/index.js'
+import type { Schema } from './route.js'
+
+export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` })
+
+const timestamp = { type: ['string', 'null'], format: 'date-time' }
+const anyJson = {}
+const nameRef = { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'integer' } } }
+
+export const parameterSchemas = {
+  name: { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', maxLength: 64 },
+  version: { type: 'integer', minimum: 1, maximum: 2147483647 },
+  runId: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' },
+  sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+  keyId: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+  process: { type: 'string', maxLength: 128 },
+  limit: { type: 'integer', minimum: 1, maximum: 500 },
+  cursor: { type: 'string', maxLength: 200 },
+} satisfies Record<string, ValueSchema>
+
+const runError = {
+  type: 'object',
+  required: ['step', 'task', 'kind', 'message', 'attempt'],
+  properties: {
+    step: { type: 'string' },
+    task: { type: 'string' },
+    kind: {
+      enum: ['task_error', 'trap', 'timeout', 'input_invalid', 'output_invalid', 'limit_exceeded', 'cancelled', 'internal'],
+    },
+    message: { type: 'string' },
+    details: anyJson,
+    attempt: { type: 'integer' },
+  },
+}
+
+const nullableRunError = { oneOf: [{ type: 'null' }, ref('RunError')] }
+
+export const resourceSchemas: Record<string, Schema> = {
+  Problem: {
+    type: 'object',
+    required: ['type', 'title', 'status', 'detail', 'code'],
+    properties: {
+      type: { type: 'string', format: 'uri' },
+      title: { type: 'string' },
+      status: { type: 'integer' },
+      detail: { type: 'string' },
+      code: { type: 'string' },
+      errors: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['message'],
+          properties: {
+            pointer: { type: 'string', description: 'JSON Pointer into the request body' },
+            parameter: { type: 'string', description: 'the query, path or header parameter' },
+            code: { type: 'string' },
+            message: { type: 'string' },
+          },
+        },
+      },
+    },
+  },
+  RunError: runError,
+  Run: {
+    type: 'object',
+    required: ['id', 'flow', 'process', 'status', 'input', 'output', 'error', 'createdAt', 'startedAt', 'finishedAt', 'currentStep'],
+    properties: {
+      id: { type: 'string' },
+      flow: nameRef,
+      process: { type: 'string' },
+      status: { enum: ['queued', 'running', 'waiting', 'paused', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] },
+      input: anyJson,
+      output: anyJson,
+      error: nullableRunError,
+      createdAt: timestamp,
+      startedAt: timestamp,
+      finishedAt: timestamp,
+      currentStep: { type: ['string', 'null'] },
+      idempotencyKey: { type: ['string', 'null'] },
+    },
+  },
+  StepRun: {
+    type: 'object',
+    required: ['seq', 'stepId', 'status', 'task', 'attempts'],
+    properties: {
+      seq: { type: 'integer' },
+      stepId: { type: 'string' },
+      status: { enum: ['running', 'waiting', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'] },
+      task: { oneOf: [{ type: 'null' }, nameRef] },
+      input: anyJson,
+      output: anyJson,
+      error: nullableRunError,
+      startedAt: timestamp,
+      finishedAt: timestamp,
+      attempts: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['number', 'status', 'log'],
+          properties: {
+            number: { type: 'integer' },
+            status: { enum: ['succeeded', 'failed'] },
+            input: anyJson,
+            output: anyJson,
+            error: nullableRunError,
+            log: { type: 'string', description: "the attempt's stdout and stderr (bounded)" },
+            startedAt: timestamp,
+            finishedAt: timestamp,
+          },
+        },
+      },
+    },
+  },
+  Event: {
+    type: 'object',
+    required: ['seq', 'type', 'at', 'data'],
+    properties: {
+      seq: { type: 'integer' },
+      type: { type: 'string' },
+      at: timestamp,
+      stepId: { type: 'string' },
+      data: anyJson,
+    },
+  },
+  Task: {
+    type: 'object',
+    required: ['name', 'version', 'component', 'signature', 'createdAt', 'document'],
+    properties: {
+      name: { type: 'string' },
+      version: { type: 'integer' },
+      component: { type: 'string', description: 'sha256:<hex>' },
+      signature: { type: 'string', description: 'the WIT signature of the exported function' },
+      export: { type: 'string' },
+      createdAt: timestamp,
+      document: { $ref: 'https://weir.dev/schemas/task.schema.json' },
+    },
+  },
+  Flow: {
+    type: 'object',
+    required: ['name', 'version', 'process', 'createdAt', 'document'],
+    properties: {
+      name: { type: 'string' },
+      version: { type: 'integer' },
+      process: { type: 'string' },
+      createdAt: timestamp,
+      document: { $ref: 'https://weir.dev/schemas/flow.schema.json' },
+    },
+  },
+  ApiKey: {
+    type: 'object',
+    required: ['id', 'name', 'role', 'createdAt'],
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      role: { enum: ['admin', 'publisher', 'operator', 'viewer'] },
+      createdAt: timestamp,
+      key: { type: 'string', description: 'the whole key; only in the answer that creates it' },
+    },
+  },
+}
+
+export const itemsOf = (name: string): Schema => ({
+  type: 'object',
+  required: ['items'],
+  properties: { items: { type: 'array', items: ref(name) } },
+})
+
+export const pageOf = (name: string): Schema => ({
+  type: 'object',
+  required: ['items', 'nextCursor'],
+  properties: { items: { type: 'array', items: ref(name) }, nextCursor: { type: ['string', 'null'] } },
+})
+
+export const problemList = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: { pointer: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+  },
+}

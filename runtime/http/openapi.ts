@@ -1,0 +1,88 @@
+/**
+ * The OpenAPI 3.1 document, built from the route table: every route with its
+ * parameters, body, success responses and the problem+json errors it can give.
+ * weir's document schemas (flow, task, value schema) are included by their `$id`.
+ */
+import flowSchema from '../../types/schemas/flow.schema.json' with { type: 'json' }
+import taskSchema from '../../types/schemas/task.schema.json' with { type: 'json' }
+import valueSchema from '../../types/schemas/value-schema.schema.json' with { type: 'json' }
+import { ref, resourceSchemas } from './api-schemas.js'
+import type { Route, Schema } from './route.js'
+
+function errorResponses(route: Route): Record<string, Schema> {
+  const problem = (description: string) => ({
+    description,
+    content: { 'application/problem+json': { schema: ref('Problem') } },
+  })
+  const out: Record<string, Schema> = {}
+  if (route.parameters?.length || route.body) out[400] = problem('Malformed request or parameter')
+  if (route.role) {
+    out[401] = problem('Missing or invalid API key')
+    out[403] = problem(`The key's role is below ${route.role}`)
+  }
+  if (route.parameters?.some((p) => p.in === 'path')) out[404] = problem('Not found')
+  if (route.method === 'post' && route.path.startsWith('/v1/runs/')) out[409] = problem('The run is not in a state for this')
+  if (route.body) {
+    out[413] = problem('The body is over the size limit')
+    out[422] = problem('The body fails validation; errors has a pointer for each problem')
+  }
+  return out
+}
+
+function operation(route: Route): Schema {
+  const responses: Record<string, Schema> = {}
+  for (const [status, spec] of Object.entries(route.responses)) {
+    responses[status] = spec.schema
+      ? { description: spec.description, content: { 'application/json': { schema: spec.schema } } }
+      : { description: spec.description }
+  }
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.tag],
+    ...(route.role ? { security: [{ apiKey: [] }], 'x-weir-role': route.role } : { security: [] }),
+    ...(route.parameters?.length
+      ? {
+          parameters: route.parameters.map((p) => ({
+            name: p.name,
+            in: p.in,
+            description: p.description,
+            required: p.required ?? false,
+            schema: p.schema,
+          })),
+        }
+      : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: route.body.whenEmpty === undefined,
+            description: route.body.description,
+            content: { [route.body.contentType]: { schema: route.body.schema } },
+          },
+        }
+      : {}),
+    responses: { ...responses, ...errorResponses(route) },
+  }
+}
+
+export function openApiDocument(routes: readonly Route[], version: string): Schema {
+  const paths: Record<string, Record<string, Schema>> = {}
+  for (const route of routes) {
+    paths[route.path] ??= {}
+    ;(paths[route.path] as Record<string, Schema>)[route.method] = operation(route)
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'weir',
+      version,
+      description: 'A durable flow runtime for WebAssembly components. Errors are application/problem+json.',
+    },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'weir_<id>_<secret>' } },
+      schemas: { ...resourceSchemas, FlowDocument: flowSchema, TaskDocument: taskSchema, ValueSchema: valueSchema },
+    },
+  }
+}

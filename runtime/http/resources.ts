@@ -1,0 +1,117 @@
+/**
+ * The API's resource shapes (DESIGN §8): records as clients see them, with
+ * ISO 8601 timestamps and `null` for values not there yet. Field names are
+ * stable; fields may be added.
+ */
+import type { JsonValue } from '../../types/index.js'
+import type {
+  ApiKeyRecord,
+  AttemptRecord,
+  EventRecord,
+  FlowRecord,
+  RunError,
+  RunRecord,
+  StepRunRecord,
+  TaskRecord,
+} from '../store/records.js'
+
+export const iso = (ms: number | undefined): string | null =>
+  ms === undefined ? null : new Date(ms).toISOString()
+
+const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value)
+
+export interface RunResource {
+  readonly id: string
+  readonly flow: { readonly name: string; readonly version: number }
+  readonly process: string
+  readonly status: string
+  readonly input: JsonValue
+  readonly output: JsonValue | null
+  readonly error: RunError | null
+  readonly createdAt: string | null
+  readonly startedAt: string | null
+  readonly finishedAt: string | null
+  readonly currentStep: string | null
+  readonly idempotencyKey: string | null
+}
+
+export function runResource(run: RunRecord): RunResource {
+  return {
+    id: run.id,
+    flow: run.flow,
+    process: run.process,
+    status: run.status,
+    input: run.input,
+    output: orNull(run.output),
+    error: orNull(run.error),
+    createdAt: iso(run.createdAt),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    currentStep: orNull(run.currentStep),
+    idempotencyKey: orNull(run.idempotencyKey),
+  }
+}
+
+function attemptResource(attempt: AttemptRecord) {
+  return {
+    number: attempt.number,
+    status: attempt.status,
+    input: orNull(attempt.input),
+    output: orNull(attempt.output),
+    error: orNull(attempt.error),
+    log: attempt.log,
+    startedAt: iso(attempt.startedAt),
+    finishedAt: iso(attempt.finishedAt),
+  }
+}
+
+export function stepRunResource(step: StepRunRecord) {
+  return {
+    seq: step.seq,
+    stepId: step.stepId,
+    status: step.status,
+    task: orNull(step.task),
+    input: orNull(step.input),
+    output: orNull(step.output),
+    error: orNull(step.error),
+    startedAt: iso(step.startedAt),
+    finishedAt: iso(step.finishedAt),
+    attempts: step.attempts.map(attemptResource),
+  }
+}
+
+export function eventResource(event: EventRecord) {
+  return {
+    seq: event.seq,
+    type: event.type,
+    at: iso(event.at),
+    ...(event.stepId === undefined ? {} : { stepId: event.stepId }),
+    data: event.data,
+  }
+}
+
+export function taskResource(task: TaskRecord) {
+  return {
+    name: task.name,
+    version: task.version,
+    component: task.document.component,
+    signature: task.binding.signature,
+    export: task.binding.export,
+    createdAt: iso(task.createdAt),
+    document: task.document,
+  }
+}
+
+export function flowResource(flow: FlowRecord) {
+  return {
+    name: flow.name,
+    version: flow.version,
+    process: flow.process,
+    createdAt: iso(flow.createdAt),
+    document: flow.document,
+  }
+}
+
+export function keyResource(key: ApiKeyRecord) {
+  return { id: key.id, name: key.name, role: key.role, createdAt: iso(key.createdAt) }
+}

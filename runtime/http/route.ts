@@ -1,0 +1,100 @@
+/**
+ * A route of the API as data: method, path, who may call it, its parameters,
+ * body and responses (all as JSON Schemas), and its handler. The Hono app and
+ * the OpenAPI document are both built from the one table of these, so the two
+ * cannot disagree.
+ */
+import type { JsonValue, ValueSchema } from '../../types/index.js'
+import type { Catalog } from '../catalog/catalog.js'
+import type { Engine } from '../engine/engine.js'
+import type { ApiKeyRecord, Role } from '../store/records.js'
+import type { Store } from '../store/store.js'
+import type { ApiKeys } from './api-keys.js'
+
+export type Method = 'get' | 'post' | 'put' | 'delete'
+
+/** A JSON Schema as the OpenAPI document shows it. */
+export type Schema = Readonly<Record<string, unknown>> | ValueSchema
+
+export interface ParameterSpec {
+  readonly name: string
+  readonly in: 'path' | 'query' | 'header'
+  readonly description: string
+  readonly required?: boolean
+  readonly schema: ValueSchema
+}
+
+export interface BodySpec {
+  readonly contentType: 'application/json' | 'application/wasm'
+  readonly description: string
+  readonly schema: Schema
+  /** Which size limit applies. */
+  readonly limit: 'json' | 'component'
+  /** The value an empty body stands for; without it an empty body is rejected. */
+  readonly whenEmpty?: JsonValue
+}
+
+export interface ResponseSpec {
+  readonly description: string
+  readonly schema?: Schema
+}
+
+export interface RouteRequest {
+  /** Path, query and header parameters, parsed and validated against their specs. */
+  readonly params: Readonly<Record<string, JsonValue | undefined>>
+  /** The parsed JSON body (JSON routes). */
+  readonly body: unknown
+  /** The raw body (binary routes). */
+  readonly bytes: Uint8Array | undefined
+  /** The authenticated key; undefined on open routes. */
+  readonly key: ApiKeyRecord | undefined
+  /** Scheme, host and port the request came to, for absolute URLs. */
+  readonly origin: string
+}
+
+export interface RouteResponse {
+  readonly status: number
+  readonly body?: unknown
+  readonly headers?: Readonly<Record<string, string>>
+}
+
+/** What the handlers work with. */
+export interface AppContext {
+  readonly store: Store
+  readonly catalog: Catalog
+  readonly engine: Engine
+  readonly apiKeys: ApiKeys
+  readonly version: string
+}
+
+export interface Route {
+  readonly method: Method
+  /** OpenAPI form: `/v1/runs/{id}`. */
+  readonly path: string
+  readonly operationId: string
+  readonly summary: string
+  readonly tag: string
+  /** The least role that may call it; undefined for open routes. */
+  readonly role: Role | undefined
+  readonly parameters?: readonly ParameterSpec[]
+  readonly body?: BodySpec
+  /** Success responses by status; error responses are added for every route. */
+  readonly responses: Readonly<Record<number, ResponseSpec>>
+  readonly handle: (request: RouteRequest, context: AppContext) => Promise<RouteResponse>
+}
+
+/** A string parameter (path or header); the name reads as the placeholder. */
+export const pathParam = (name: string, description: string, schema: ValueSchema): ParameterSpec => ({
+  name,
+  in: 'path',
+  description,
+  required: true,
+  schema,
+})
+
+export const queryParam = (name: string, description: string, schema: ValueSchema): ParameterSpec => ({
+  name,
+  in: 'query',
+  description,
+  schema,
+})

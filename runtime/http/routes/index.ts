@@ -1,0 +1,33 @@
+/** The route table: every route of the API, in the order the OpenAPI document lists them. */
+import { openApiDocument } from '../openapi.js'
+import type { Route } from '../route.js'
+import { componentRoutes } from './components.js'
+import { flowRoutes } from './flows.js'
+import { healthRoutes } from './health.js'
+import { keyRoutes } from './keys.js'
+import { runOperationRoutes } from './run-operations.js'
+import { runRoutes } from './runs.js'
+import { taskRoutes } from './tasks.js'
+
+export const routes: Route[] = [
+  ...healthRoutes,
+  ...componentRoutes,
+  ...taskRoutes,
+  ...flowRoutes,
+  ...runRoutes,
+  ...runOperationRoutes,
+  ...keyRoutes,
+]
+
+routes.push({
+  method: 'get',
+  path: '/openapi.json',
+  operationId: 'openApi',
+  summary: 'This API as an OpenAPI 3.1 document',
+  tag: 'server',
+  role: undefined,
+  responses: { 200: { description: 'The OpenAPI document', schema: { type: 'object' } } },
+  async handle(_request, { version }) {
+    return { status: 200, body: openApiDocument(routes, version) }
+  },
+})

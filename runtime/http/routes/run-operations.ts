@@ -1,0 +1,38 @@
+/** Operations on a run: cancel, terminate, pause, resume, retry. */
+import type { Engine } from '../../engine/engine.js'
+import type { RunRecord } from '../../store/records.js'
+import { ref } from '../api-schemas.js'
+import { runResource } from '../resources.js'
+import type { Route } from '../route.js'
+import { runIdParam } from './runs.js'
+
+type Operation = 'cancel' | 'terminate' | 'pause' | 'resume' | 'retry'
+
+const summaries: Record<Operation, string> = {
+  cancel: 'Cancel: the run stops after its current step',
+  terminate: 'Terminate: the run stops now; an attempt in flight is killed',
+  pause: 'Pause: the run halts before its next step',
+  resume: 'Resume a paused run',
+  retry: 'Retry a failed or timed-out run from the step that failed, keeping earlier outputs',
+}
+
+const perform = (engine: Engine, operation: Operation, id: string): Promise<RunRecord> =>
+  engine[operation](id)
+
+export const runOperationRoutes: Route[] = (Object.keys(summaries) as Operation[]).map(
+  (operation): Route => ({
+    method: 'post',
+    path: `/v1/runs/{id}/${operation}`,
+    operationId: `${operation}Run`,
+    summary: summaries[operation],
+    tag: 'runs',
+    role: 'operator',
+    parameters: [runIdParam],
+    responses: {
+      200: { description: 'The run after the operation was applied or requested', schema: ref('Run') },
+    },
+    async handle({ params }, { engine }) {
+      return { status: 200, body: runResource(await perform(engine, operation, String(params.id))) }
+    },
+  }),
+)

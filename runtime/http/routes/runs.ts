@@ -1,0 +1,176 @@
+/** Runs: start one (idempotently, optionally waiting for it), list, read a run, its steps and events. */
+import type { JsonValue, ValueSchema } from '../../../types/index.js'
+import { WeirError } from '../../errors.js'
+import { type RunRecord, terminalStatuses } from '../../store/records.js'
+import { itemsOf, pageOf, parameterSchemas, ref } from '../api-schemas.js'
+import { ParameterError } from '../problem.js'
+import { eventResource, runResource, stepRunResource } from '../resources.js'
+import { type AppContext, pathParam, queryParam, type Route, type RouteRequest } from '../route.js'
+
+export const runIdParam = pathParam('id', 'the run id', parameterSchemas.runId)
+const maxWaitMs = 300_000
+const timeFilter: ValueSchema = { type: 'string', maxLength: 40 }
+
+/** The stored run, or not_found. */
+export async function existingRun(context: AppContext, id: string): Promise<RunRecord> {
+  const run = await context.store.getRun(id)
+  if (!run) throw new WeirError('not_found', `run ${id} does not exist`)
+  return run
+}
+
+function instant(request: RouteRequest, name: string): number | undefined {
+  const text = request.params[name]
+  if (text === undefined) return undefined
+  const ms = Date.parse(String(text))
+  if (Number.isNaN(ms))
+    throw new ParameterError([{ parameter: name, message: `must be an ISO 8601 date-time, not "${text}"` }])
+  return ms
+}
+
+const optional = (value: JsonValue | undefined) => (value === undefined ? undefined : String(value))
+
+export const runRoutes: Route[] = [
+  {
+    method: 'post',
+    path: '/v1/flows/{name}/runs',
+    operationId: 'startRun',
+    summary:
+      'Start a run of the latest (or ?version) flow version. With an Idempotency-Key, a repeated start answers the first run (200). With ?wait=<ms>, answers the finished run (200) when it finishes within the wait, else 202',
+    tag: 'runs',
+    role: 'operator',
+    parameters: [
+      pathParam('name', 'the flow name', parameterSchemas.name),
+      queryParam('version', 'the flow version to run (default: latest)', parameterSchemas.version),
+      queryParam('wait', 'milliseconds to wait for the run to finish', {
+        type: 'integer',
+        minimum: 0,
+        maximum: maxWaitMs,
+      }),
+      {
+        name: 'Idempotency-Key',
+        in: 'header',
+        description: 'a key of your choice; starting again with the same key answers the same run',
+        schema: { type: 'string', minLength: 1, maxLength: 255 },
+      },
+    ],
+    body: {
+      contentType: 'application/json',
+      description: "the run's input, checked against the flow's input schema (empty body: {})",
+      schema: {},
+      limit: 'json',
+      whenEmpty: {},
+    },
+    responses: {
+      201: { description: 'Started', schema: ref('Run') },
+      200: { description: 'Finished within ?wait, or the run an Idempotency-Key started before', schema: ref('Run') },
+      202: { description: 'Still going after ?wait; Location has its URL', schema: ref('Run') },
+    },
+    async handle({ params, body, origin }, { engine }) {
+      const version = params.version === undefined ? undefined : Number(params.version)
+      const idempotencyKey = optional(params['Idempotency-Key'])
+      const { run, created } = await engine.startRun(String(params.name), body as JsonValue, {
+        ...(version === undefined ? {} : { version }),
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      })
+      const headers = { location: `${origin}/v1/runs/${run.id}` }
+      if (params.wait === undefined)
+        return { status: created ? 201 : 200, body: runResource(run), headers }
+      const finished = terminalStatuses.has(run.status)
+        ? run
+        : await engine.waitForRun(run.id, Number(params.wait))
+      if (finished) return { status: 200, body: runResource(finished), headers }
+      return { status: 202, body: runResource(engine.activeRun(run.id) ?? run), headers }
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/runs',
+    operationId: 'listRuns',
+    summary:
+      'Runs, newest first, filtered by flow, process, status and creation time; pages follow nextCursor and stay stable while runs are added',
+    tag: 'runs',
+    role: 'viewer',
+    parameters: [
+      queryParam('flow', 'only runs of this flow', parameterSchemas.name),
+      queryParam('process', 'only runs of flows in this process', parameterSchemas.process),
+      queryParam('status', 'only runs in this status', {
+        enum: ['queued', 'running', 'waiting', 'paused', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'],
+      }),
+      queryParam('from', 'created at or after this ISO 8601 date-time', timeFilter),
+      queryParam('to', 'created at or before this ISO 8601 date-time', timeFilter),
+      queryParam('limit', 'page size (default 50)', parameterSchemas.limit),
+      queryParam('cursor', 'nextCursor of the previous page', parameterSchemas.cursor),
+    ],
+    responses: { 200: { description: 'A page of runs', schema: pageOf('Run') } },
+    async handle(request, { store }) {
+      const { params } = request
+      const from = instant(request, 'from')
+      const to = instant(request, 'to')
+      const page = await store.listRuns({
+        ...(params.flow === undefined ? {} : { flow: String(params.flow) }),
+        ...(params.process === undefined ? {} : { process: String(params.process) }),
+        ...(params.status === undefined ? {} : { status: params.status as RunRecord['status'] }),
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
+        ...(params.limit === undefined ? {} : { limit: Number(params.limit) }),
+        ...(params.cursor === undefined ? {} : { cursor: String(params.cursor) }),
+      })
+      return {
+        status: 200,
+        body: { items: page.items.map(runResource), nextCursor: page.nextCursor ?? null },
+      }
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{id}',
+    operationId: 'getRun',
+    summary: 'A run: status, input, output, error, timings, current step',
+    tag: 'runs',
+    role: 'viewer',
+    parameters: [runIdParam],
+    responses: { 200: { description: 'The run', schema: ref('Run') } },
+    async handle({ params }, context) {
+      return { status: 200, body: runResource(await existingRun(context, String(params.id))) }
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{id}/steps',
+    operationId: 'getRunSteps',
+    summary: 'The step runs of a run, in order, with their attempts: inputs, outputs, errors, logs',
+    tag: 'runs',
+    role: 'viewer',
+    parameters: [runIdParam],
+    responses: { 200: { description: 'Step runs', schema: itemsOf('StepRun') } },
+    async handle({ params }, context) {
+      const run = await existingRun(context, String(params.id))
+      const steps = await context.store.getStepRuns(run.id)
+      return { status: 200, body: { items: steps.map(stepRunResource) } }
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/runs/{id}/events',
+    operationId: 'getRunEvents',
+    summary: "A run's history, in order",
+    tag: 'runs',
+    role: 'viewer',
+    parameters: [
+      runIdParam,
+      queryParam('limit', 'page size (default 500)', { type: 'integer', minimum: 1, maximum: 1000 }),
+      queryParam('cursor', 'nextCursor of the previous page', { type: 'string', pattern: '^[0-9]{1,10}$' }),
+    ],
+    responses: { 200: { description: 'A page of events', schema: pageOf('Event') } },
+    async handle({ params }, context) {
+      const run = await existingRun(context, String(params.id))
+      const after = params.cursor === undefined ? 0 : Number(params.cursor)
+      const limit = params.limit === undefined ? undefined : Number(params.limit)
+      const page = await context.store.listEvents(run.id, after, limit)
+      return {
+        status: 200,
+        body: { items: page.items.map(eventResource), nextCursor: page.nextCursor ?? null },
+      }
+    },
+  },
+]
