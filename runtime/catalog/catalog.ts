@@ -10,7 +10,7 @@ import {
   type Problem,
   parseTaskRef,
   type ResolvedTask,
-  type TaskDocument,
+  validateTaskDocument,
 } from '../../types/index.js'
 import { checkTaskComponent } from '../components/check-task.js'
 import { type ComponentCache, sha256Hex } from '../components/component-cache.js'
@@ -93,9 +93,12 @@ export class Catalog {
 
   /** Publishes a task version: `bytes`, or the stored component the document names. */
   async publishTask(
-    document: TaskDocument,
+    untrusted: unknown,
     bytes?: Uint8Array,
   ): Promise<PublishedTask & { decoded: DecodedComponent }> {
+    const valid = validateTaskDocument(untrusted)
+    if (!valid.ok) throw rejected('task', valid.problems)
+    const document = valid.value
     let component = bytes
     if (!component) {
       if (!document.component)
@@ -115,7 +118,12 @@ export class Catalog {
     await this.putComponent(component)
     const latest = await this.store.getTask(checked.task.name)
     if (latest && sameDocument(latest.document, checked.task))
-      return { record: latest, warnings: checked.warnings, decoded: checked.decoded, created: false }
+      return {
+        record: latest,
+        warnings: checked.warnings,
+        decoded: checked.decoded,
+        created: false,
+      }
     const record = await this.store.publishTask(checked.task, checked.binding)
     return { record, warnings: checked.warnings, decoded: checked.decoded, created: true }
   }

@@ -46,7 +46,11 @@ export class ApiClient {
     this.#token = token
   }
 
-  async request<T = JsonValue>(method: string, path: string, options: RequestOptions = {}): Promise<ApiAnswer<T>> {
+  async request<T = JsonValue>(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<ApiAnswer<T>> {
     const target = new URL(this.url + path)
     for (const [name, value] of Object.entries(options.query ?? {}))
       if (value !== undefined) target.searchParams.set(name, String(value))

@@ -10,10 +10,21 @@ export function printJson(value: unknown): void {
 }
 
 /** Rows as a table with a header line; every cell is turned into text. */
-export function printTable(columns: readonly string[], rows: readonly (readonly unknown[])[]): void {
-  const text = rows.map((row) => row.map((cell) => (cell === null || cell === undefined ? '-' : String(cell))))
-  const widths = columns.map((column, i) => Math.max(column.length, ...text.map((row) => row[i]?.length ?? 0)))
-  const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()
+export function printTable(
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): void {
+  const text = rows.map((row) =>
+    row.map((cell) => (cell === null || cell === undefined ? '-' : String(cell))),
+  )
+  const widths = columns.map((column, i) =>
+    Math.max(column.length, ...text.map((row) => row[i]?.length ?? 0)),
+  )
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd()
   console.log(line(columns.map((c) => c.toUpperCase())))
   for (const row of text) console.log(line(row))
 }

@@ -42,7 +42,11 @@ function remote<O = object>(
   }
 }
 
-async function listCommand(client: ApiClient, path: string, json: boolean | undefined): Promise<number> {
+async function listCommand(
+  client: ApiClient,
+  path: string,
+  json: boolean | undefined,
+): Promise<number> {
   const { items } = await client.get<{
     items: {
       name: string
@@ -56,7 +60,9 @@ async function listCommand(client: ApiClient, path: string, json: boolean | unde
   else {
     const flows = path.endsWith('flows')
     printTable(
-      flows ? ['name', 'version', 'process', 'created'] : ['name', 'version', 'created', 'description'],
+      flows
+        ? ['name', 'version', 'process', 'created']
+        : ['name', 'version', 'created', 'description'],
       items.map((i) =>
         flows
           ? [i.name, i.version, i.process, i.createdAt]
@@ -73,13 +79,16 @@ function addServe(program: Command): void {
     .description('Run the server and its workers on the embedded database')
     .option('--host <host>', 'address to listen on (WEIR_HOST, default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (WEIR_PORT, default 8787)')
-    .option('--data-dir <dir>', 'database, component cache, admin token (WEIR_DATA_DIR, default ./.weir)')
+    .option(
+      '--data-dir <dir>',
+      'database, component cache, admin token (WEIR_DATA_DIR, default ./.weir)',
+    )
     .option('--db-url <url>', 'libSQL URL (WEIR_DB_URL, default file:<data dir>/weir.db)')
     .addOption(
-      new Option('--durability <mode>', 'strict also survives power loss (WEIR_DURABILITY)').choices([
-        'normal',
-        'strict',
-      ]),
+      new Option(
+        '--durability <mode>',
+        'strict also survives power loss (WEIR_DURABILITY)',
+      ).choices(['normal', 'strict']),
     )
     .option('--workers <n>', 'executor worker threads (WEIR_WORKERS, default: number of cores)')
     .option('--log-level <level>', 'debug, info, warn or error (WEIR_LOG_LEVEL, default info)')
@@ -193,7 +202,9 @@ function addKeysAndTypes(program: Command): void {
     )
     .option('--name <name>', 'a name to recognize it by (default: the role)')
     .action(
-      remote<{ role: string; name?: string }>((client, options) => keysCreateCommand(client, options)),
+      remote<{ role: string; name?: string }>((client, options) =>
+        keysCreateCommand(client, options),
+      ),
     )
   keys
     .command('list')

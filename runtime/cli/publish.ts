@@ -37,13 +37,18 @@ export async function taskPublishCommand(
     const pkg = await loadTaskPackage(folder)
     const sha = sha256Hex(pkg.bytes)
     await client.request('PUT', `/v1/components/${sha}`, { bytes: pkg.bytes })
-    const answer = await client.post<Published & { task: { name: string; version: number } }>('/v1/tasks', {
-      ...pkg.document,
-      component: `sha256:${sha}`,
-    })
+    const answer = await client.post<Published & { task: { name: string; version: number } }>(
+      '/v1/tasks',
+      {
+        ...pkg.document,
+        component: `sha256:${sha}`,
+      },
+    )
     results.push(answer)
     if (!options.json) {
-      const build = pkg.built ? `built in ${((performance.now() - started) / 1000).toFixed(1)} s, ` : ''
+      const build = pkg.built
+        ? `built in ${((performance.now() - started) / 1000).toFixed(1)} s, `
+        : ''
       const what = answer.created ? 'published' : 'unchanged'
       console.log(`${build}${what} ${answer.task.name} v${answer.task.version}`)
       for (const w of answer.warnings) console.log(`  warning ${w.pointer || '/'}: ${w.message}`)
@@ -68,7 +73,9 @@ export async function flowPublishCommand(
     )
     results.push(answer)
     if (!options.json) {
-      console.log(`${file}: ${answer.created ? 'published' : 'unchanged'} ${answer.flow.name} v${answer.flow.version}`)
+      console.log(
+        `${file}: ${answer.created ? 'published' : 'unchanged'} ${answer.flow.name} v${answer.flow.version}`,
+      )
       for (const w of answer.warnings) console.log(`  warning ${w.pointer || '/'}: ${w.message}`)
     }
   }

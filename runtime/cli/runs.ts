@@ -44,11 +44,15 @@ const ms = (from: string | null, to: string | null) =>
 
 function printRun(run: RunResource): void {
   console.log(`run ${run.id}  ${run.flow.name}@${run.flow.version}  ${run.status}`)
-  console.log(`  created ${run.createdAt}  finished ${run.finishedAt ?? '-'}  (${ms(run.startedAt, run.finishedAt)})`)
+  console.log(
+    `  created ${run.createdAt}  finished ${run.finishedAt ?? '-'}  (${ms(run.startedAt, run.finishedAt)})`,
+  )
   if (run.currentStep && !run.finishedAt) console.log(`  current step: ${run.currentStep}`)
   if (run.error) {
     const e = run.error
-    console.log(`  error: step ${e.step} (${e.task}), ${e.kind}, attempt ${e.attempt}: ${e.message}`)
+    console.log(
+      `  error: step ${e.step} (${e.task}), ${e.kind}, attempt ${e.attempt}: ${e.message}`,
+    )
   }
   if (run.output !== null) console.log(`  output: ${JSON.stringify(run.output)}`)
 }
@@ -61,18 +65,32 @@ export interface RunOptions {
   readonly json?: boolean
 }
 
-export async function runCommand(client: ApiClient, flow: string, options: RunOptions): Promise<number> {
-  const wait = options.wait === true ? 30_000 : options.wait === undefined || options.wait === false ? undefined : Number(options.wait)
-  const answer = await client.request<RunResource>('POST', `/v1/flows/${encodeURIComponent(flow)}/runs`, {
-    json: await parseInput(options.input),
-    query: { wait, version: options.version },
-    ...(options.idempotencyKey ? { headers: { 'idempotency-key': options.idempotencyKey } } : {}),
-  })
+export async function runCommand(
+  client: ApiClient,
+  flow: string,
+  options: RunOptions,
+): Promise<number> {
+  const wait =
+    options.wait === true
+      ? 30_000
+      : options.wait === undefined || options.wait === false
+        ? undefined
+        : Number(options.wait)
+  const answer = await client.request<RunResource>(
+    'POST',
+    `/v1/flows/${encodeURIComponent(flow)}/runs`,
+    {
+      json: await parseInput(options.input),
+      query: { wait, version: options.version },
+      ...(options.idempotencyKey ? { headers: { 'idempotency-key': options.idempotencyKey } } : {}),
+    },
+  )
   const run = answer.body
   if (options.json) printJson(run)
   else {
     printRun(run)
-    if (answer.status === 202) console.log(`  still ${run.status} after ${wait} ms; see: weir runs show ${run.id}`)
+    if (answer.status === 202)
+      console.log(`  still ${run.status} after ${wait} ms; see: weir runs show ${run.id}`)
   }
   return failedStatuses.has(run.status) ? 1 : 0
 }
@@ -95,14 +113,24 @@ export async function runsListCommand(client: ApiClient, options: ListOptions): 
   else {
     printTable(
       ['id', 'flow', 'status', 'created', 'step'],
-      page.items.map((r) => [r.id, `${r.flow.name}@${r.flow.version}`, r.status, r.createdAt, r.currentStep]),
+      page.items.map((r) => [
+        r.id,
+        `${r.flow.name}@${r.flow.version}`,
+        r.status,
+        r.createdAt,
+        r.currentStep,
+      ]),
     )
     if (page.nextCursor) console.log(`more: weir runs list --cursor ${page.nextCursor}`)
   }
   return 0
 }
 
-export async function runsShowCommand(client: ApiClient, id: string, options: { json?: boolean }): Promise<number> {
+export async function runsShowCommand(
+  client: ApiClient,
+  id: string,
+  options: { json?: boolean },
+): Promise<number> {
   const run = await client.get<RunResource>(`/v1/runs/${id}`)
   const steps = await client.get<Page<StepRun>>(`/v1/runs/${id}/steps`)
   if (options.json) {
@@ -123,13 +151,18 @@ export async function runsShowCommand(client: ApiClient, id: string, options: { 
   )
   for (const step of steps.items) {
     for (const attempt of step.attempts) {
-      if (attempt.log) console.log(`\nlog of ${step.stepId} attempt ${attempt.number}:\n${attempt.log.trimEnd()}`)
+      if (attempt.log)
+        console.log(`\nlog of ${step.stepId} attempt ${attempt.number}:\n${attempt.log.trimEnd()}`)
     }
   }
   return 0
 }
 
-export async function runsEventsCommand(client: ApiClient, id: string, options: { json?: boolean }): Promise<number> {
+export async function runsEventsCommand(
+  client: ApiClient,
+  id: string,
+  options: { json?: boolean },
+): Promise<number> {
   const events: RunEvent[] = []
   let cursor: string | undefined
   do {

@@ -6,11 +6,11 @@
 import { relative } from 'node:path'
 import pino from 'pino'
 import { type ConfigOptions, resolveConfig } from '../config.js'
-import type { Durability } from '../store/index.js'
 import { packageInfo } from '../package-info.js'
 import { tokenFile } from '../server/admin-token.js'
 import { publishExamples } from '../server/publish-examples.js'
 import { WeirServer } from '../server/weir-server.js'
+import type { Durability } from '../store/index.js'
 
 export interface ServeOptions {
   readonly host?: string
@@ -23,7 +23,8 @@ export interface ServeOptions {
   readonly examples?: boolean
 }
 
-const numberOption = (value: string | undefined) => (value === undefined ? undefined : Number(value))
+const numberOption = (value: string | undefined) =>
+  value === undefined ? undefined : Number(value)
 
 function configOptions(options: ServeOptions): ConfigOptions {
   const port = numberOption(options.port)
@@ -55,7 +56,9 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
     const published = await publishExamples(server.context.catalog, packageInfo().root, (line) =>
       console.log(`  ${line}`),
     )
-    console.log(`  ${published.created} new versions (${published.tasks} tasks, ${published.flows} flows)`)
+    console.log(
+      `  ${published.created} new versions (${published.tasks} tasks, ${published.flows} flows)`,
+    )
   }
   const absolute = tokenFile(config.dataDir)
   const relativeFile = relative(process.cwd(), absolute)

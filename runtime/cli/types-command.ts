@@ -14,7 +14,8 @@ interface TaskAnswer {
   readonly document: { input?: object; output?: object; description?: string }
 }
 
-const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase())
+const pascal = (name: string) =>
+  name.replace(/(^|-)([a-z0-9])/g, (_m, _dash, c: string) => c.toUpperCase())
 const camel = (name: string) => pascal(name).replace(/^./, (c) => c.toLowerCase())
 
 async function typeOf(schema: object | undefined, name: string): Promise<string> {

@@ -17,10 +17,11 @@ export interface TaskPackage {
   readonly built: boolean
 }
 
-const exists = (path: string) => stat(path).then(
-  () => true,
-  () => false,
-)
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  )
 
 /** A task folder, or the folder of a `task.json` path. */
 export async function taskFolderOf(path: string): Promise<string> {
@@ -36,7 +37,10 @@ export async function loadTaskPackage(path: string): Promise<TaskPackage> {
     return { dir, document: built.task, bytes: built.bytes, built: !built.reused }
   }
   const document = await readTaskFolder(dir)
-  for (const candidate of [join(dir, 'dist', `${document.name}.wasm`), join(dir, `${document.name}.wasm`)]) {
+  for (const candidate of [
+    join(dir, 'dist', `${document.name}.wasm`),
+    join(dir, `${document.name}.wasm`),
+  ]) {
     const bytes = await readFile(candidate).catch(() => undefined)
     if (bytes) return { dir, document, bytes: new Uint8Array(bytes), built: false }
   }

@@ -568,7 +568,8 @@ export class Engine {
   async stop(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.#stopping = true
     for (const state of this.#runs.values()) state.cancelTimer?.()
-    for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) waiter(undefined)
+    for (const waiters of [...this.#waiters.values()])
+      for (const waiter of [...waiters]) waiter(undefined)
     const settled = Promise.allSettled([...this.#drivers])
     if (!Number.isFinite(graceMs)) {
       await settled

@@ -30,7 +30,10 @@ export interface CreatedKey {
 export class ApiKeys {
   readonly #store: Store
   readonly #now: () => number
-  readonly #cache = new Map<string, { record: ApiKeyRecord | undefined; hash: Buffer; at: number }>()
+  readonly #cache = new Map<
+    string,
+    { record: ApiKeyRecord | undefined; hash: Buffer; at: number }
+  >()
 
   constructor(store: Store, now: () => number = Date.now) {
     this.#store = store
@@ -53,7 +56,8 @@ export class ApiKeys {
 
   /** The key an `Authorization` header carries; throws `unauthorized` when it is missing or wrong. */
   async authenticate(header: string | undefined): Promise<ApiKeyRecord> {
-    if (!header) throw new WeirError('unauthorized', 'missing Authorization header (Bearer <api key>)')
+    if (!header)
+      throw new WeirError('unauthorized', 'missing Authorization header (Bearer <api key>)')
     const [scheme, token] = header.split(/\s+/, 2)
     if (scheme?.toLowerCase() !== 'bearer' || !token)
       throw new WeirError('unauthorized', 'the Authorization header must be "Bearer <api key>"')

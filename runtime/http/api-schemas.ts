@@ -9,7 +9,11 @@ export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${na
 
 const timestamp = { type: ['string', 'null'], format: 'date-time' }
 const anyJson = {}
-const nameRef = { type: 'object', required: ['name', 'version'], properties: { name: { type: 'string' }, version: { type: 'integer' } } }
+const nameRef = {
+  type: 'object',
+  required: ['name', 'version'],
+  properties: { name: { type: 'string' }, version: { type: 'integer' } },
+}
 
 export const parameterSchemas = {
   name: { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', maxLength: 64 },
@@ -29,7 +33,16 @@ const runError = {
     step: { type: 'string' },
     task: { type: 'string' },
     kind: {
-      enum: ['task_error', 'trap', 'timeout', 'input_invalid', 'output_invalid', 'limit_exceeded', 'cancelled', 'internal'],
+      enum: [
+        'task_error',
+        'trap',
+        'timeout',
+        'input_invalid',
+        'output_invalid',
+        'limit_exceeded',
+        'cancelled',
+        'internal',
+      ],
     },
     message: { type: 'string' },
     details: anyJson,
@@ -67,12 +80,36 @@ export const resourceSchemas: Record<string, Schema> = {
   RunError: runError,
   Run: {
     type: 'object',
-    required: ['id', 'flow', 'process', 'status', 'input', 'output', 'error', 'createdAt', 'startedAt', 'finishedAt', 'currentStep'],
+    required: [
+      'id',
+      'flow',
+      'process',
+      'status',
+      'input',
+      'output',
+      'error',
+      'createdAt',
+      'startedAt',
+      'finishedAt',
+      'currentStep',
+    ],
     properties: {
       id: { type: 'string' },
       flow: nameRef,
       process: { type: 'string' },
-      status: { enum: ['queued', 'running', 'waiting', 'paused', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'] },
+      status: {
+        enum: [
+          'queued',
+          'running',
+          'waiting',
+          'paused',
+          'completed',
+          'failed',
+          'cancelled',
+          'terminated',
+          'timed_out',
+        ],
+      },
       input: anyJson,
       output: anyJson,
       error: nullableRunError,
@@ -89,7 +126,9 @@ export const resourceSchemas: Record<string, Schema> = {
     properties: {
       seq: { type: 'integer' },
       stepId: { type: 'string' },
-      status: { enum: ['running', 'waiting', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'] },
+      status: {
+        enum: ['running', 'waiting', 'succeeded', 'failed', 'timed_out', 'cancelled', 'skipped'],
+      },
       task: { oneOf: [{ type: 'null' }, nameRef] },
       input: anyJson,
       output: anyJson,
@@ -172,13 +211,20 @@ export const itemsOf = (name: string): Schema => ({
 export const pageOf = (name: string): Schema => ({
   type: 'object',
   required: ['items', 'nextCursor'],
-  properties: { items: { type: 'array', items: ref(name) }, nextCursor: { type: ['string', 'null'] } },
+  properties: {
+    items: { type: 'array', items: ref(name) },
+    nextCursor: { type: ['string', 'null'] },
+  },
 })
 
 export const problemList = {
   type: 'array',
   items: {
     type: 'object',
-    properties: { pointer: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+    properties: {
+      pointer: { type: 'string' },
+      code: { type: 'string' },
+      message: { type: 'string' },
+    },
   },
 }

@@ -52,7 +52,10 @@ function authorize(route: Route, context: AppContext): MiddlewareHandler<Env> {
     if (required === undefined) return next()
     const key = await context.apiKeys.authenticate(c.req.header('authorization'))
     if (!roleAllows(key.role, required))
-      throw new WeirError('forbidden', `this needs the ${required} role; the key "${key.name}" has ${key.role}`)
+      throw new WeirError(
+        'forbidden',
+        `this needs the ${required} role; the key "${key.name}" has ${key.role}`,
+      )
     c.set('key', key)
     return next()
   }
@@ -63,7 +66,10 @@ function limitBody(route: Route, limits: Limits): MiddlewareHandler<Env> {
   return bodyLimit({
     maxSize,
     onError: () => {
-      throw new WeirError('payload_too_large', `the body is larger than the limit of ${maxSize} bytes`)
+      throw new WeirError(
+        'payload_too_large',
+        `the body is larger than the limit of ${maxSize} bytes`,
+      )
     },
   })
 }
@@ -100,7 +106,10 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
         const params = readParameters(c, route)
         const { body, bytes } = await readBody(c, route)
         const origin = new URL(c.req.url).origin
-        const response = await route.handle({ params, body, bytes, key: c.get('key'), origin }, context)
+        const response = await route.handle(
+          { params, body, bytes, key: c.get('key'), origin },
+          context,
+        )
         return respond(c, response)
       },
     )

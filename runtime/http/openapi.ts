@@ -21,7 +21,8 @@ function errorResponses(route: Route): Record<string, Schema> {
     out[403] = problem(`The key's role is below ${route.role}`)
   }
   if (route.parameters?.some((p) => p.in === 'path')) out[404] = problem('Not found')
-  if (route.method === 'post' && route.path.startsWith('/v1/runs/')) out[409] = problem('The run is not in a state for this')
+  if (route.method === 'post' && route.path.startsWith('/v1/runs/'))
+    out[409] = problem('The run is not in a state for this')
   if (route.body) {
     out[413] = problem('The body is over the size limit')
     out[422] = problem('The body fails validation; errors has a pointer for each problem')
@@ -76,13 +77,21 @@ export function openApiDocument(routes: readonly Route[], version: string): Sche
     info: {
       title: 'weir',
       version,
-      description: 'A durable flow runtime for WebAssembly components. Errors are application/problem+json.',
+      description:
+        'A durable flow runtime for WebAssembly components. Errors are application/problem+json.',
     },
     servers: [{ url: '/' }],
     paths,
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'weir_<id>_<secret>' } },
-      schemas: { ...resourceSchemas, FlowDocument: flowSchema, TaskDocument: taskSchema, ValueSchema: valueSchema },
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: 'weir_<id>_<secret>' },
+      },
+      schemas: {
+        ...resourceSchemas,
+        FlowDocument: flowSchema,
+        TaskDocument: taskSchema,
+        ValueSchema: valueSchema,
+      },
     },
   }
 }

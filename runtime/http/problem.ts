@@ -25,7 +25,8 @@ export class ParameterError extends WeirError {
   }
 }
 
-export const problemType = (code: ErrorCode) => `https://weir.dev/problems/${code.replaceAll('_', '-')}`
+export const problemType = (code: ErrorCode) =>
+  `https://weir.dev/problems/${code.replaceAll('_', '-')}`
 
 function asWeirError(error: unknown): WeirError {
   if (error instanceof WeirError) return error
@@ -36,7 +37,11 @@ function asWeirError(error: unknown): WeirError {
   return new WeirError('internal', 'an internal error occurred; the server log has the details')
 }
 
-const problemItem = (p: Problem): ProblemItem => ({ pointer: p.pointer, code: p.code, message: p.message })
+const problemItem = (p: Problem): ProblemItem => ({
+  pointer: p.pointer,
+  code: p.code,
+  message: p.message,
+})
 
 /** The problem+json body and status for any error a handler throws. */
 export function problemOf(error: unknown): { status: number; body: Record<string, unknown> } {

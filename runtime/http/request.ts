@@ -56,6 +56,9 @@ export async function readBody(
   try {
     return { body: JSON.parse(text), bytes: undefined }
   } catch (error) {
-    throw new WeirError('invalid_request', `the body is not valid JSON: ${(error as Error).message}`)
+    throw new WeirError(
+      'invalid_request',
+      `the body is not valid JSON: ${(error as Error).message}`,
+    )
   }
 }

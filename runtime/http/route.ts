@@ -84,7 +84,11 @@ export interface Route {
 }
 
 /** A string parameter (path or header); the name reads as the placeholder. */
-export const pathParam = (name: string, description: string, schema: ValueSchema): ParameterSpec => ({
+export const pathParam = (
+  name: string,
+  description: string,
+  schema: ValueSchema,
+): ParameterSpec => ({
   name,
   in: 'path',
   description,
@@ -92,7 +96,11 @@ export const pathParam = (name: string, description: string, schema: ValueSchema
   schema,
 })
 
-export const queryParam = (name: string, description: string, schema: ValueSchema): ParameterSpec => ({
+export const queryParam = (
+  name: string,
+  description: string,
+  schema: ValueSchema,
+): ParameterSpec => ({
   name,
   in: 'query',
   description,

@@ -10,7 +10,10 @@ import type { ApiKeys } from '../http/api-keys.js'
 export const tokenFile = (dataDir: string) => join(dataDir, 'admin.token')
 
 /** The new admin key when one was made (the first start), else undefined. */
-export async function ensureAdminKey(apiKeys: ApiKeys, dataDir: string): Promise<string | undefined> {
+export async function ensureAdminKey(
+  apiKeys: ApiKeys,
+  dataDir: string,
+): Promise<string | undefined> {
   if ((await apiKeys.list()).length > 0) return undefined
   const { key } = await apiKeys.create('admin', 'admin')
   await writeFile(tokenFile(dataDir), `${key}\n`, { mode: 0o600 })
@@ -18,7 +21,10 @@ export async function ensureAdminKey(apiKeys: ApiKeys, dataDir: string): Promise
 }
 
 /** The token the CLI sends: the configured one, else the file `weir serve` wrote. */
-export async function readToken(configured: string | undefined, dataDir: string): Promise<string | undefined> {
+export async function readToken(
+  configured: string | undefined,
+  dataDir: string,
+): Promise<string | undefined> {
   if (configured) return configured
   const text = await readFile(tokenFile(dataDir), 'utf8').catch(() => undefined)
   return text?.trim() || undefined

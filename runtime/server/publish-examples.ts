@@ -27,20 +27,29 @@ export async function publishExamples(
   const total = taskDirs.length + flowFiles.length
   let done = 0
   let created = 0
-  const step = (what: string, outcome: string) => progress(`[${++done}/${total}] ${what}: ${outcome}`)
+  const step = (what: string, outcome: string) =>
+    progress(`[${++done}/${total}] ${what}: ${outcome}`)
   for (const dir of taskDirs) {
     const started = performance.now()
     const pkg = await loadTaskPackage(dir)
     const result = await catalog.publishTask(pkg.document, pkg.bytes)
     if (result.created) created++
-    const build = pkg.built ? `built in ${((performance.now() - started) / 1000).toFixed(1)} s, ` : ''
-    step(`task ${result.record.name}`, `${build}${result.created ? 'published' : 'unchanged'} v${result.record.version}`)
+    const build = pkg.built
+      ? `built in ${((performance.now() - started) / 1000).toFixed(1)} s, `
+      : ''
+    step(
+      `task ${result.record.name}`,
+      `${build}${result.created ? 'published' : 'unchanged'} v${result.record.version}`,
+    )
   }
   for (const file of flowFiles) {
     const document: unknown = JSON.parse(await readFile(join(root, 'flows', file), 'utf8'))
     const result = await catalog.publishFlow(document)
     if (result.created) created++
-    step(`flow ${basename(file, '.json')}`, `${result.created ? 'published' : 'unchanged'} v${result.record.version}`)
+    step(
+      `flow ${basename(file, '.json')}`,
+      `${result.created ? 'published' : 'unchanged'} v${result.record.version}`,
+    )
   }
   return { tasks: taskDirs.length, flows: flowFiles.length, created }
 }

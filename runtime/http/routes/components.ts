@@ -46,7 +46,10 @@ export const componentRoutes: Route[] = [
       const claimed = String(params.sha256)
       const actual = sha256Hex(bytes)
       if (actual !== claimed)
-        throw new WeirError('invalid_request', `the body's sha256 is ${actual}, not ${claimed} as the path says`)
+        throw new WeirError(
+          'invalid_request',
+          `the body's sha256 is ${actual}, not ${claimed} as the path says`,
+        )
       const decoded = decodeComponent(bytes)
       await catalog.putComponent(bytes)
       return {
@@ -54,7 +57,10 @@ export const componentRoutes: Route[] = [
         body: {
           sha256: actual,
           size: bytes.length,
-          exports: decoded.exports.map((e) => ({ name: e.name, signature: formatFuncType(e.func) })),
+          exports: decoded.exports.map((e) => ({
+            name: e.name,
+            signature: formatFuncType(e.func),
+          })),
           imports: decoded.imports.map((i) => i.name),
         },
       }

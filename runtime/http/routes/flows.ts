@@ -68,7 +68,11 @@ export const flowRoutes: Route[] = [
       const result = await catalog.publishFlow(body)
       return {
         status: result.created ? 201 : 200,
-        body: { flow: flowResource(result.record), created: result.created, warnings: result.warnings },
+        body: {
+          flow: flowResource(result.record),
+          created: result.created,
+          warnings: result.warnings,
+        },
         headers: { location: `/v1/flows/${result.record.name}/versions/${result.record.version}` },
       }
     },
@@ -113,7 +117,8 @@ export const flowRoutes: Route[] = [
     responses: { 200: { description: 'The flow version', schema: ref('Flow') } },
     async handle({ params }, { store }) {
       const flow = await store.getFlow(String(params.name), Number(params.version))
-      if (!flow) throw new WeirError('not_found', `flow "${params.name}" has no version ${params.version}`)
+      if (!flow)
+        throw new WeirError('not_found', `flow "${params.name}" has no version ${params.version}`)
       return { status: 200, body: flowResource(flow) }
     },
   },

@@ -22,15 +22,25 @@ export const keyRoutes: Route[] = [
     method: 'post',
     path: '/v1/keys',
     operationId: 'createKey',
-    summary: 'Create an API key with a role; the answer holds the whole key, the only time it is shown',
+    summary:
+      'Create an API key with a role; the answer holds the whole key, the only time it is shown',
     tag: 'keys',
     role: 'admin',
-    body: { contentType: 'application/json', description: 'name and role', schema: newKeySchema, limit: 'json' },
+    body: {
+      contentType: 'application/json',
+      description: 'name and role',
+      schema: newKeySchema,
+      limit: 'json',
+    },
     responses: { 201: { description: 'Created', schema: ref('ApiKey') } },
     async handle({ body }, { apiKeys }) {
       const problems = validateValue(newKeySchema, body)
       if (problems.length > 0)
-        throw new WeirError('invalid_document', `the new key: ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`, problems)
+        throw new WeirError(
+          'invalid_document',
+          `the new key: ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`,
+          problems,
+        )
       const { name, role } = body as { name: string; role: Role }
       const created = await apiKeys.create(name, role)
       return { status: 201, body: { ...keyResource(created.record), key: created.key } }

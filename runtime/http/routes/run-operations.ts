@@ -29,7 +29,10 @@ export const runOperationRoutes: Route[] = (Object.keys(summaries) as Operation[
     role: 'operator',
     parameters: [runIdParam],
     responses: {
-      200: { description: 'The run after the operation was applied or requested', schema: ref('Run') },
+      200: {
+        description: 'The run after the operation was applied or requested',
+        schema: ref('Run'),
+      },
     },
     async handle({ params }, { engine }) {
       return { status: 200, body: runResource(await perform(engine, operation, String(params.id))) }

@@ -23,7 +23,9 @@ function instant(request: RouteRequest, name: string): number | undefined {
   if (text === undefined) return undefined
   const ms = Date.parse(String(text))
   if (Number.isNaN(ms))
-    throw new ParameterError([{ parameter: name, message: `must be an ISO 8601 date-time, not "${text}"` }])
+    throw new ParameterError([
+      { parameter: name, message: `must be an ISO 8601 date-time, not "${text}"` },
+    ])
   return ms
 }
 
@@ -62,7 +64,10 @@ export const runRoutes: Route[] = [
     },
     responses: {
       201: { description: 'Started', schema: ref('Run') },
-      200: { description: 'Finished within ?wait, or the run an Idempotency-Key started before', schema: ref('Run') },
+      200: {
+        description: 'Finished within ?wait, or the run an Idempotency-Key started before',
+        schema: ref('Run'),
+      },
       202: { description: 'Still going after ?wait; Location has its URL', schema: ref('Run') },
     },
     async handle({ params, body, origin }, { engine }) {
@@ -94,7 +99,17 @@ export const runRoutes: Route[] = [
       queryParam('flow', 'only runs of this flow', parameterSchemas.name),
       queryParam('process', 'only runs of flows in this process', parameterSchemas.process),
       queryParam('status', 'only runs in this status', {
-        enum: ['queued', 'running', 'waiting', 'paused', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out'],
+        enum: [
+          'queued',
+          'running',
+          'waiting',
+          'paused',
+          'completed',
+          'failed',
+          'cancelled',
+          'terminated',
+          'timed_out',
+        ],
       }),
       queryParam('from', 'created at or after this ISO 8601 date-time', timeFilter),
       queryParam('to', 'created at or before this ISO 8601 date-time', timeFilter),
@@ -158,8 +173,15 @@ export const runRoutes: Route[] = [
     role: 'viewer',
     parameters: [
       runIdParam,
-      queryParam('limit', 'page size (default 500)', { type: 'integer', minimum: 1, maximum: 1000 }),
-      queryParam('cursor', 'nextCursor of the previous page', { type: 'string', pattern: '^[0-9]{1,10}$' }),
+      queryParam('limit', 'page size (default 500)', {
+        type: 'integer',
+        minimum: 1,
+        maximum: 1000,
+      }),
+      queryParam('cursor', 'nextCursor of the previous page', {
+        type: 'string',
+        pattern: '^[0-9]{1,10}$',
+      }),
     ],
     responses: { 200: { description: 'A page of events', schema: pageOf('Event') } },
     async handle({ params }, context) {

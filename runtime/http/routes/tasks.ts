@@ -1,5 +1,4 @@
 /** Tasks: publish a version (its component's signature checked), list, read. */
-import type { TaskDocument } from '../../../types/index.js'
 import { WeirError } from '../../errors.js'
 import { itemsOf, parameterSchemas, problemList, ref } from '../api-schemas.js'
 import { taskResource } from '../resources.js'
@@ -32,10 +31,14 @@ export const taskRoutes: Route[] = [
       200: { description: 'The latest version is this document already', schema: published },
     },
     async handle({ body }, { catalog }) {
-      const result = await catalog.publishTask(body as TaskDocument)
+      const result = await catalog.publishTask(body)
       return {
         status: result.created ? 201 : 200,
-        body: { task: taskResource(result.record), created: result.created, warnings: result.warnings },
+        body: {
+          task: taskResource(result.record),
+          created: result.created,
+          warnings: result.warnings,
+        },
         headers: { location: `/v1/tasks/${result.record.name}/versions/${result.record.version}` },
       }
     },
@@ -78,7 +81,8 @@ export const taskRoutes: Route[] = [
     responses: { 200: { description: 'The task version', schema: ref('Task') } },
     async handle({ params }, { store }) {
       const task = await store.getTask(String(params.name), Number(params.version))
-      if (!task) throw new WeirError('not_found', `task "${params.name}" has no version ${params.version}`)
+      if (!task)
+        throw new WeirError('not_found', `task "${params.name}" has no version ${params.version}`)
       return { status: 200, body: taskResource(task) }
     },
   },

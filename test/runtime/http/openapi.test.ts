@@ -1,0 +1,52 @@
+/** The OpenAPI document and the app describe the same routes, and the document is well-formed. */
+import { expect, test } from 'vitest'
+import { createApp, honoPath } from '../../../runtime/http/app.js'
+import { openApiDocument } from '../../../runtime/http/openapi.js'
+import type { AppContext } from '../../../runtime/http/route.js'
+import { routes } from '../../../runtime/http/routes/index.js'
+
+type Operation = {
+  operationId: string
+  parameters?: { name: string; in: string }[]
+  responses: Record<string, unknown>
+  requestBody?: unknown
+}
+const document = openApiDocument(routes, '1.2.3') as {
+  openapi: string
+  info: { version: string }
+  paths: Record<string, Record<string, Operation>>
+  components: { schemas: Record<string, unknown> }
+}
+
+test('every route the app serves is in the document, and every documented route is served', () => {
+  const app = createApp({} as AppContext)
+  const served = app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`)
+  const documented = Object.entries(document.paths).flatMap(([path, ops]) =>
+    Object.keys(ops).map((method) => `${method.toUpperCase()} ${honoPath(path)}`),
+  )
+  expect(new Set(served)).toEqual(new Set(documented))
+  expect(documented.length).toBe(routes.length)
+})
+
+test('each operation documents its path parameters, its errors and its body', () => {
+  expect([document.openapi, document.info.version]).toEqual(['3.1.0', '1.2.3'])
+  for (const [path, ops] of Object.entries(document.paths)) {
+    const placeholders = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1])
+    for (const op of Object.values(ops)) {
+      const inPath = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name)
+      expect(inPath).toEqual(placeholders)
+      if (path !== '/health' && path !== '/openapi.json') expect(op.responses).toHaveProperty('401')
+      if (op.requestBody) expect(op.responses).toHaveProperty('413')
+    }
+  }
+  const refs = JSON.stringify(document).match(/#\/components\/schemas\/\w+/g) ?? []
+  for (const ref of new Set(refs))
+    expect(document.components.schemas).toHaveProperty(ref.split('/').at(-1) as string)
+})
+
+test('the document is served at /openapi.json without a key', async () => {
+  const app = createApp({ version: '1.2.3' } as AppContext)
+  const response = await app.request('/openapi.json')
+  expect(response.status).toBe(200)
+  expect(await response.json()).toEqual(document)
+})
