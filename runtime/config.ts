@@ -20,6 +20,10 @@ export interface Config {
   /** The server the CLI talks to. */
   readonly url: string
   readonly logLevel: string
+  /** Largest component upload, in MiB (componentize-js components are about 12 MiB). */
+  readonly maxComponentMb: number
+  /** Largest JSON request body, in KiB. */
+  readonly maxJsonKb: number
 }
 
 export type ConfigOptions = Partial<Omit<Config, 'dbUrl'>> & { readonly dbUrl?: string }
@@ -57,5 +61,8 @@ export function resolveConfig(
     token: options.token ?? (env.WEIR_TOKEN || undefined),
     url: (options.url ?? env.WEIR_URL ?? `http://${host}:${port}`).replace(/\/$/, ''),
     logLevel: options.logLevel ?? env.WEIR_LOG_LEVEL ?? 'info',
+    maxComponentMb:
+      options.maxComponentMb ?? integer('WEIR_MAX_COMPONENT_MB', env.WEIR_MAX_COMPONENT_MB) ?? 32,
+    maxJsonKb: options.maxJsonKb ?? integer('WEIR_MAX_JSON_KB', env.WEIR_MAX_JSON_KB) ?? 1024,
   })
 }

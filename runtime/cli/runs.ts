@@ -54,7 +54,7 @@ function printRun(run: RunResource): void {
       `  error: step ${e.step} (${e.task}), ${e.kind}, attempt ${e.attempt}: ${e.message}`,
     )
   }
-  if (run.output !== null) console.log(`  output: ${JSON.stringify(run.output)}`)
+  if (run.status === 'completed') console.log(`  output: ${JSON.stringify(run.output)}`)
 }
 
 export interface RunOptions {

@@ -6,6 +6,7 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { prettyJSON } from 'hono/pretty-json'
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status'
 import { WeirError } from '../errors.js'
 import type { ApiKeyRecord } from '../store/records.js'
@@ -16,13 +17,13 @@ import type { AppContext, Route, RouteResponse } from './route.js'
 import { routes } from './routes/index.js'
 
 export interface Limits {
-  /** Largest component upload, in bytes (default 10 MiB). */
+  /** Largest component upload, in bytes (default 32 MiB: a componentize-js component is about 12). */
   readonly componentBytes: number
   /** Largest JSON body, in bytes (default 1 MiB). */
   readonly jsonBytes: number
 }
 
-export const defaultLimits: Limits = { componentBytes: 10 * 2 ** 20, jsonBytes: 2 ** 20 }
+export const defaultLimits: Limits = { componentBytes: 32 * 2 ** 20, jsonBytes: 2 ** 20 }
 
 /** Where request lines go (at debug); pino's logger fits. */
 export interface RequestLogger {
@@ -96,6 +97,7 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
       logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request')
     })
   }
+  app.use(prettyJSON({ query: 'pretty' }))
   for (const route of routes) {
     app.on(
       route.method.toUpperCase(),

@@ -18,7 +18,7 @@ import type { Config } from '../config.js'
 import { Engine } from '../engine/engine.js'
 import { WorkerPool } from '../executor/worker-pool.js'
 import { ApiKeys } from '../http/api-keys.js'
-import { type AppOptions, createApp } from '../http/app.js'
+import { createApp } from '../http/app.js'
 import type { AppContext } from '../http/route.js'
 import { packageInfo } from '../package-info.js'
 import { LibsqlStore } from '../store/index.js'
@@ -26,7 +26,6 @@ import { ensureAdminKey } from './admin-token.js'
 
 export interface ServerOptions {
   readonly logger: Logger
-  readonly limits?: AppOptions['limits']
   /** How long stop() lets attempts in flight finish (default 10 s). */
   readonly graceMs?: number
 }
@@ -70,7 +69,10 @@ export class WeirServer {
     const recovered = await engine.recover()
     const app = createApp(context, {
       logger: options.logger,
-      ...(options.limits ? { limits: options.limits } : {}),
+      limits: {
+        componentBytes: config.maxComponentMb * 2 ** 20,
+        jsonBytes: config.maxJsonKb * 2 ** 10,
+      },
     })
     const server = await new Promise<ServerType>((resolve, reject) => {
       const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () =>
