@@ -3,6 +3,7 @@ import { benchCheckFlow } from './check-flow.js'
 import { benchCrash } from './crash.js'
 import { benchEngine } from './engine.js'
 import { benchExecutor } from './executor.js'
+import { benchHttp } from './http.js'
 import { report } from './measure.js'
 
 const only = process.argv[2]
@@ -22,4 +23,8 @@ if (!only || only === 'engine') {
 if (!only || only === 'crash') {
   console.log('\n## crash recovery\n')
   for (const line of await benchCrash()) console.log(line)
+}
+if (!only || only === 'http') {
+  console.log('\n## HTTP API\n')
+  for (const line of await benchHttp()) console.log(line)
 }

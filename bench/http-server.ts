@@ -1,0 +1,32 @@
+/**
+ * The server the HTTP benchmark talks to, in its own process: a weir server on
+ * an ephemeral port with the `inc` WAT task and a 3-step flow published. It
+ * prints one JSON line `{ url, token }` and runs until it is sent SIGTERM.
+ */
+import pino from 'pino'
+import { resolveConfig } from '../runtime/config.js'
+import { WeirServer } from '../runtime/server/weir-server.js'
+import { engineTasksComponent } from '../test/fixtures/engine-tasks.js'
+
+const dataDir = process.argv[2] as string
+const server = await WeirServer.start(resolveConfig({ dataDir, port: 0 }, {}), {
+  // Logged as `weir serve` does by default (info: a line per run state change), into /dev/null.
+  logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
+})
+const { catalog } = server.context
+await catalog.publishTask({ name: 'inc', export: 'inc' }, await engineTasksComponent())
+await catalog.publishFlow({
+  name: 'three',
+  input: {
+    type: 'object',
+    required: ['n'],
+    properties: { n: { type: 'integer', minimum: 0, maximum: 1000 } },
+  },
+  steps: [
+    { id: 'a', task: 'inc', input: { n: '${input.n}' } },
+    { id: 'b', task: 'inc', input: { n: '${steps.a.output}' } },
+    { id: 'c', task: 'inc', input: { n: '${steps.b.output}' } },
+  ],
+})
+console.log(JSON.stringify({ url: server.url, token: server.newAdminKey }))
+process.once('SIGTERM', () => void server.stop().then(() => process.exit(0)))
