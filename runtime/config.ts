@@ -26,6 +26,8 @@ export interface Config {
   readonly maxJsonKb: number
 }
 
+const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
+
 export type ConfigOptions = Partial<Omit<Config, 'dbUrl'>> & { readonly dbUrl?: string }
 
 function integer(name: string, value: string | undefined): number | undefined {
@@ -51,6 +53,13 @@ export function resolveConfig(
       `WEIR_DURABILITY must be "normal" or "strict", not "${durability}"`,
     )
   }
+  const logLevel = options.logLevel ?? env.WEIR_LOG_LEVEL ?? 'info'
+  if (!logLevels.includes(logLevel)) {
+    throw new WeirError(
+      'invalid_request',
+      `WEIR_LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${logLevel}"`,
+    )
+  }
   return Object.freeze({
     host,
     port,
@@ -60,7 +69,7 @@ export function resolveConfig(
     workers: options.workers ?? integer('WEIR_WORKERS', env.WEIR_WORKERS) ?? availableParallelism(),
     token: options.token ?? (env.WEIR_TOKEN || undefined),
     url: (options.url ?? env.WEIR_URL ?? `http://${host}:${port}`).replace(/\/$/, ''),
-    logLevel: options.logLevel ?? env.WEIR_LOG_LEVEL ?? 'info',
+    logLevel,
     maxComponentMb:
       options.maxComponentMb ?? integer('WEIR_MAX_COMPONENT_MB', env.WEIR_MAX_COMPONENT_MB) ?? 32,
     maxJsonKb: options.maxJsonKb ?? integer('WEIR_MAX_JSON_KB', env.WEIR_MAX_JSON_KB) ?? 1024,

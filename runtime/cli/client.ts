@@ -37,6 +37,19 @@ export interface ApiAnswer<T> {
   readonly headers: Headers
 }
 
+type NetworkError = {
+  code?: string
+  message?: string
+  cause?: NetworkError
+  errors?: NetworkError[]
+}
+
+/** What is under fetch's "fetch failed": a system error code (ECONNREFUSED, ENOTFOUND…) or a reason. */
+function causeCode(error: unknown): string | undefined {
+  const cause = (error as NetworkError).cause
+  return cause?.code ?? cause?.errors?.[0]?.code ?? cause?.message
+}
+
 export class ApiClient {
   readonly url: string
   readonly #token: string | undefined
@@ -68,7 +81,7 @@ export class ApiClient {
     try {
       response = await fetch(target, { method, headers, ...(body === undefined ? {} : { body }) })
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message
+      const cause = causeCode(error) ?? (error as Error).message
       throw new Error(`cannot reach weir at ${this.url} (${cause}); is "weir serve" running?`)
     }
     const text = await response.text()

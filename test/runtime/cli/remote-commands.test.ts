@@ -1,0 +1,174 @@
+/**
+ * The CLI commands that talk to a server, run through the command-line program
+ * against a real server on an ephemeral port: their tables, their JSON, and
+ * their exit codes.
+ */
+import { execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { afterAll, beforeAll, expect, test, vi } from 'vitest'
+import { ApiError } from '../../../runtime/cli/client.js'
+import { buildProgram } from '../../../runtime/cli/program.js'
+import { resolveConfig } from '../../../runtime/config.js'
+import { WeirServer } from '../../../runtime/server/weir-server.js'
+import { addTwo } from '../../fixtures/app-harness.js'
+import { publishEngineTasks } from '../../fixtures/engine-tasks.js'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'weir-cli-'))
+let server: WeirServer
+
+beforeAll(async () => {
+  server = await WeirServer.start(resolveConfig({ dataDir, port: 0, workers: 1 }, {}), {
+    logger: pino({ level: 'silent' }),
+  })
+  await publishEngineTasks(server.context.catalog)
+  await server.context.catalog.publishFlow(addTwo)
+  await server.context.catalog.publishFlow({
+    name: 'doomed',
+    steps: [{ id: 'boom', task: 'trap', input: {} }],
+  })
+  await server.context.catalog.publishFlow({
+    name: 'retrying',
+    steps: [
+      {
+        id: 'a',
+        task: 'fail-below',
+        input: { attempt: '${run.attempt}', until: 3 },
+        retry: { initialIntervalMs: 60_000 },
+      },
+    ],
+  })
+})
+
+afterAll(async () => {
+  await server.stop()
+})
+
+async function weir(...args: string[]): Promise<{ out: string; code: number | undefined }> {
+  const lines: string[] = []
+  const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => {
+    lines.push(line)
+  })
+  process.exitCode = undefined
+  try {
+    await buildProgram().parseAsync([
+      'node',
+      'weir',
+      '--url',
+      server.url,
+      '--data-dir',
+      dataDir,
+      ...args,
+    ])
+  } finally {
+    spy.mockRestore()
+  }
+  const code = typeof process.exitCode === 'number' ? process.exitCode : undefined
+  process.exitCode = undefined
+  return { out: lines.join('\n'), code }
+}
+
+test('run --wait --json prints the finished run; a failed run exits with 1', async () => {
+  const done = await weir('run', 'add-two', '--input', '{"n": 4}', '--wait', '--json')
+  expect(done.code).toBe(0)
+  expect(JSON.parse(done.out)).toMatchObject({ status: 'completed', output: { n: 6 } })
+  const failed = await weir('run', 'doomed', '--wait')
+  expect(failed.code).toBe(1)
+  expect(failed.out).toMatch(/^run [0-9A-Z]{26} {2}doomed@1 {2}failed\n/)
+  expect(failed.out).toContain('  error: step boom (trap@1), trap, attempt 1: ')
+})
+
+test('runs list, show and cancel', async () => {
+  const { out } = await weir('run', 'retrying')
+  const id = out.slice(4, 30)
+  for (let i = 0; i < 200 && (await server.context.store.getRun(id))?.status !== 'waiting'; i++)
+    await new Promise((r) => setTimeout(r, 10))
+  const list = await weir('runs', 'list', '--flow', 'retrying')
+  expect(list.out.split('\n')[0]).toMatch(/^ID +FLOW +STATUS +CREATED +STEP$/)
+  expect(list.out.split('\n')[1]).toMatch(new RegExp(`^${id} +retrying@1 +waiting +\\S+ +a$`))
+  const show = await weir('runs', 'show', id, '--json')
+  expect(JSON.parse(show.out)).toMatchObject({
+    id,
+    status: 'waiting',
+    steps: [{ stepId: 'a', status: 'waiting' }],
+  })
+  const cancelled = await weir('runs', 'cancel', id)
+  expect(cancelled.out.split('\n')[0]).toBe(`run ${id}  retrying@1  cancelled`)
+})
+
+test('an API error rejects with the problem (the entry point prints it and exits 1)', async () => {
+  const error = await weir('runs', 'show', '01M84CGZN8FNG0KHWJSTKZ1S7Z').catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(ApiError)
+  expect([(error as ApiError).status, (error as ApiError).message]).toEqual([
+    404,
+    'run 01M84CGZN8FNG0KHWJSTKZ1S7Z does not exist',
+  ])
+})
+
+test('flow check against the server: ok, or each problem and exit 1', async () => {
+  const file = join(dataDir, 'flow.json')
+  writeFileSync(file, JSON.stringify(addTwo))
+  expect(await weir('flow', 'check', file)).toEqual({ out: `${file}: ok`, code: 0 })
+  writeFileSync(file, JSON.stringify({ ...addTwo, steps: [{ id: 'a', task: 'nope' }] }))
+  const bad = await weir('flow', 'check', file)
+  expect(bad.code).toBe(1)
+  expect(bad.out).toContain(
+    'error /steps/0/task: unknown task "nope": no task of that name is published',
+  )
+})
+
+test('keys create prints a key that works with its role; keys list shows it', async () => {
+  const created = await weir('keys', 'create', '--role', 'viewer', '--name', 'dashboards')
+  const key = created.out.split('\n')[1] as string
+  expect(key).toMatch(/^weir_[0-9a-f]{16}_/)
+  expect(created.out.split('\n')[0]).toMatch(
+    /^created viewer key [0-9a-f]{16} \("dashboards"\); it is shown only now:$/,
+  )
+  const listed = JSON.parse((await weir('keys', 'list', '--json')).out) as {
+    items: { name: string; role: string }[]
+  }
+  expect(listed.items.map((k) => [k.name, k.role])).toEqual([
+    ['admin', 'admin'],
+    ['dashboards', 'viewer'],
+  ])
+  const refused = await weir('--token', key, 'run', 'add-two', '--input', '{"n":1}').catch(
+    (e: unknown) => e,
+  )
+  expect((refused as ApiError).status).toBe(403)
+})
+
+test('types writes TypeScript types and builder handles for every published task', async () => {
+  const file = join(dataDir, 'weir-tasks.ts')
+  const { out } = await weir('types', '--out', file)
+  expect(out).toBe(`wrote ${file}: types for 6 tasks`)
+  const source = readFileSync(file, 'utf8')
+  expect(source).toContain("import { task } from 'weir/types'")
+  expect(source).toContain('export interface IncInput {\n  n: number\n}')
+  expect(source).toContain('export type IncOutput = number')
+  expect(source).toContain("export const inc = task<IncInput, IncOutput>('inc', 1)")
+  expect(source).toContain(
+    "export const failBelow = task<FailBelowInput, FailBelowOutput>('fail-below', 1)",
+  )
+})
+
+test('the entry point exits 2 on a wrong command line and 1 when the server is not there', async () => {
+  const main = new URL('../../../runtime/cli/main.ts', import.meta.url).pathname
+  const exec = (args: string[]) =>
+    new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', main, ...args], (error, _stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stderr }),
+      )
+    })
+  const usage = await exec(['run'])
+  expect([usage.code, usage.stderr]).toEqual([
+    2,
+    expect.stringContaining("error: missing required argument 'flow'"),
+  ])
+  const away = await exec(['--url', 'http://127.0.0.1:59999', 'runs', 'list'])
+  expect(away.code).toBe(1)
+  expect(away.stderr).toContain(
+    'weir: cannot reach weir at http://127.0.0.1:59999 (ECONNREFUSED); is "weir serve" running?',
+  )
+})

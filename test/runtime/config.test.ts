@@ -1,0 +1,69 @@
+/** Configuration: an explicit option wins over the environment, which wins over the default. */
+import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
+import { expect, test } from 'vitest'
+import { resolveConfig } from '../../runtime/config.js'
+
+test('defaults', () => {
+  expect(resolveConfig({}, {})).toEqual({
+    host: '127.0.0.1',
+    port: 8787,
+    dataDir: resolve('.weir'),
+    dbUrl: `file:${resolve('.weir', 'weir.db')}`,
+    durability: 'normal',
+    workers: availableParallelism(),
+    token: undefined,
+    url: 'http://127.0.0.1:8787',
+    logLevel: 'info',
+    maxComponentMb: 32,
+    maxJsonKb: 1024,
+  })
+})
+
+test('environment variables override the defaults, and options override them', () => {
+  const env = {
+    WEIR_HOST: '0.0.0.0',
+    WEIR_PORT: '9000',
+    WEIR_DATA_DIR: '/srv/weir',
+    WEIR_DURABILITY: 'strict',
+    WEIR_WORKERS: '3',
+    WEIR_TOKEN: 'weir_x',
+    WEIR_URL: 'http://weir.internal:9000/',
+    WEIR_LOG_LEVEL: 'debug',
+    WEIR_MAX_COMPONENT_MB: '64',
+    WEIR_MAX_JSON_KB: '256',
+  }
+  expect(resolveConfig({}, env)).toEqual({
+    host: '0.0.0.0',
+    port: 9000,
+    dataDir: '/srv/weir',
+    dbUrl: 'file:/srv/weir/weir.db',
+    durability: 'strict',
+    workers: 3,
+    token: 'weir_x',
+    url: 'http://weir.internal:9000',
+    logLevel: 'debug',
+    maxComponentMb: 64,
+    maxJsonKb: 256,
+  })
+  const config = resolveConfig({ port: 1234, dataDir: '/tmp/w', dbUrl: ':memory:' }, env)
+  expect([config.port, config.dataDir, config.dbUrl, config.host]).toEqual([
+    1234,
+    '/tmp/w',
+    ':memory:',
+    '0.0.0.0',
+  ])
+  expect(Object.isFrozen(config)).toBe(true)
+})
+
+test('bad values are refused with what was wrong and what is expected', () => {
+  expect(() => resolveConfig({}, { WEIR_PORT: 'eighty' })).toThrow(
+    'WEIR_PORT must be a non-negative integer, not "eighty"',
+  )
+  expect(() => resolveConfig({}, { WEIR_DURABILITY: 'always' })).toThrow(
+    'WEIR_DURABILITY must be "normal" or "strict", not "always"',
+  )
+  expect(() => resolveConfig({}, { WEIR_LOG_LEVEL: 'loud' })).toThrow(
+    'WEIR_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, not "loud"',
+  )
+})
