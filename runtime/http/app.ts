@@ -29,6 +29,7 @@ export const defaultLimits: Limits = { componentBytes: 32 * 2 ** 20, jsonBytes: 
 export interface RequestLogger {
   debug(fields: Record<string, unknown>, message: string): void
   error(fields: Record<string, unknown>, message: string): void
+  isLevelEnabled(level: string): boolean
 }
 
 export interface AppOptions {
@@ -89,7 +90,7 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
   app.notFound((c) =>
     problem(c, new WeirError('not_found', `no route for ${c.req.method} ${c.req.path}`)),
   )
-  if (logger) {
+  if (logger?.isLevelEnabled('debug')) {
     app.use(async (c, next) => {
       const start = performance.now()
       await next()

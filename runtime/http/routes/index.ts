@@ -19,6 +19,8 @@ export const routes: Route[] = [
   ...keyRoutes,
 ]
 
+let document: { version: string; body: unknown } | undefined
+
 routes.push({
   method: 'get',
   path: '/openapi.json',
@@ -28,6 +30,7 @@ routes.push({
   role: undefined,
   responses: { 200: { description: 'The OpenAPI document', schema: { type: 'object' } } },
   async handle(_request, { version }) {
-    return { status: 200, body: openApiDocument(routes, version) }
+    if (document?.version !== version) document = { version, body: openApiDocument(routes, version) }
+    return { status: 200, body: document.body }
   },
 })
