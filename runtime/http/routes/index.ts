@@ -30,7 +30,8 @@ routes.push({
   role: undefined,
   responses: { 200: { description: 'The OpenAPI document', schema: { type: 'object' } } },
   async handle(_request, { version }) {
-    if (document?.version !== version) document = { version, body: openApiDocument(routes, version) }
+    if (document?.version !== version)
+      document = { version, body: openApiDocument(routes, version) }
     return { status: 200, body: document.body }
   },
 })
