@@ -16,6 +16,7 @@ import { Catalog } from '../catalog/catalog.js'
 import { ComponentCache } from '../components/component-cache.js'
 import type { Config } from '../config.js'
 import { Engine } from '../engine/engine.js'
+import { WeirError } from '../errors.js'
 import { WorkerPool } from '../executor/worker-pool.js'
 import { ApiKeys } from '../http/api-keys.js'
 import { createApp } from '../http/app.js'
@@ -28,6 +29,29 @@ export interface ServerOptions {
   readonly logger: Logger
   /** How long stop() lets attempts in flight finish (default 10 s). */
   readonly graceMs?: number
+}
+
+/** Listens on the configured address; a taken port is an `unavailable` error that says what to do. */
+function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  config: Config,
+): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const listening = serve({ fetch, hostname: config.host, port: config.port }, () =>
+      resolve(listening),
+    )
+    listening.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${config.host}:${config.port}`
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new WeirError(
+              'unavailable',
+              `cannot listen on ${where}: the address is in use (choose another with --port or WEIR_PORT)`,
+            )
+          : error,
+      )
+    })
+  })
 }
 
 export class WeirServer {
@@ -74,12 +98,15 @@ export class WeirServer {
         jsonBytes: config.maxJsonKb * 2 ** 10,
       },
     })
-    const server = await new Promise<ServerType>((resolve, reject) => {
-      const listening = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () =>
-        resolve(listening),
-      )
-      listening.once('error', reject)
-    })
+    let server: ServerType
+    try {
+      server = await listen(app.fetch, config)
+    } catch (error) {
+      await engine.stop(0)
+      await pool.close()
+      await store.close()
+      throw error
+    }
     const address = server.address() as AddressInfo
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
     const url = `http://${host}:${address.port}`
