@@ -97,7 +97,10 @@ test('a restart keeps the key and resumes the run whose attempt the stop left in
 test('a port in use is refused with what to do, and what was opened is closed again', async () => {
   const server = await start()
   const port = Number(new URL(server.url).port)
-  const other = resolveConfig({ dataDir: mkdtempSync(join(tmpdir(), 'weir-server-')), port, workers: 1 }, {})
+  const other = resolveConfig(
+    { dataDir: mkdtempSync(join(tmpdir(), 'weir-server-')), port, workers: 1 },
+    {},
+  )
   await expect(WeirServer.start(other, { logger })).rejects.toThrow(
     `cannot listen on 127.0.0.1:${port}: the address is in use (choose another with --port or WEIR_PORT)`,
   )
