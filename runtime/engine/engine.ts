@@ -21,6 +21,7 @@ import {
   attemptChange,
   interruptedChange,
   statusChange,
+  waitStarted,
 } from './transitions.js'
 
 /** Where the engine reports run state changes (info) and runs it had to drop (error); pino fits. */
@@ -309,6 +310,8 @@ export class Engine {
           this.#kick(state)
           return
         }
+        // An event wait without a deadline: the event (deliverEvent) moves the run on.
+        if (state.progress.waiting && wakeAt === undefined) return
         await this.#runStep(state)
       }
     } finally {
@@ -320,6 +323,10 @@ export class Engine {
     const step = state.currentStep
     const index = state.stepIndex
     if (!step || index === undefined) throw new Error(`run ${state.id} has no current step`)
+    if (!step.task) {
+      await this.#waitStep(state, step)
+      return
+    }
     const { attempt, stepSeq } = state.progress
     const startedAt = this.#clock.now()
     state.scope.setRun({
@@ -392,18 +399,108 @@ export class Engine {
     )
   }
 
+  /** A sleep or waitFor step: starts its wait, or ends it when its time has come (a sleep's end, an event's deadline). */
+  async #waitStep(state: RunState, step: CompiledStep): Promise<void> {
+    const now = this.#clock.now()
+    const waiting = state.progress.waiting
+    if (!waiting) {
+      await this.#commit(state, waitStarted(state.id, state.progress, step, now))
+      return
+    }
+    if (waiting.kind === 'sleep') {
+      await this.#endWait(state, step, { status: 'succeeded', output: null }, now)
+      return
+    }
+    const ms = (waiting.deadline ?? now) - waiting.since
+    const error: RunError = {
+      step: step.id,
+      task: '',
+      kind: 'timeout',
+      message: `no event "${waiting.name}" arrived within ${ms} ms`,
+      attempt: state.progress.attempt,
+    }
+    await this.#endWait(state, step, { status: 'failed', error }, now)
+  }
+
+  /** Ends a wait with its outcome and commits what follows, as after an attempt. */
+  async #endWait(state: RunState, step: CompiledStep, outcome: Outcome, at: number): Promise<void> {
+    const { attempt, stepSeq, stepRuns, waiting } = state.progress
+    state.scope.setStep(
+      step.id,
+      outcome.status === 'succeeded'
+        ? { output: outcome.output }
+        : { error: outcome.error as unknown as JsonValue },
+    )
+    const decision = decide(state.loaded.compiled, state.scope, {
+      stepIndex: step.index,
+      attempt,
+      stepRuns,
+      outcome,
+      at,
+    })
+    const report: AttemptReport = {
+      step,
+      stepSeq,
+      attempt,
+      input: undefined,
+      outcome,
+      log: '',
+      startedAt: waiting?.since ?? at,
+      finishedAt: at,
+      wait: true,
+    }
+    await this.#commit(
+      state,
+      attemptChange(state.id, state.loaded.compiled, state.progress, report, decision),
+    )
+  }
+
+  /**
+   * Delivers an event to a run whose current step waits for it: the payload
+   * (checked against the step's schema) becomes the step's output and the run
+   * moves on. An event no step waits for is refused, not kept.
+   */
+  async deliverEvent(id: string, name: string, payload: JsonValue): Promise<RunRecord> {
+    const state = await this.#operate(id)
+    const waiting = state.progress.waiting
+    const step = state.currentStep
+    if (state.status === 'paused')
+      throw new WeirError('conflict', `run ${id} is paused; resume it before delivering events`)
+    if (waiting?.kind !== 'event' || waiting.name !== name || !step || state.driving) {
+      const now =
+        waiting?.kind === 'event'
+          ? `its step "${step?.id}" waits for "${waiting.name}"`
+          : `it is at step "${step?.id}"`
+      throw new WeirError('conflict', `run ${id} is not waiting for event "${name}": ${now}`)
+    }
+    const schema = 'waitFor' in step.step ? step.step.schema : undefined
+    const problems = schema ? validateValue(schema, payload) : []
+    if (problems.length > 0) {
+      const first = problems[0]
+      throw new WeirError(
+        'invalid_document',
+        `the payload of event "${name}" does not match step "${step.id}"'s schema: ${first?.pointer || '/'}: ${first?.message}`,
+        problems,
+      )
+    }
+    state.driving = true
+    try {
+      state.cancelTimer?.()
+      state.cancelTimer = undefined
+      await this.#endWait(state, step, { status: 'succeeded', output: payload }, this.#clock.now())
+    } finally {
+      state.driving = false
+    }
+    this.#kick(state)
+    return state.toRecord()
+  }
+
   async #execute(state: RunState, step: CompiledStep, input: JsonValue): Promise<AttemptResult> {
     const ref = step.task ? `${step.task.name}@${step.task.version}` : ''
     const task = state.loaded.tasks.get(ref)
     if (!task || !('task' in step.step)) {
-      const what =
-        'sleep' in step.step ? 'sleep' : 'waitFor' in step.step ? 'waitFor' : 'this kind of'
-      return {
-        status: 'failed',
-        error: { kind: 'trap', message: `${what} steps are not supported by this engine yet` },
-        log: '',
-        durationMs: 0,
-      }
+      const message = `task ${ref} of step "${step.id}" is not loaded`
+      return { status: 'failed', error: { kind: 'trap', message }, log: '', durationMs: 0 }
     }
     const timeoutMs = step.step.timeoutMs ?? task.timeoutMs ?? defaultStepTimeoutMs
     const controller = new AbortController()
@@ -505,7 +602,8 @@ export class Engine {
     const state = await this.#operate(id)
     if (state.requested === 'pause') state.requested = undefined
     if (state.status !== 'paused') return state.toRecord()
-    const status = state.progress.wakeAt !== undefined ? 'waiting' : 'running'
+    const { wakeAt, waiting } = state.progress
+    const status = wakeAt !== undefined || waiting ? 'waiting' : 'running'
     await this.#commit(
       state,
       statusChange(state.id, state.progress, status, 'run_resumed', this.#clock.now()),

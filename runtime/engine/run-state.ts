@@ -89,6 +89,7 @@ export class RunState {
       startedAt: p.startedAt,
       finishedAt: p.finishedAt,
       currentStep: p.currentStep,
+      waiting: p.waiting,
       idempotencyKey: this.idempotencyKey,
     }
   }

@@ -11,10 +11,12 @@ import {
   type RunError,
   type RunStatus,
   type StepRunStatus,
+  type StepWait,
   terminalStatuses,
 } from '../store/records.js'
 import type { NewEvent, RunChange, RunProgress } from '../store/store.js'
 import type { Decision } from './decide.js'
+import { durationMs } from './durations.js'
 
 export interface AttemptReport {
   readonly step: CompiledStep
@@ -27,6 +29,8 @@ export interface AttemptReport {
   readonly log: string
   readonly startedAt: number
   readonly finishedAt: number
+  /** The end of a sleep or an event wait: no attempt, and its step_started event was written when it began. */
+  readonly wait?: boolean
 }
 
 function withEvents(progress: RunProgress, events: NewEvent[]): RunProgress {
@@ -44,6 +48,11 @@ function stepRunStatus(report: AttemptReport, waiting: boolean): StepRunStatus {
 }
 
 function attemptEvents(report: AttemptReport): NewEvent[] {
+  const [started, ended] = startAndEnd(report)
+  return report.wait ? [ended] : [started, ended]
+}
+
+function startAndEnd(report: AttemptReport): [NewEvent, NewEvent] {
   const { step, attempt, outcome } = report
   const task = step.task ? `${step.task.name}@${step.task.version}` : undefined
   const started: NewEvent = {
@@ -110,6 +119,7 @@ export function attemptChange(
         stepRuns: progress.stepRuns + 1,
         previousStep: step.id,
         wakeAt: undefined,
+        waiting: undefined,
       }
       break
     }
@@ -148,11 +158,12 @@ export function attemptChange(
     }
   }
   const status = stepRunStatus(report, decision.kind === 'retry')
-  const records = attemptRecords(
+  const { stepRun, attempt } = attemptRecords(
     report,
     status,
     decision.kind === 'retry' ? undefined : report.finishedAt,
   )
+  const records = report.wait ? { stepRun } : { stepRun, attempt }
   return { runId, progress: withEvents(next, events), ...records, events }
 }
 
@@ -232,6 +243,7 @@ function finished(
     status,
     currentStep,
     wakeAt: undefined,
+    waiting: undefined,
     finishedAt: at,
     ...failure,
     ...result,
@@ -254,4 +266,46 @@ export function statusChange(
     ? finished(base, status, at, extra.error ? { error: extra.error } : {})
     : base
   return { runId, progress: withEvents(next, events), events }
+}
+
+/** The change that starts a sleep or an event wait: the step run waits, the run waits for its time or event. */
+export function waitStarted(
+  runId: string,
+  progress: RunProgress,
+  step: CompiledStep,
+  at: number,
+): RunChange {
+  const doc = step.step
+  let wait: StepWait
+  let data: JsonValue
+  if ('sleep' in doc) {
+    const ms = durationMs(doc.sleep)
+    wait = { kind: 'sleep', since: at, until: at + ms }
+    data = { sleepMs: ms, until: at + ms }
+  } else if ('waitFor' in doc) {
+    const deadline = doc.timeoutMs === undefined ? undefined : at + doc.timeoutMs
+    wait = { kind: 'event', since: at, name: doc.waitFor, deadline }
+    data = { waitFor: doc.waitFor, ...(deadline === undefined ? {} : { deadline }) }
+  } else {
+    throw new Error(`step "${step.id}" is a task step, not a wait`)
+  }
+  const events: NewEvent[] = [{ type: 'step_started', at, stepId: step.id, data }]
+  const wakeAt = wait.kind === 'sleep' ? wait.until : wait.deadline
+  const next: RunProgress = { ...progress, status: 'waiting', waiting: wait, wakeAt }
+  return {
+    runId,
+    progress: withEvents(next, events),
+    stepRun: {
+      seq: progress.stepSeq,
+      stepId: step.id,
+      status: 'waiting',
+      task: undefined,
+      input: undefined,
+      output: undefined,
+      error: undefined,
+      startedAt: at,
+      finishedAt: undefined,
+    },
+    events,
+  }
 }

@@ -21,6 +21,7 @@ export const parameterSchemas = {
   runId: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' },
   sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
   keyId: { type: 'string', pattern: '^[0-9a-f]{16}$' },
+  eventName: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', maxLength: 128 },
   process: { type: 'string', maxLength: 128 },
   limit: { type: 'integer', minimum: 1, maximum: 500 },
   cursor: { type: 'string', maxLength: 200 },
@@ -117,6 +118,28 @@ export const resourceSchemas: Record<string, Schema> = {
       startedAt: timestamp,
       finishedAt: timestamp,
       currentStep: { type: ['string', 'null'] },
+      waiting: {
+        description:
+          'what the current step waits for: a sleep until a time, or an event until a deadline',
+        oneOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            required: ['kind', 'since', 'until'],
+            properties: { kind: { const: 'sleep' }, since: timestamp, until: timestamp },
+          },
+          {
+            type: 'object',
+            required: ['kind', 'event', 'since', 'deadline'],
+            properties: {
+              kind: { const: 'event' },
+              event: { type: 'string' },
+              since: timestamp,
+              deadline: timestamp,
+            },
+          },
+        ],
+      },
       idempotencyKey: { type: ['string', 'null'] },
     },
   },

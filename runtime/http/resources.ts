@@ -12,6 +12,7 @@ import type {
   RunError,
   RunRecord,
   StepRunRecord,
+  StepWait,
   TaskRecord,
 } from '../store/records.js'
 
@@ -32,7 +33,23 @@ export interface RunResource {
   readonly startedAt: string | null
   readonly finishedAt: string | null
   readonly currentStep: string | null
+  readonly waiting: WaitResource | null
   readonly idempotencyKey: string | null
+}
+
+export type WaitResource =
+  | { readonly kind: 'sleep'; readonly since: string | null; readonly until: string | null }
+  | {
+      readonly kind: 'event'
+      readonly event: string
+      readonly since: string | null
+      readonly deadline: string | null
+    }
+
+function waitResource(wait: StepWait): WaitResource {
+  return wait.kind === 'sleep'
+    ? { kind: 'sleep', since: iso(wait.since), until: iso(wait.until) }
+    : { kind: 'event', event: wait.name, since: iso(wait.since), deadline: iso(wait.deadline) }
 }
 
 export function runResource(run: RunRecord): RunResource {
@@ -48,6 +65,7 @@ export function runResource(run: RunRecord): RunResource {
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
     currentStep: orNull(run.currentStep),
+    waiting: run.waiting ? waitResource(run.waiting) : null,
     idempotencyKey: orNull(run.idempotencyKey),
   }
 }

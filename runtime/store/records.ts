@@ -70,6 +70,16 @@ export interface FlowRecord {
   readonly createdAt: number
 }
 
+/** What the current step waits for: a sleep until a time, or a named event (until a deadline). */
+export type StepWait =
+  | { readonly kind: 'sleep'; readonly since: number; readonly until: number }
+  | {
+      readonly kind: 'event'
+      readonly since: number
+      readonly name: string
+      readonly deadline: number | undefined
+    }
+
 export interface RunRecord {
   readonly id: string
   readonly flow: { readonly name: string; readonly version: number }
@@ -83,6 +93,8 @@ export interface RunRecord {
   readonly finishedAt: number | undefined
   /** The step that runs next (or is running, waiting, paused before). */
   readonly currentStep: string | undefined
+  /** What the current step waits for, while it waits. */
+  readonly waiting: StepWait | undefined
   readonly idempotencyKey: string | undefined
 }
 

@@ -15,6 +15,7 @@ import type {
   RunStatus,
   StepRunRecord,
   StepRunStatus,
+  StepWait,
   TaskRecord,
 } from './records.js'
 
@@ -34,6 +35,8 @@ export interface RunProgress {
   /** When the run times out, in epoch milliseconds. */
   readonly deadline: number | undefined
   readonly eventSeq: number
+  /** Set while the current step (a sleep or waitFor step) waits; its wake-up time is `wakeAt`. */
+  readonly waiting?: StepWait | undefined
   readonly output?: JsonValue
   readonly error?: RunError
   readonly startedAt?: number

@@ -5,7 +5,7 @@ import { componentRoutes } from './components.js'
 import { flowRoutes } from './flows.js'
 import { healthRoutes } from './health.js'
 import { keyRoutes } from './keys.js'
-import { runOperationRoutes } from './run-operations.js'
+import { runEventRoute, runOperationRoutes } from './run-operations.js'
 import { runRoutes } from './runs.js'
 import { taskRoutes } from './tasks.js'
 
@@ -16,6 +16,7 @@ export const routes: Route[] = [
   ...flowRoutes,
   ...runRoutes,
   ...runOperationRoutes,
+  runEventRoute,
   ...keyRoutes,
 ]
 

@@ -1,9 +1,11 @@
 /** Operations on a run: cancel, terminate, pause, resume, retry. */
+
+import type { JsonValue } from '../../../types/index.js'
 import type { Engine } from '../../engine/engine.js'
 import type { RunRecord } from '../../store/records.js'
-import { ref } from '../api-schemas.js'
+import { parameterSchemas, ref } from '../api-schemas.js'
 import { runResource } from '../resources.js'
-import type { Route } from '../route.js'
+import { pathParam, type Route } from '../route.js'
 import { runIdParam } from './runs.js'
 
 type Operation = 'cancel' | 'terminate' | 'pause' | 'resume' | 'retry'
@@ -39,3 +41,30 @@ export const runOperationRoutes: Route[] = (Object.keys(summaries) as Operation[
     },
   }),
 )
+
+export const runEventRoute: Route = {
+  method: 'post',
+  path: '/v1/runs/{id}/events/{event}',
+  operationId: 'deliverRunEvent',
+  summary:
+    "Deliver an event to the run's waitFor step: the body (checked against the step's schema) becomes the step's output. 409 when the run's current step does not wait for this event",
+  tag: 'runs',
+  role: 'operator',
+  parameters: [runIdParam, pathParam('event', 'the event name', parameterSchemas.eventName)],
+  body: {
+    contentType: 'application/json',
+    description: "the event's payload (empty body: null)",
+    schema: {},
+    limit: 'json',
+    whenEmpty: null,
+  },
+  responses: { 200: { description: 'The run, moving on', schema: ref('Run') } },
+  async handle({ params, body }, { engine }) {
+    const run = await engine.deliverEvent(
+      String(params.id),
+      String(params.event),
+      body as JsonValue,
+    )
+    return { status: 200, body: runResource(run) }
+  },
+}

@@ -65,6 +65,7 @@ function newRunRecord(run: NewRun): RunRecord {
     startedAt: run.progress.startedAt,
     finishedAt: undefined,
     currentStep: run.progress.currentStep,
+    waiting: undefined,
     idempotencyKey: run.idempotencyKey,
   }
 }

@@ -10,6 +10,7 @@ import type {
   RunStatus,
   StepRunRecord,
   StepRunStatus,
+  StepWait,
 } from '../records.js'
 import type { RunProgress } from '../store.js'
 
@@ -35,9 +36,13 @@ export function runFromRow(row: Row): RunRecord {
     startedAt: num(row.started_at),
     finishedAt: num(row.finished_at),
     currentStep: str(row.current_step),
+    waiting: waitingOf(row),
     idempotencyKey: str(row.idempotency_key),
   }
 }
+
+const waitingOf = (row: Row): StepWait | undefined =>
+  row.waiting === null || row.waiting === undefined ? undefined : parseJson<StepWait>(row.waiting)
 
 export function progressFromRow(row: Row): RunProgress {
   return {
@@ -54,6 +59,7 @@ export function progressFromRow(row: Row): RunProgress {
     ...(row.error === null ? {} : { error: parseJson<RunError>(row.error) as RunError }),
     ...(row.started_at === null ? {} : { startedAt: Number(row.started_at) }),
     ...(row.finished_at === null ? {} : { finishedAt: Number(row.finished_at) }),
+    ...(waitingOf(row) ? { waiting: waitingOf(row) } : {}),
   }
 }
 

@@ -45,6 +45,7 @@ function progressRow(runId: string, p: RunProgress, now: number): InValue[] {
     opt(p.startedAt),
     opt(p.finishedAt),
     now,
+    json(p.waiting),
   ]
 }
 
@@ -67,9 +68,9 @@ export function changeStatements(changes: readonly RunChange[], now: number): In
   for (const c of changes) lastByRun.set(c.runId, c)
   const progress = [...lastByRun.values()].map((c) => progressRow(c.runId, c.progress, now))
   const updateRuns = multiRow(
-    'UPDATE runs SET status = v.column2, current_step = v.column3, attempt = v.column4, step_seq = v.column5, step_runs = v.column6, previous_step = v.column7, wake_at = v.column8, deadline = v.column9, event_seq = v.column10, output = v.column11, error = v.column12, started_at = v.column13, finished_at = v.column14, updated_at = v.column15 FROM (',
+    'UPDATE runs SET status = v.column2, current_step = v.column3, attempt = v.column4, step_seq = v.column5, step_runs = v.column6, previous_step = v.column7, wake_at = v.column8, deadline = v.column9, event_seq = v.column10, output = v.column11, error = v.column12, started_at = v.column13, finished_at = v.column14, updated_at = v.column15, waiting = v.column16 FROM (',
     ') AS v WHERE runs.id = v.column1',
-    15,
+    16,
     progress,
   )
 

@@ -1,6 +1,7 @@
 /** The numbered migrations, applied in order at start (each in one transaction). */
 import { statements as initial } from './001-initial.js'
 import { statements as apiKeys } from './002-api-keys.js'
+import { statements as stepWaits } from './003-step-waits.js'
 
 export interface Migration {
   readonly version: number
@@ -11,4 +12,5 @@ export interface Migration {
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initial },
   { version: 2, name: 'api-keys', statements: apiKeys },
+  { version: 3, name: 'step-waits', statements: stepWaits },
 ]

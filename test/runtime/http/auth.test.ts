@@ -73,6 +73,7 @@ const samples = (): Record<string, Sample> => ({
   pauseRun: { method: 'POST', path: `/v1/runs/${runId}/pause` },
   resumeRun: { method: 'POST', path: `/v1/runs/${runId}/resume` },
   retryRun: { method: 'POST', path: `/v1/runs/${runId}/retry` },
+  deliverRunEvent: { method: 'POST', path: `/v1/runs/${runId}/events/go`, json: {} },
   createKey: { method: 'POST', path: '/v1/keys', json: { name: 'x', role: 'viewer' } },
   listKeys: { method: 'GET', path: '/v1/keys' },
   deleteKey: { method: 'DELETE', path: '/v1/keys/0123456789abcdef' },

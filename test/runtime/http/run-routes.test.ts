@@ -24,12 +24,22 @@ const forever = {
   name: 'forever',
   steps: [{ id: 'a', task: 'spin', input: {}, timeoutMs: 60_000 }],
 }
+const signalled = {
+  name: 'signalled',
+  steps: [
+    {
+      id: 'wait',
+      waitFor: 'go',
+      schema: { type: 'object', required: ['n'], properties: { n: { type: 'integer' } } },
+    },
+  ],
+}
 
 beforeAll(async () => {
   const cache = tempCache()
   pool = await WorkerPool.start({ cache, size: 2 })
   h = await appHarness(pool, cache)
-  for (const flow of [retrying, doomed, forever]) await h.catalog.publishFlow(flow)
+  for (const flow of [retrying, doomed, forever, signalled]) await h.catalog.publishFlow(flow)
 })
 
 afterAll(async () => {
@@ -287,5 +297,34 @@ describe('operations', () => {
       409,
       `run ${done.id} is completed; only a failed or timed-out run can be retried`,
     ])
+  })
+})
+
+describe('POST /v1/runs/{id}/events/{event}', () => {
+  test('delivers a checked payload to the step waiting for it; other events are 409', async () => {
+    const run = await asRun(await start('signalled', {}))
+    const waiting = await until(run.id, 'waiting')
+    expect(waiting.waiting).toEqual({
+      kind: 'event',
+      event: 'go',
+      since: expect.any(String),
+      deadline: null,
+    })
+    const send = (event: string, json: unknown) =>
+      h.call('POST', `/v1/runs/${run.id}/events/${event}`, { role: 'operator', json })
+    const bad = await send('go', { n: 'seven' })
+    expect(bad.status).toBe(422)
+    expect(
+      ((await bad.json()) as { errors: { pointer: string }[] }).errors.map((e) => e.pointer),
+    ).toEqual(['/n'])
+    const other = await send('stop', {})
+    expect([other.status, ((await other.json()) as { detail: string }).detail]).toEqual([
+      409,
+      `run ${run.id} is not waiting for event "stop": its step "wait" waits for "go"`,
+    ])
+    const delivered = await send('go', { n: 7 })
+    expect(delivered.status).toBe(200)
+    expect((await until(run.id, 'completed')).output).toEqual({ n: 7 })
+    expect((await send('go', { n: 8 })).status).toBe(409)
   })
 })

@@ -43,6 +43,7 @@ describe('LibsqlStore', () => {
     expect(result.rows.map((r) => [r.version, r.name])).toEqual([
       [1, 'initial'],
       [2, 'api-keys'],
+      [3, 'step-waits'],
     ])
   })
 
