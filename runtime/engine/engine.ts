@@ -13,6 +13,7 @@ import { sortableId } from '../ids.js'
 import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
 import type { RunChange, RunProgress, Store } from '../store/store.js'
 import { type Clock, systemClock } from './clock.js'
+import { ConcurrencySlots, limitOf } from './concurrency.js'
 import { decide, type Outcome } from './decide.js'
 import { RunState } from './run-state.js'
 import { stepInput } from './step-input.js'
@@ -54,6 +55,7 @@ export class Engine {
   readonly #runs = new Map<string, RunState>()
   readonly #waiters = new Map<string, Set<(run: RunRecord | undefined) => void>>()
   readonly #drivers = new Set<Promise<void>>()
+  readonly #slots = new ConcurrencySlots()
   #stopping = false
   /** Set when stop() gave up waiting: attempts still in flight are left to recovery, not committed. */
   #abandoned = false
@@ -78,8 +80,20 @@ export class Engine {
       if (this.#runs.has(run.id)) continue
       const loaded = await this.#catalog.loadFlow(run.flow.name, run.flow.version)
       const state = new RunState(run, loaded, progress, values)
+      if (state.status === 'queued') {
+        this.#runs.set(state.id, state)
+        this.#slots.enqueue(state)
+        continue
+      }
+      const limit = limitOf(state)
+      if (limit !== undefined) {
+        // A run that was going holds its slot again, even if the limit was lowered meanwhile.
+        this.#slots.tryAcquire(loaded.record.name, Number.POSITIVE_INFINITY)
+        state.holdsSlot = true
+      }
       this.#adopt(state)
     }
+    for (const flow of this.#slots.queuedFlows) await this.#startQueued(flow)
     return active.length
   }
 
@@ -106,17 +120,19 @@ export class Engine {
     const now = this.#clock.now()
     const first = loaded.compiled.steps[0] as CompiledStep
     const timeout = loaded.record.document.timeoutMs
+    const limit = loaded.record.document.concurrency?.limit
+    const queued = limit !== undefined && !this.#slots.tryAcquire(loaded.record.name, limit)
     const progress: RunProgress = {
-      status: 'running',
+      status: queued ? 'queued' : 'running',
       currentStep: first.id,
       attempt: 1,
       stepSeq: 1,
       stepRuns: 1,
       previousStep: undefined,
       wakeAt: undefined,
-      deadline: timeout === undefined ? undefined : now + timeout,
+      deadline: timeout === undefined || queued ? undefined : now + timeout,
       eventSeq: 1,
-      startedAt: now,
+      ...(queued ? {} : { startedAt: now }),
     }
     const id = sortableId(now)
     const result = await this.#store.createRun({
@@ -129,26 +145,32 @@ export class Engine {
       progress,
       events: [
         {
-          type: 'run_started',
+          type: queued ? 'run_queued' : 'run_started',
           at: now,
           data: { flow: loaded.record.name, version: loaded.record.version },
         },
       ],
     })
-    if (result.created) {
-      this.#logger?.info(
-        { run: id, flow: loaded.record.name, version: loaded.record.version, status: 'running' },
-        'run running',
-      )
-      this.#adopt(
-        new RunState(
-          { id, input, createdAt: now, idempotencyKey: options.idempotencyKey },
-          loaded,
-          progress,
-        ),
-      )
+    const holdsSlot = limit !== undefined && !queued
+    if (!result.created) {
+      if (holdsSlot) this.#slots.release(loaded.record.name)
+      return result
     }
-    return result
+    const state = new RunState(
+      { id, input, createdAt: now, idempotencyKey: options.idempotencyKey },
+      loaded,
+      progress,
+    )
+    if (this.#logger) this.#logStatus(state)
+    state.holdsSlot = holdsSlot
+    if (queued) {
+      this.#runs.set(id, state)
+      this.#slots.enqueue(state)
+      await this.#startQueued(loaded.record.name)
+    } else {
+      this.#adopt(state)
+    }
+    return { run: state.toRecord(), created: true }
   }
 
   /** The run once it has finished, or undefined when it has not within `timeoutMs`. */
@@ -186,7 +208,7 @@ export class Engine {
   /** Starts driving a run now, or schedules its wake-up. */
   #kick(state: RunState): void {
     const { status, wakeAt } = state.progress
-    if (status === 'paused' || terminalStatuses.has(status)) return
+    if (status === 'paused' || status === 'queued' || terminalStatuses.has(status)) return
     if (wakeAt !== undefined && wakeAt > this.#clock.now()) {
       state.cancelTimer?.()
       state.cancelTimer = this.#clock.at(wakeAt, () => {
@@ -226,6 +248,25 @@ export class Engine {
     if (terminalStatuses.has(change.progress.status)) this.#finish(state)
   }
 
+  /** Starts the oldest queued runs of `flow` while its concurrency limit has free slots. */
+  async #startQueued(flow: string): Promise<void> {
+    for (;;) {
+      if (this.#stopping) return
+      const state = this.#slots.next(flow)
+      if (!state) return
+      state.holdsSlot = true
+      const now = this.#clock.now()
+      const timeout = state.loaded.record.document.timeoutMs
+      const change = statusChange(state.id, state.progress, 'running', 'run_started', now, {
+        startedAt: state.progress.startedAt ?? now,
+        deadline: timeout === undefined ? undefined : now + timeout,
+      })
+      await this.#commit(state, change)
+      this.#scheduleDeadline(state)
+      this.#kick(state)
+    }
+  }
+
   #logStatus(state: RunState): void {
     const { status, error } = state.progress
     const fields = {
@@ -241,6 +282,15 @@ export class Engine {
   #finish(state: RunState): void {
     state.cancelTimer?.()
     this.#runs.delete(state.id)
+    const flow = state.loaded.record.name
+    this.#slots.remove(state)
+    if (state.holdsSlot) {
+      state.holdsSlot = false
+      this.#slots.release(flow)
+      void this.#startQueued(flow).catch((error: Error) =>
+        this.#logger?.error({ flow, err: error }, 'could not start a queued run'),
+      )
+    }
     const record = state.toRecord()
     for (const waiter of this.#waiters.get(state.id) ?? []) waiter(record)
     this.#waiters.delete(state.id)
@@ -590,6 +640,11 @@ export class Engine {
   async pause(id: string): Promise<RunRecord> {
     const state = await this.#operate(id)
     if (state.status === 'paused') return state.toRecord()
+    if (state.status === 'queued')
+      throw new WeirError(
+        'conflict',
+        `run ${id} is queued for a concurrency slot; it can be cancelled, not paused`,
+      )
     state.requested = 'pause'
     if (!state.driving) {
       state.cancelTimer?.()
@@ -647,13 +702,27 @@ export class Engine {
       output: undefined,
     }
     const state = new RunState(run, loaded, progress, values)
-    const change = statusChange(id, progress, 'running', 'run_retried', now, restarted, {
-      step: failedStep,
-    })
+    const limit = limitOf(state)
+    const queued = limit !== undefined && !this.#slots.tryAcquire(run.flow.name, limit)
+    state.holdsSlot = limit !== undefined && !queued
+    const change = statusChange(
+      id,
+      progress,
+      queued ? 'queued' : 'running',
+      'run_retried',
+      now,
+      queued ? { ...restarted, status: 'queued', deadline: undefined } : restarted,
+      { step: failedStep },
+    )
     this.#runs.set(id, state)
     await this.#commit(state, change)
-    this.#scheduleDeadline(state)
-    this.#kick(state)
+    if (queued) {
+      this.#slots.enqueue(state)
+      await this.#startQueued(run.flow.name)
+    } else {
+      this.#scheduleDeadline(state)
+      this.#kick(state)
+    }
     return state.toRecord()
   }
 

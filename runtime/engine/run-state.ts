@@ -26,6 +26,8 @@ export class RunState {
   cancelTimer: (() => void) | undefined
   /** True while the run loop drives this run (one driver at a time). */
   driving = false
+  /** True while the run holds a slot of its flow's concurrency limit. */
+  holdsSlot = false
 
   constructor(
     record: Pick<RunRecord, 'id' | 'input' | 'createdAt' | 'idempotencyKey'>,

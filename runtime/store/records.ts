@@ -123,6 +123,7 @@ export interface StepRunRecord {
 }
 
 export type EventType =
+  | 'run_queued'
   | 'run_started'
   | 'step_started'
   | 'step_succeeded'
