@@ -18,7 +18,12 @@ export {
   task,
 } from './builder.js'
 export { type Availability, checkFlow, type FlowCheck } from './checker/check-flow.js'
-export type { CompiledEdge, CompiledFlow, CompiledStep } from './checker/compiled-flow.js'
+export type {
+  CompiledEdge,
+  CompiledFlow,
+  CompiledStep,
+  CompiledTrigger,
+} from './checker/compiled-flow.js'
 export type { Target } from './checker/flow-graph.js'
 export {
   formatTaskRef,

@@ -6,11 +6,16 @@
  * so that one run never has two writers in this process.
  */
 import { type CompiledStep, type JsonValue, validateValue } from '../../types/index.js'
-import type { Catalog } from '../catalog/catalog.js'
+import type { Catalog, LoadedFlow } from '../catalog/catalog.js'
 import { WeirError } from '../errors.js'
 import type { AttemptResult, Executor } from '../executor/executor.js'
 import { sortableId } from '../ids.js'
-import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
+import {
+  type RefusedStart,
+  type RunError,
+  type RunRecord,
+  terminalStatuses,
+} from '../store/records.js'
 import type { RunChange, RunProgress, Store } from '../store/store.js'
 import { type Clock, systemClock } from './clock.js'
 import { ConcurrencySlots, limitOf } from './concurrency.js'
@@ -24,6 +29,7 @@ import {
   statusChange,
   waitStarted,
 } from './transitions.js'
+import { checkGuard, type TriggerSelector } from './trigger-guard.js'
 
 /** Where the engine reports run state changes (info) and runs it had to drop (error); pino fits. */
 export interface EngineLogger {
@@ -44,7 +50,25 @@ export interface StartOptions {
   readonly idempotencyKey?: string
 }
 
+/** A start through a trigger: a run, or the refusal of the trigger's guard. */
+export type GuardedStart =
+  | { readonly started: true; readonly run: RunRecord; readonly created: boolean }
+  | { readonly started: false; readonly refused: RefusedStart }
+
 const defaultStepTimeoutMs = 30_000
+
+/** Refuses an input that does not match the flow's input schema, with every problem. */
+function checkInput(loaded: LoadedFlow, input: JsonValue): void {
+  const schema = loaded.record.document.input
+  const problems = schema ? validateValue(schema, input) : []
+  if (problems.length > 0) {
+    throw new WeirError(
+      'invalid_document',
+      `the input does not match flow ${loaded.record.name}'s input schema: ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`,
+      problems,
+    )
+  }
+}
 
 export class Engine {
   readonly #store: Store
@@ -97,6 +121,39 @@ export class Engine {
     return active.length
   }
 
+  /**
+   * Starts a run as a trigger does: the trigger's `when` guard (the flow's http
+   * trigger, or the trigger at an index) decides first; a refusal is recorded
+   * and answered, not thrown.
+   */
+  async startGuarded(
+    flowName: string,
+    input: JsonValue,
+    trigger: TriggerSelector,
+    options: StartOptions = {},
+  ): Promise<GuardedStart> {
+    const loaded = await this.#catalog.loadFlow(flowName, options.version)
+    checkInput(loaded, input)
+    const flow = { flow: loaded.record.name, version: loaded.record.version }
+    const verdict = checkGuard(loaded.compiled, trigger, input, flow)
+    if (verdict.allowed) return { started: true, ...(await this.#create(loaded, input, options)) }
+    const now = this.#clock.now()
+    const refused: RefusedStart = {
+      id: sortableId(now),
+      flow: { name: flow.flow, version: flow.version },
+      trigger: verdict.trigger,
+      input,
+      reason: verdict.reason,
+      createdAt: now,
+    }
+    await this.#store.recordRefusedStart(refused)
+    this.#logger?.info(
+      { ...flow, trigger: verdict.trigger, reason: verdict.reason },
+      'start refused',
+    )
+    return { started: false, refused }
+  }
+
   /** Starts a run of a published flow; with an idempotency key, a second start returns the first run. */
   async startRun(
     flowName: string,
@@ -106,17 +163,18 @@ export class Engine {
     if (this.#stopping)
       throw new WeirError('unavailable', 'the server is stopping and takes no new runs')
     const loaded = await this.#catalog.loadFlow(flowName, options.version)
-    const schema = loaded.record.document.input
-    if (schema) {
-      const problems = validateValue(schema, input)
-      if (problems.length > 0) {
-        throw new WeirError(
-          'invalid_document',
-          `the input does not match flow ${flowName}'s input schema: ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`,
-          problems,
-        )
-      }
-    }
+    checkInput(loaded, input)
+    return this.#create(loaded, input, options)
+  }
+
+  /** Creates a run of a loaded flow for a checked input, queued when the flow's limit is reached. */
+  async #create(
+    loaded: LoadedFlow,
+    input: JsonValue,
+    options: StartOptions,
+  ): Promise<{ run: RunRecord; created: boolean }> {
+    if (this.#stopping)
+      throw new WeirError('unavailable', 'the server is stopping and takes no new runs')
     const now = this.#clock.now()
     const first = loaded.compiled.steps[0] as CompiledStep
     const timeout = loaded.record.document.timeoutMs

@@ -7,5 +7,11 @@ export {
   type FinishedAttempt,
   type Outcome,
 } from './decide.js'
-export { Engine, type EngineLogger, type EngineOptions, type StartOptions } from './engine.js'
+export {
+  Engine,
+  type EngineLogger,
+  type EngineOptions,
+  type GuardedStart,
+  type StartOptions,
+} from './engine.js'
 export { errorCode, retryDelay } from './retry-policy.js'

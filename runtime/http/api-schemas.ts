@@ -212,6 +212,22 @@ export const resourceSchemas: Record<string, Schema> = {
       document: { $ref: 'https://weir.dev/schemas/flow.schema.json' },
     },
   },
+  RefusedStart: {
+    type: 'object',
+    required: ['started', 'reason', 'trigger', 'id', 'flow', 'input', 'createdAt'],
+    properties: {
+      started: { const: false },
+      reason: { type: 'string' },
+      trigger: {
+        type: 'string',
+        description: 'the refusing trigger, as a JSON Pointer into the flow',
+      },
+      id: { type: 'string' },
+      flow: nameRef,
+      input: anyJson,
+      createdAt: timestamp,
+    },
+  },
   ApiKey: {
     type: 'object',
     required: ['id', 'name', 'role', 'createdAt'],

@@ -9,6 +9,7 @@ import type {
   AttemptRecord,
   EventRecord,
   FlowRecord,
+  RefusedStart,
   RunError,
   RunRecord,
   StepRunRecord,
@@ -127,6 +128,18 @@ export function flowResource(flow: FlowRecord) {
     process: flow.process,
     createdAt: iso(flow.createdAt),
     document: flow.document,
+  }
+}
+
+export function refusalResource(refused: RefusedStart) {
+  return {
+    started: false,
+    reason: refused.reason,
+    trigger: refused.trigger,
+    id: refused.id,
+    flow: refused.flow,
+    input: refused.input,
+    createdAt: iso(refused.createdAt),
   }
 }
 

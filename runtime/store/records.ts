@@ -149,6 +149,17 @@ export interface EventRecord {
   readonly data: JsonValue
 }
 
+/** A start that a trigger's `when` guard refused: no run was created. */
+export interface RefusedStart {
+  readonly id: string
+  readonly flow: { readonly name: string; readonly version: number }
+  /** The trigger whose guard refused, as a pointer into the flow (`/triggers/0`). */
+  readonly trigger: string
+  readonly input: JsonValue
+  readonly reason: string
+  readonly createdAt: number
+}
+
 export type Role = 'admin' | 'publisher' | 'operator' | 'viewer'
 
 export interface ApiKeyRecord {

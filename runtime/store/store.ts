@@ -10,6 +10,7 @@ import type {
   EventRecord,
   EventType,
   FlowRecord,
+  RefusedStart,
   RunError,
   RunRecord,
   RunStatus,
@@ -133,6 +134,10 @@ export interface Store {
   listRuns(filter: RunFilter): Promise<Page<RunRecord>>
   getStepRuns(runId: string): Promise<StepRunRecord[]>
   listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>>
+
+  recordRefusedStart(refused: RefusedStart): Promise<void>
+  /** Refused starts of a flow, newest first. */
+  listRefusedStarts(flow: string, limit?: number): Promise<RefusedStart[]>
 
   createApiKey(key: ApiKeyRecord): Promise<void>
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>

@@ -113,7 +113,7 @@ export function checkFlow(document: unknown, resolveTask: TaskResolver): FlowChe
   })
 
   const output = checkOutput(ctx, flow, rulesFor(availability.atEnd))
-  checkTriggers(ctx, flow, rulesFor(new Facts(0)))
+  const triggers = checkTriggers(ctx, flow, rulesFor(new Facts(0)))
   if (errors.length > 0) return { ok: false, problems: errors, warnings }
   const compiled: CompiledFlow = {
     document: pinTasks(flow, tasks),
@@ -121,6 +121,7 @@ export function checkFlow(document: unknown, resolveTask: TaskResolver): FlowChe
     steps: compiledSteps,
     stepIndex: graph.indexOf,
     output,
+    triggers,
   }
   return { ok: true, compiled, warnings }
 }

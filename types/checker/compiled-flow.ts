@@ -32,6 +32,14 @@ export interface CompiledStep {
   readonly onError: Target | undefined
 }
 
+export interface CompiledTrigger {
+  readonly index: number
+  readonly kind: 'http' | 'cron'
+  /** The `when` guard over the trigger's input, when there is one. */
+  readonly when: CompiledExpression | undefined
+  readonly pointer: string
+}
+
 export interface CompiledFlow {
   /** The document with every task reference pinned to `name@version`. */
   readonly document: FlowDocument
@@ -40,4 +48,5 @@ export interface CompiledFlow {
   readonly stepIndex: ReadonlyMap<string, number>
   /** The output template; undefined means the output of the last step that ran. */
   readonly output: CompiledTemplate | undefined
+  readonly triggers: readonly CompiledTrigger[]
 }

@@ -4,7 +4,7 @@ import { WeirError } from '../../errors.js'
 import { type RunRecord, terminalStatuses } from '../../store/records.js'
 import { itemsOf, pageOf, parameterSchemas, ref } from '../api-schemas.js'
 import { ParameterError } from '../problem.js'
-import { eventResource, runResource, stepRunResource } from '../resources.js'
+import { eventResource, refusalResource, runResource, stepRunResource } from '../resources.js'
 import { type AppContext, pathParam, queryParam, type Route, type RouteRequest } from '../route.js'
 
 export const runIdParam = pathParam('id', 'the run id', parameterSchemas.runId)
@@ -65,18 +65,21 @@ export const runRoutes: Route[] = [
     responses: {
       201: { description: 'Started', schema: ref('Run') },
       200: {
-        description: 'Finished within ?wait, or the run an Idempotency-Key started before',
-        schema: ref('Run'),
+        description:
+          "Finished within ?wait, or the run an Idempotency-Key started before; or, with started: false, the http trigger's when guard refused the start",
+        schema: { oneOf: [ref('Run'), ref('RefusedStart')] },
       },
       202: { description: 'Still going after ?wait; Location has its URL', schema: ref('Run') },
     },
     async handle({ params, body, origin }, { engine }) {
       const version = params.version === undefined ? undefined : Number(params.version)
       const idempotencyKey = optional(params['Idempotency-Key'])
-      const { run, created } = await engine.startRun(String(params.name), body as JsonValue, {
+      const start = await engine.startGuarded(String(params.name), body as JsonValue, 'http', {
         ...(version === undefined ? {} : { version }),
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       })
+      if (!start.started) return { status: 200, body: refusalResource(start.refused) }
+      const { run, created } = start
       const headers = { location: `${origin}/v1/runs/${run.id}` }
       if (params.wait === undefined)
         return { status: created ? 201 : 200, body: runResource(run), headers }

@@ -4,13 +4,14 @@
  * grouped into shared transactions. Every query is parameterized.
  */
 import type { Client, InStatement, Row } from '@libsql/client'
-import type { FlowDocument, TaskDocument } from '../../../types/index.js'
+import type { FlowDocument, JsonValue, TaskDocument } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
 import { WeirError } from '../../errors.js'
 import type {
   ApiKeyRecord,
   EventRecord,
   FlowRecord,
+  RefusedStart,
   Role,
   RunRecord,
   StepRunRecord,
@@ -291,6 +292,38 @@ export class LibsqlStore implements Store {
 
   listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>> {
     return listEvents(this.client, runId, after, limit)
+  }
+
+  async recordRefusedStart(refused: RefusedStart): Promise<void> {
+    await writeBatch(this.client, [
+      {
+        sql: 'INSERT INTO refused_starts (id, flow_name, flow_version, trigger, input, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        args: [
+          refused.id,
+          refused.flow.name,
+          refused.flow.version,
+          refused.trigger,
+          JSON.stringify(refused.input),
+          refused.reason,
+          refused.createdAt,
+        ],
+      },
+    ])
+  }
+
+  async listRefusedStarts(flow: string, limit = 50): Promise<RefusedStart[]> {
+    const result = await this.client.execute({
+      sql: 'SELECT * FROM refused_starts WHERE flow_name = ? ORDER BY created_at DESC, id DESC LIMIT ?',
+      args: [flow, Math.min(Math.max(limit, 1), 500)],
+    })
+    return result.rows.map((row) => ({
+      id: String(row.id),
+      flow: { name: String(row.flow_name), version: Number(row.flow_version) },
+      trigger: String(row.trigger),
+      input: JSON.parse(String(row.input)) as JsonValue,
+      reason: String(row.reason),
+      createdAt: Number(row.created_at),
+    }))
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {

@@ -24,6 +24,12 @@ const forever = {
   name: 'forever',
   steps: [{ id: 'a', task: 'spin', input: {}, timeoutMs: 60_000 }],
 }
+const guarded = {
+  name: 'guarded',
+  input: { type: 'object', properties: { ok: { type: 'boolean' } } },
+  triggers: [{ http: true, when: 'has(input.ok) && input.ok' }],
+  steps: [{ id: 'a', task: 'inc', input: { n: 1 } }],
+}
 const signalled = {
   name: 'signalled',
   steps: [
@@ -39,7 +45,8 @@ beforeAll(async () => {
   const cache = tempCache()
   pool = await WorkerPool.start({ cache, size: 2 })
   h = await appHarness(pool, cache)
-  for (const flow of [retrying, doomed, forever, signalled]) await h.catalog.publishFlow(flow)
+  for (const flow of [retrying, doomed, forever, signalled, guarded])
+    await h.catalog.publishFlow(flow)
 })
 
 afterAll(async () => {
@@ -327,4 +334,20 @@ describe('POST /v1/runs/{id}/events/{event}', () => {
     expect((await until(run.id, 'completed')).output).toEqual({ n: 7 })
     expect((await send('go', { n: 8 })).status).toBe(409)
   })
+})
+
+test("a start the http trigger's guard refuses is answered 200 with started: false and the reason", async () => {
+  const response = await start('guarded', { ok: false })
+  expect(response.status).toBe(200)
+  expect(await response.json()).toEqual({
+    started: false,
+    reason: 'the guard at /triggers/0/when ("has(input.ok) && input.ok") is false',
+    trigger: '/triggers/0',
+    id: expect.stringMatching(/^[0-9A-Z]{26}$/),
+    flow: { name: 'guarded', version: 1 },
+    input: { ok: false },
+    createdAt: expect.any(String),
+  })
+  const allowed = await start('guarded', { ok: true })
+  expect([allowed.status, (await asRun(allowed)).flow.name]).toEqual([201, 'guarded'])
 })

@@ -44,6 +44,7 @@ describe('LibsqlStore', () => {
       [1, 'initial'],
       [2, 'api-keys'],
       [3, 'step-waits'],
+      [4, 'refused-starts'],
     ])
   })
 
