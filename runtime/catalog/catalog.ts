@@ -59,7 +59,12 @@ export function executableTask(record: TaskRecord): ExecutableTask {
     key: `${record.name}@${record.version}:${doc.component.replace(/^sha256:/, '').slice(0, 16)}`,
     component: doc.component.replace(/^sha256:/, ''),
     binding: record.binding,
-    schemas: { input: doc.input ?? {}, output: doc.output ?? {}, error: doc.error ?? {} },
+    // What the component returns: an async task's request (`sends`), else its output.
+    schemas: {
+      input: doc.input ?? {},
+      output: (doc.mode === 'async' ? doc.sends : doc.output) ?? {},
+      error: doc.error ?? {},
+    },
     timeoutMs: doc.timeoutMs ?? defaultTimeoutMs,
     memoryMb: doc.limits?.memoryMb ?? defaultMemoryMb,
   }

@@ -56,18 +56,32 @@ export function checkTaskComponent(task: TaskDocument, bytes: Uint8Array): TaskC
     })
     return { ok: false, problems, warnings: [] }
   }
-  const signature = checkSignature(task, exported)
+  // An async task's component returns the request it sends out (`sends`); `output` is the callback's.
+  const asyncTask = task.mode === 'async'
+  const { output: _callbackOutput, ...withoutOutput } = task
+  const checked = asyncTask
+    ? { ...withoutOutput, ...(task.sends === undefined ? {} : { output: task.sends }) }
+    : task
+  const signature = checkSignature(checked, exported)
+  // What the signature check says of `output` is said of `sends` for an async task.
+  const sendsPointer = (p: Problem): Problem =>
+    asyncTask && /^\/output(\/|$)/.test(p.pointer)
+      ? { ...p, pointer: p.pointer.replace('/output', '/sends') }
+      : p
   if (!signature.ok)
     return {
       ok: false,
-      problems: [...problems, ...signature.problems],
-      warnings: signature.warnings,
+      problems: [...problems, ...signature.problems.map(sendsPointer)],
+      warnings: signature.warnings.map(sendsPointer),
     }
   if (problems.length > 0) return { ok: false, problems, warnings: signature.warnings }
   const { input, output, error } = signature.schemas
+  const schemas = asyncTask
+    ? { input, sends: output, error, ...(task.output === undefined ? {} : { output: task.output }) }
+    : { input, output, error }
   return {
     ok: true,
-    task: { ...task, component: sha, export: name, input, output, error },
+    task: { ...task, component: sha, export: name, ...schemas },
     binding: signature.binding,
     decoded,
     warnings: signature.warnings,

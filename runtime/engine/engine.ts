@@ -17,6 +17,15 @@ import {
   terminalStatuses,
 } from '../store/records.js'
 import type { RunChange, RunProgress, Store } from '../store/store.js'
+import {
+  type CallbackBody,
+  callbackTimeout,
+  callbackWaitStarted,
+  heartbeatChange,
+  newCallbackToken,
+  parseCallbackToken,
+  tokenMatches,
+} from './callbacks.js'
 import { type Clock, systemClock } from './clock.js'
 import { ConcurrencySlots, limitOf } from './concurrency.js'
 import { decide, type Outcome } from './decide.js'
@@ -431,7 +440,7 @@ export class Engine {
     const step = state.currentStep
     const index = state.stepIndex
     if (!step || index === undefined) throw new Error(`run ${state.id} has no current step`)
-    if (!step.task) {
+    if (!step.task || state.progress.waiting) {
       await this.#waitStep(state, step)
       return
     }
@@ -488,6 +497,15 @@ export class Engine {
       await this.#terminateAfter(state, report)
       return
     }
+    if (outcome.status === 'succeeded' && step.task?.mode === 'async') {
+      const token = newCallbackToken(state.id, stepSeq)
+      const succeeded = { ...report, outcome }
+      await this.#commit(
+        state,
+        callbackWaitStarted(state.id, state.progress, succeeded, step.task, token),
+      )
+      return
+    }
     state.scope.setStep(
       step.id,
       outcome.status === 'succeeded'
@@ -517,6 +535,12 @@ export class Engine {
     }
     if (waiting.kind === 'sleep') {
       await this.#endWait(state, step, { status: 'succeeded', output: null }, now)
+      return
+    }
+    if (waiting.kind === 'callback') {
+      const task = step.task ? `${step.task.name}@${step.task.version}` : ''
+      const error = callbackTimeout(waiting, now, step.id, task, state.progress.attempt)
+      await this.#endWait(state, step, { status: 'failed', error }, now)
       return
     }
     const ms = (waiting.deadline ?? now) - waiting.since
@@ -557,9 +581,13 @@ export class Engine {
       finishedAt: at,
       wait: true,
     }
+    const change = attemptChange(state.id, state.loaded.compiled, state.progress, report, decision)
+    // A paused run takes what its step waited for, and stays paused before its next step.
+    const { status } = change.progress
+    const paused = state.status === 'paused' && !terminalStatuses.has(status)
     await this.#commit(
       state,
-      attemptChange(state.id, state.loaded.compiled, state.progress, report, decision),
+      paused ? { ...change, progress: { ...change.progress, status: 'paused' } } : change,
     )
   }
 
@@ -572,8 +600,6 @@ export class Engine {
     const state = await this.#operate(id)
     const waiting = state.progress.waiting
     const step = state.currentStep
-    if (state.status === 'paused')
-      throw new WeirError('conflict', `run ${id} is paused; resume it before delivering events`)
     if (waiting?.kind !== 'event' || waiting.name !== name || !step || state.driving) {
       const now =
         waiting?.kind === 'event'
@@ -601,6 +627,95 @@ export class Engine {
     }
     this.#kick(state)
     return state.toRecord()
+  }
+
+  /**
+   * A callback of an async step: completes it with its output (checked against
+   * the task's output schema), fails it, or keeps it alive. A token that is not
+   * awaited any more (already used, or its wait ended) is a conflict, never a
+   * second completion.
+   */
+  async callback(token: string, body: CallbackBody): Promise<{ run: RunRecord; step: string }> {
+    const named = parseCallbackToken(token)
+    if (!named) throw new WeirError('not_found', 'no callback has this token')
+    const state = this.#runs.get(named.runId)
+    const waiting = state?.progress.waiting
+    const step = state?.currentStep
+    const awaited =
+      state &&
+      step &&
+      waiting?.kind === 'callback' &&
+      state.progress.stepSeq === named.stepSeq &&
+      tokenMatches(waiting, token)
+    if (!awaited || state.driving)
+      return this.#staleCallback(named.runId, named.stepSeq, token, state?.driving ?? false)
+    const now = this.#clock.now()
+    if (body.status === 'heartbeat') {
+      state.cancelTimer?.()
+      await this.#commit(state, heartbeatChange(state.id, state.progress, waiting, now))
+      this.#kick(state)
+      return { run: state.toRecord(), step: step.id }
+    }
+    let outcome: Outcome
+    if (body.status === 'succeeded') {
+      const output = body.output ?? null
+      const schema = step.task?.output
+      const problems = schema ? validateValue(schema, output) : []
+      if (problems.length > 0) {
+        const first = problems[0]
+        throw new WeirError(
+          'invalid_document',
+          `the callback's output does not match task ${step.task?.name}'s output schema: ${first?.pointer || '/'}: ${first?.message}`,
+          problems,
+        )
+      }
+      outcome = { status: 'succeeded', output }
+    } else {
+      const task = step.task ? `${step.task.name}@${step.task.version}` : ''
+      const { message, details } = body.error
+      outcome = {
+        status: 'failed',
+        error: {
+          step: step.id,
+          task,
+          kind: 'task_error',
+          message,
+          ...(details === undefined ? {} : { details }),
+          attempt: state.progress.attempt,
+        },
+      }
+    }
+    state.driving = true
+    try {
+      state.cancelTimer?.()
+      state.cancelTimer = undefined
+      await this.#endWait(state, step, outcome, now)
+    } finally {
+      state.driving = false
+    }
+    this.#kick(state)
+    return { run: state.toRecord(), step: step.id }
+  }
+
+  /** Why a callback token is not awaited: unknown (404), or its step is no longer waiting for it (409). */
+  async #staleCallback(
+    runId: string,
+    stepSeq: number,
+    token: string,
+    ending: boolean,
+  ): Promise<never> {
+    if (ending)
+      throw new WeirError(
+        'conflict',
+        'the wait of this step is ending; its callback is no longer taken',
+      )
+    const steps = await this.#store.getStepRuns(runId)
+    const known = steps.find((s) => s.seq === stepSeq && s.callback?.token === token)
+    if (!known) throw new WeirError('not_found', 'no callback has this token')
+    throw new WeirError(
+      'conflict',
+      `the callback of step "${known.stepId}" of run ${runId} is no longer awaited: the step ${known.status}`,
+    )
   }
 
   async #execute(state: RunState, step: CompiledStep, input: JsonValue): Promise<AttemptResult> {

@@ -120,13 +120,23 @@ export const resourceSchemas: Record<string, Schema> = {
       currentStep: { type: ['string', 'null'] },
       waiting: {
         description:
-          'what the current step waits for: a sleep until a time, or an event until a deadline',
+          'what the current step waits for: a sleep until a time, an event until a deadline, or the callback of an async step',
         oneOf: [
           { type: 'null' },
           {
             type: 'object',
             required: ['kind', 'since', 'until'],
             properties: { kind: { const: 'sleep' }, since: timestamp, until: timestamp },
+          },
+          {
+            type: 'object',
+            required: ['kind', 'since', 'heartbeatDeadline', 'deadline'],
+            properties: {
+              kind: { const: 'callback' },
+              since: timestamp,
+              heartbeatDeadline: timestamp,
+              deadline: timestamp,
+            },
           },
           {
             type: 'object',
@@ -158,6 +168,11 @@ export const resourceSchemas: Record<string, Schema> = {
       error: nullableRunError,
       startedAt: timestamp,
       finishedAt: timestamp,
+      callback: {
+        type: 'object',
+        description: 'async steps: the token that completes the step and the URL to POST to',
+        properties: { token: { type: 'string' }, url: { type: 'string' } },
+      },
       attempts: {
         type: 'array',
         items: {

@@ -46,11 +46,32 @@ export type WaitResource =
       readonly since: string | null
       readonly deadline: string | null
     }
+  | {
+      readonly kind: 'callback'
+      readonly since: string | null
+      readonly heartbeatDeadline: string | null
+      readonly deadline: string | null
+    }
 
 function waitResource(wait: StepWait): WaitResource {
-  return wait.kind === 'sleep'
-    ? { kind: 'sleep', since: iso(wait.since), until: iso(wait.until) }
-    : { kind: 'event', event: wait.name, since: iso(wait.since), deadline: iso(wait.deadline) }
+  switch (wait.kind) {
+    case 'sleep':
+      return { kind: 'sleep', since: iso(wait.since), until: iso(wait.until) }
+    case 'event':
+      return {
+        kind: 'event',
+        event: wait.name,
+        since: iso(wait.since),
+        deadline: iso(wait.deadline),
+      }
+    case 'callback':
+      return {
+        kind: 'callback',
+        since: iso(wait.since),
+        heartbeatDeadline: iso(wait.heartbeatDeadline),
+        deadline: iso(wait.deadline),
+      }
+  }
 }
 
 export function runResource(run: RunRecord): RunResource {
@@ -84,7 +105,8 @@ function attemptResource(attempt: AttemptRecord) {
   }
 }
 
-export function stepRunResource(step: StepRunRecord) {
+/** A step run; an async step's callback carries its token and the URL to call (under `origin`). */
+export function stepRunResource(step: StepRunRecord, origin: string) {
   return {
     seq: step.seq,
     stepId: step.stepId,
@@ -96,6 +118,14 @@ export function stepRunResource(step: StepRunRecord) {
     startedAt: iso(step.startedAt),
     finishedAt: iso(step.finishedAt),
     attempts: step.attempts.map(attemptResource),
+    ...(step.callback
+      ? {
+          callback: {
+            token: step.callback.token,
+            url: `${origin}/v1/callbacks/${step.callback.token}`,
+          },
+        }
+      : {}),
   }
 }
 

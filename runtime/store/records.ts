@@ -79,6 +79,16 @@ export type StepWait =
       readonly name: string
       readonly deadline: number | undefined
     }
+  | {
+      readonly kind: 'callback'
+      readonly since: number
+      /** sha256 of the callback token, hex. */
+      readonly tokenHash: string
+      readonly heartbeatTimeoutMs: number | undefined
+      readonly heartbeatDeadline: number | undefined
+      /** The fail-safe: the wait ends then, whatever keep-alives arrived. */
+      readonly deadline: number
+    }
 
 export interface RunRecord {
   readonly id: string
@@ -120,12 +130,15 @@ export interface StepRunRecord {
   readonly startedAt: number
   readonly finishedAt: number | undefined
   readonly attempts: AttemptRecord[]
+  /** An async step's callback: the token that completes it. */
+  readonly callback: { readonly token: string } | undefined
 }
 
 export type EventType =
   | 'run_queued'
   | 'run_started'
   | 'step_started'
+  | 'step_waiting'
   | 'step_succeeded'
   | 'step_failed'
   | 'step_timed_out'

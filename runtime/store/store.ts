@@ -65,6 +65,7 @@ export interface RunChange {
     readonly error: RunError | undefined
     readonly startedAt: number
     readonly finishedAt: number | undefined
+    readonly callback?: { readonly token: string }
   }
   readonly attempt?: AttemptRecord & { readonly stepSeq: number }
   /** Events in order; their sequence numbers continue from the run's. */

@@ -28,6 +28,10 @@ export interface TaskDocument {
    * Schema of the payload of a task error (the `err` of a WIT `result`).
    */
   error?: ValueSchema
+  /**
+   * For async tasks: the schema of what the component returns, the request it sends out (derived from its WIT result when absent). `output` is then the schema of the output its callback delivers.
+   */
+  sends?: ValueSchema
   mode?: 'sync' | 'async'
   /**
    * Timeout of one attempt in milliseconds; 0 disables it (and is warned about).

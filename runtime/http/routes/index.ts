@@ -1,6 +1,7 @@
 /** The route table: every route of the API, in the order the OpenAPI document lists them. */
 import { openApiDocument } from '../openapi.js'
 import type { Route } from '../route.js'
+import { callbackRoutes } from './callbacks.js'
 import { componentRoutes } from './components.js'
 import { flowRoutes } from './flows.js'
 import { healthRoutes } from './health.js'
@@ -17,6 +18,7 @@ export const routes: Route[] = [
   ...runRoutes,
   ...runOperationRoutes,
   runEventRoute,
+  ...callbackRoutes,
   ...keyRoutes,
 ]
 

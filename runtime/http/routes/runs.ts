@@ -161,10 +161,10 @@ export const runRoutes: Route[] = [
     role: 'viewer',
     parameters: [runIdParam],
     responses: { 200: { description: 'Step runs', schema: itemsOf('StepRun') } },
-    async handle({ params }, context) {
+    async handle({ params, origin }, context) {
       const run = await existingRun(context, String(params.id))
       const steps = await context.store.getStepRuns(run.id)
-      return { status: 200, body: { items: steps.map(stepRunResource) } }
+      return { status: 200, body: { items: steps.map((s) => stepRunResource(s, origin)) } }
     },
   },
   {

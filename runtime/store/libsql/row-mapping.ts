@@ -90,6 +90,7 @@ export function stepRunFromRow(row: Row, attempts: AttemptRecord[]): StepRunReco
     startedAt: Number(row.started_at),
     finishedAt: num(row.finished_at),
     attempts,
+    callback: parseJson<{ token: string }>(row.callback),
   }
 }
 

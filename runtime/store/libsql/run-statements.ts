@@ -90,13 +90,14 @@ export function changeStatements(changes: readonly RunChange[], now: number): In
         json(s.error),
         s.startedAt,
         opt(s.finishedAt),
+        json(s.callback),
       ],
     ]
   })
   const upsertStepRuns = multiRow(
-    'INSERT INTO step_runs (run_id, seq, step_id, status, task_name, task_version, input, output, error, started_at, finished_at)',
-    ' ON CONFLICT (run_id, seq) DO UPDATE SET status = excluded.status, input = excluded.input, output = excluded.output, error = excluded.error, finished_at = excluded.finished_at',
-    11,
+    'INSERT INTO step_runs (run_id, seq, step_id, status, task_name, task_version, input, output, error, started_at, finished_at, callback)',
+    ' ON CONFLICT (run_id, seq) DO UPDATE SET status = excluded.status, input = COALESCE(excluded.input, step_runs.input), output = excluded.output, error = excluded.error, finished_at = excluded.finished_at, callback = COALESCE(excluded.callback, step_runs.callback)',
+    12,
     stepRuns,
   )
 

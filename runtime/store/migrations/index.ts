@@ -3,6 +3,7 @@ import { statements as initial } from './001-initial.js'
 import { statements as apiKeys } from './002-api-keys.js'
 import { statements as stepWaits } from './003-step-waits.js'
 import { statements as refusedStarts } from './004-refused-starts.js'
+import { statements as callbacks } from './005-callbacks.js'
 
 export interface Migration {
   readonly version: number
@@ -15,4 +16,5 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'api-keys', statements: apiKeys },
   { version: 3, name: 'step-waits', statements: stepWaits },
   { version: 4, name: 'refused-starts', statements: refusedStarts },
+  { version: 5, name: 'callbacks', statements: callbacks },
 ]

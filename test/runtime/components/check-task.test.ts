@@ -405,4 +405,27 @@ describe('checkTaskComponent', () => {
       'small: result: the declared integer in [0, 100] is narrower than the WIT type (integer in [0, 4294967295]); it is checked after every call',
     ])
   })
+
+  test("an async task's component result is what it sends; output is the callback's, kept as declared", () => {
+    const callbackOutput: ValueSchema = {
+      type: 'object',
+      required: ['ok'],
+      properties: { ok: { type: 'boolean' } },
+    }
+    const result = checkTaskComponent(
+      { name: 'ask', export: 'small', mode: 'async', output: callbackOutput },
+      sig,
+    )
+    expect(result.ok).toBe(true)
+    if (!result.ok) return
+    expect([result.task.sends, result.task.output]).toEqual([
+      { type: 'integer', minimum: 0, maximum: 4294967295 },
+      callbackOutput,
+    ])
+    const wrong = checkTaskComponent(
+      { name: 'ask', export: 'small', mode: 'async', sends: { type: 'string' } },
+      sig,
+    )
+    expect(wrong.ok ? [] : wrong.problems.map((p) => p.pointer)).toEqual(['/sends'])
+  })
 })

@@ -180,6 +180,19 @@ describe('waitFor', () => {
     await h.close()
   })
 
+  test('an event delivered while the run is paused is taken; the run stays paused before its next step', async () => {
+    const clock = new ManualClock()
+    const h = await setUp(clock)
+    const { run } = await h.engine.startRun('approval', {})
+    await until(h.store, run.id, 'waiting')
+    await h.engine.pause(run.id)
+    const taken = await h.engine.deliverEvent(run.id, 'approval', { by: 'ada' })
+    expect([taken.status, taken.currentStep]).toEqual(['paused', 'done'])
+    await h.engine.resume(run.id)
+    expect((await until(h.store, run.id, 'completed')).output).toEqual({ by: 'ada' })
+    await h.close()
+  })
+
   test('no event before the deadline fails the step with a timeout, which onError can route', async () => {
     const clock = new ManualClock()
     const h = await setUp(clock)
@@ -199,7 +212,7 @@ describe('waitFor', () => {
     await h.close()
   })
 
-  test('a wait without a deadline survives a restart and the event still arrives; a paused run refuses it', async () => {
+  test('a wait without a deadline survives a restart and the event still arrives, also while paused', async () => {
     const clock = new ManualClock()
     const first = await setUp(clock)
     const { run } = await first.engine.startRun('open-ended', {})
@@ -210,12 +223,8 @@ describe('waitFor', () => {
     await second.engine.recover()
     expect((await second.store.getRun(run.id))?.status).toBe('waiting')
     await second.engine.pause(run.id)
-    await expect(second.engine.deliverEvent(run.id, 'go', 1)).rejects.toThrow(
-      `run ${run.id} is paused; resume it before delivering events`,
-    )
-    expect((await second.engine.resume(run.id)).status).toBe('waiting')
-    await second.engine.deliverEvent(run.id, 'go', { n: 7 })
-    expect((await until(second.store, run.id, 'completed')).output).toEqual({ n: 7 })
+    expect((await second.engine.deliverEvent(run.id, 'go', { n: 7 })).status).toBe('completed')
+    expect((await second.store.getRun(run.id))?.output).toEqual({ n: 7 })
     await second.close()
   })
 })

@@ -73,6 +73,11 @@ const samples = (): Record<string, Sample> => ({
   pauseRun: { method: 'POST', path: `/v1/runs/${runId}/pause` },
   resumeRun: { method: 'POST', path: `/v1/runs/${runId}/resume` },
   retryRun: { method: 'POST', path: `/v1/runs/${runId}/retry` },
+  callback: {
+    method: 'POST',
+    path: `/v1/callbacks/${runId}.1.${'a'.repeat(32)}`,
+    json: { status: 'heartbeat' },
+  },
   deliverRunEvent: { method: 'POST', path: `/v1/runs/${runId}/events/go`, json: {} },
   createKey: { method: 'POST', path: '/v1/keys', json: { name: 'x', role: 'viewer' } },
   listKeys: { method: 'GET', path: '/v1/keys' },
@@ -114,7 +119,8 @@ describe('authentication and roles', () => {
     if (route.role === undefined) {
       test(`${route.operationId} is open`, async () => {
         const response = await send(samples()[route.operationId] as Sample, 'none')
-        expect(response.status).toBe(200)
+        // The callback sample names no awaited step: open, but 404.
+        expect(response.status).toBe(route.operationId === 'callback' ? 404 : 200)
       })
       continue
     }

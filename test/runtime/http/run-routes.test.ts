@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
 import type { RunResource } from '../../../runtime/http/resources.js'
 import { type AppHarness, appHarness } from '../../fixtures/app-harness.js'
+import { engineTasksComponent } from '../../fixtures/engine-tasks.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
 
 let pool: WorkerPool
@@ -30,6 +31,7 @@ const guarded = {
   triggers: [{ http: true, when: 'has(input.ok) && input.ok' }],
   steps: [{ id: 'a', task: 'inc', input: { n: 1 } }],
 }
+const asking = { name: 'asking', steps: [{ id: 'ask', task: 'ask', input: { n: 1 } }] }
 const signalled = {
   name: 'signalled',
   steps: [
@@ -45,7 +47,17 @@ beforeAll(async () => {
   const cache = tempCache()
   pool = await WorkerPool.start({ cache, size: 2 })
   h = await appHarness(pool, cache)
-  for (const flow of [retrying, doomed, forever, signalled, guarded])
+  await h.catalog.publishTask(
+    {
+      name: 'ask',
+      export: 'inc',
+      mode: 'async',
+      output: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } },
+      callback: { heartbeatTimeoutMs: 60_000 },
+    },
+    await engineTasksComponent(),
+  )
+  for (const flow of [retrying, doomed, forever, signalled, guarded, asking])
     await h.catalog.publishFlow(flow)
 })
 
@@ -350,4 +362,52 @@ test("a start the http trigger's guard refuses is answered 200 with started: fal
   })
   const allowed = await start('guarded', { ok: true })
   expect([allowed.status, (await asRun(allowed)).flow.name]).toEqual([201, 'guarded'])
+})
+
+test('an async step shows its callback URL; POST /v1/callbacks/{token} keeps it alive, completes it once', async () => {
+  const run = await asRun(await start('asking', {}))
+  await until(run.id, 'waiting')
+  const steps = (await (
+    await h.call('GET', `/v1/runs/${run.id}/steps`, { role: 'viewer' })
+  ).json()) as {
+    items: { callback: { token: string; url: string } }[]
+  }
+  const { token, url } = steps.items[0]?.callback ?? { token: '', url: '' }
+  expect(url).toBe(`http://localhost/v1/callbacks/${token}`)
+  const callback = (json: unknown) =>
+    h.app.request(url, { method: 'POST', body: JSON.stringify(json) })
+  const alive = await callback({ status: 'heartbeat' })
+  expect(await alive.json()).toEqual({
+    accepted: true,
+    status: 'heartbeat',
+    step: 'ask',
+    heartbeatDeadline: expect.any(String),
+  })
+  const bad = await callback({ status: 'failed' })
+  expect(bad.status).toBe(422)
+  expect(((await bad.json()) as { errors: { pointer: string; message: string }[] }).errors).toEqual(
+    [
+      {
+        pointer: '/error',
+        code: 'invalid_document',
+        message: 'a failed callback needs "error": { "message": … }',
+      },
+    ],
+  )
+  const done = await callback({ status: 'succeeded', output: { ok: true } })
+  expect([done.status, await done.json()]).toEqual([
+    200,
+    { accepted: true, status: 'succeeded', step: 'ask' },
+  ])
+  expect((await until(run.id, 'completed')).output).toEqual({ ok: true })
+  const again = await callback({ status: 'succeeded', output: { ok: false } })
+  expect([again.status, ((await again.json()) as { detail: string }).detail]).toEqual([
+    409,
+    `the callback of step "ask" of run ${run.id} is no longer awaited: the step succeeded`,
+  ])
+  const unknown = await h.app.request('/v1/callbacks/nothing', {
+    method: 'POST',
+    body: '{"status":"heartbeat"}',
+  })
+  expect(unknown.status).toBe(404)
 })

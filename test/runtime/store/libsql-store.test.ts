@@ -45,6 +45,7 @@ describe('LibsqlStore', () => {
       [2, 'api-keys'],
       [3, 'step-waits'],
       [4, 'refused-starts'],
+      [5, 'callbacks'],
     ])
   })
 
