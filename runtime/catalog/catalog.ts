@@ -17,6 +17,7 @@ import { type ComponentCache, sha256Hex } from '../components/component-cache.js
 import type { DecodedComponent } from '../components/decode-component.js'
 import { WeirError } from '../errors.js'
 import type { ExecutableTask } from '../executor/executor.js'
+import { parseCron } from '../schedules/cron.js'
 import type { FlowRecord, TaskRecord } from '../store/records.js'
 import type { Store } from '../store/store.js'
 
@@ -82,6 +83,7 @@ export class Catalog {
   readonly cache: ComponentCache
   readonly #flows = new Map<string, Promise<LoadedFlow>>()
   readonly #latest = new Map<string, { version: number; at: number }>()
+  readonly #published: ((record: FlowRecord) => Promise<void>)[] = []
 
   constructor(store: Store, cache: ComponentCache) {
     this.store = store
@@ -142,15 +144,27 @@ export class Catalog {
     })
   }
 
+  /** Calls `listener` after each flow version this catalog publishes (the scheduler follows triggers so). */
+  onFlowPublished(listener: (record: FlowRecord) => Promise<void>): void {
+    this.#published.push(listener)
+  }
+
   async publishFlow(document: unknown): Promise<PublishedFlow> {
     const result = await this.checkFlow(document)
     if (!result.ok) throw rejected('flow', result.problems)
     const pinned = result.compiled.document
+    const cronProblems = (pinned.triggers ?? []).flatMap((trigger, i) => {
+      if (!('cron' in trigger)) return []
+      const parsed = parseCron(trigger.cron, trigger.timezone, `/triggers/${i}`)
+      return parsed.ok ? [] : parsed.problems
+    })
+    if (cronProblems.length > 0) throw rejected('flow', cronProblems)
     const latest = await this.store.getFlow(pinned.name)
     if (latest && sameDocument(latest.document, pinned))
       return { record: latest, warnings: result.warnings, created: false }
     const record = await this.store.publishFlow(pinned, pinned.process ?? 'default')
     this.#latest.set(record.name, { version: record.version, at: Date.now() })
+    for (const listener of this.#published) await listener(record)
     return { record, warnings: result.warnings, created: true }
   }
 

@@ -15,13 +15,14 @@ export type GuardVerdict =
   | { readonly allowed: true }
   | { readonly allowed: false; readonly trigger: string; readonly reason: string }
 
-/** The trigger that guards a start: `'http'` (the flow's first http trigger) or a trigger's index. */
-export type TriggerSelector = 'http' | number
+/** The trigger that guards a start: `'http'` (the flow's first http trigger), a trigger's index, or `'none'`. */
+export type TriggerSelector = 'http' | 'none' | number
 
 export function triggerOf(
   flow: CompiledFlow,
   selector: TriggerSelector,
 ): CompiledTrigger | undefined {
+  if (selector === 'none') return undefined
   return selector === 'http'
     ? flow.triggers.find((t) => t.kind === 'http')
     : flow.triggers.find((t) => t.index === selector)

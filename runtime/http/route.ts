@@ -7,6 +7,7 @@
 import type { JsonValue, ValueSchema } from '../../types/index.js'
 import type { Catalog } from '../catalog/catalog.js'
 import type { Engine } from '../engine/engine.js'
+import type { Scheduler } from '../schedules/scheduler.js'
 import type { ApiKeyRecord, Role } from '../store/records.js'
 import type { Store } from '../store/store.js'
 import type { ApiKeys } from './api-keys.js'
@@ -64,6 +65,7 @@ export interface AppContext {
   readonly catalog: Catalog
   readonly engine: Engine
   readonly apiKeys: ApiKeys
+  readonly scheduler: Scheduler
   readonly version: string
 }
 

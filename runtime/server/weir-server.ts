@@ -15,6 +15,7 @@ import type { Logger } from 'pino'
 import { Catalog } from '../catalog/catalog.js'
 import { ComponentCache } from '../components/component-cache.js'
 import type { Config } from '../config.js'
+import { systemClock } from '../engine/clock.js'
 import { Engine } from '../engine/engine.js'
 import { WeirError } from '../errors.js'
 import { WorkerPool } from '../executor/worker-pool.js'
@@ -22,6 +23,7 @@ import { ApiKeys } from '../http/api-keys.js'
 import { createApp } from '../http/app.js'
 import type { AppContext } from '../http/route.js'
 import { packageInfo } from '../package-info.js'
+import { Scheduler } from '../schedules/scheduler.js'
 import { LibsqlStore } from '../store/index.js'
 import { ensureAdminKey } from './admin-token.js'
 
@@ -88,9 +90,13 @@ export class WeirServer {
     const catalog = new Catalog(store, cache)
     const engine = new Engine({ store, executor: pool, catalog, logger: options.logger })
     const apiKeys = new ApiKeys(store)
-    const context: AppContext = { store, catalog, engine, apiKeys, version: packageInfo().version }
+    const scheduler = new Scheduler({ store, engine, clock: systemClock, logger: options.logger })
+    catalog.onFlowPublished((record) => scheduler.syncFlow(record))
+    const version = packageInfo().version
+    const context: AppContext = { store, catalog, engine, apiKeys, scheduler, version }
     const newAdminKey = await ensureAdminKey(apiKeys, config.dataDir)
     const recovered = await engine.recover()
+    await scheduler.start()
     const app = createApp(context, {
       logger: options.logger,
       limits: {
@@ -102,6 +108,7 @@ export class WeirServer {
     try {
       server = await listen(app.fetch, config)
     } catch (error) {
+      scheduler.stop()
       await engine.stop(0)
       await pool.close()
       await store.close()
@@ -121,7 +128,8 @@ export class WeirServer {
   }
 
   async #stop(): Promise<void> {
-    const { engine, store } = this.context
+    const { engine, store, scheduler } = this.context
+    scheduler.stop()
     const logger = this.#options.logger
     logger.info({}, 'weir is stopping')
     const server = this.#server

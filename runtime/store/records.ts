@@ -173,6 +173,24 @@ export interface RefusedStart {
   readonly createdAt: number
 }
 
+/** A schedule: a flow's cron trigger (source `flow`) or one made through the API. */
+export interface ScheduleRecord {
+  readonly id: string
+  readonly flow: string
+  readonly source: 'flow' | 'api'
+  /** The index of the flow's trigger (source `flow`). */
+  readonly trigger: number | undefined
+  readonly cron: string
+  readonly timezone: string
+  readonly input: JsonValue
+  readonly paused: boolean
+  /** The next tick, epoch ms (undefined when the expression has no further time). */
+  readonly nextFireAt: number | undefined
+  readonly lastFireAt: number | undefined
+  readonly createdAt: number
+  readonly updatedAt: number
+}
+
 export type Role = 'admin' | 'publisher' | 'operator' | 'viewer'
 
 export interface ApiKeyRecord {

@@ -14,6 +14,7 @@ import type {
   RunError,
   RunRecord,
   RunStatus,
+  ScheduleRecord,
   StepRunRecord,
   StepRunStatus,
   StepWait,
@@ -139,6 +140,22 @@ export interface Store {
   recordRefusedStart(refused: RefusedStart): Promise<void>
   /** Refused starts of a flow, newest first. */
   listRefusedStarts(flow: string, limit?: number): Promise<RefusedStart[]>
+
+  saveSchedule(schedule: ScheduleRecord): Promise<void>
+  getSchedule(id: string): Promise<ScheduleRecord | undefined>
+  listSchedules(flow?: string): Promise<ScheduleRecord[]>
+  deleteSchedule(id: string): Promise<boolean>
+  /** Unpaused schedules whose next tick is at or before `now`, earliest first. */
+  dueSchedules(now: number, limit: number): Promise<ScheduleRecord[]>
+  /** Moves a schedule past its tick `due` if no one did; false when it had moved already. */
+  advanceSchedule(
+    id: string,
+    due: number,
+    next: number | undefined,
+    firedAt: number,
+  ): Promise<boolean>
+  /** The earliest next tick of any unpaused schedule. */
+  earliestFire(): Promise<number | undefined>
 
   createApiKey(key: ApiKeyRecord): Promise<void>
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>

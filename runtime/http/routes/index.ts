@@ -8,6 +8,7 @@ import { healthRoutes } from './health.js'
 import { keyRoutes } from './keys.js'
 import { runEventRoute, runOperationRoutes } from './run-operations.js'
 import { runRoutes } from './runs.js'
+import { scheduleRoutes } from './schedules.js'
 import { taskRoutes } from './tasks.js'
 
 export const routes: Route[] = [
@@ -19,6 +20,7 @@ export const routes: Route[] = [
   ...runOperationRoutes,
   runEventRoute,
   ...callbackRoutes,
+  ...scheduleRoutes,
   ...keyRoutes,
 ]
 

@@ -14,6 +14,7 @@ import type {
   RefusedStart,
   Role,
   RunRecord,
+  ScheduleRecord,
   StepRunRecord,
   TaskRecord,
 } from '../records.js'
@@ -30,6 +31,7 @@ import {
   loadRun,
 } from './run-queries.js'
 import { changeStatements, newRunStatements, newRunsStatements } from './run-statements.js'
+import * as schedules from './schedule-queries.js'
 
 function apiKeyFromRow(row: Row): ApiKeyRecord {
   return {
@@ -324,6 +326,39 @@ export class LibsqlStore implements Store {
       reason: String(row.reason),
       createdAt: Number(row.created_at),
     }))
+  }
+
+  saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    return schedules.saveSchedule(this.client, schedule)
+  }
+
+  getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    return schedules.getSchedule(this.client, id)
+  }
+
+  listSchedules(flow?: string): Promise<ScheduleRecord[]> {
+    return schedules.listSchedules(this.client, flow)
+  }
+
+  deleteSchedule(id: string): Promise<boolean> {
+    return schedules.deleteSchedule(this.client, id)
+  }
+
+  dueSchedules(now: number, limit: number): Promise<ScheduleRecord[]> {
+    return schedules.dueSchedules(this.client, now, limit)
+  }
+
+  advanceSchedule(
+    id: string,
+    due: number,
+    next: number | undefined,
+    firedAt: number,
+  ): Promise<boolean> {
+    return schedules.advanceSchedule(this.client, id, due, next, firedAt)
+  }
+
+  earliestFire(): Promise<number | undefined> {
+    return schedules.earliestFire(this.client)
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {

@@ -4,6 +4,7 @@ import { statements as apiKeys } from './002-api-keys.js'
 import { statements as stepWaits } from './003-step-waits.js'
 import { statements as refusedStarts } from './004-refused-starts.js'
 import { statements as callbacks } from './005-callbacks.js'
+import { statements as schedules } from './006-schedules.js'
 
 export interface Migration {
   readonly version: number
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'step-waits', statements: stepWaits },
   { version: 4, name: 'refused-starts', statements: refusedStarts },
   { version: 5, name: 'callbacks', statements: callbacks },
+  { version: 6, name: 'schedules', statements: schedules },
 ]

@@ -46,6 +46,7 @@ describe('LibsqlStore', () => {
       [3, 'step-waits'],
       [4, 'refused-starts'],
       [5, 'callbacks'],
+      [6, 'schedules'],
     ])
   })
 
