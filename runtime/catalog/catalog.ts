@@ -208,10 +208,22 @@ export class Catalog {
     for (const step of result.compiled.steps) {
       if (step.task) {
         const stored = await this.store.getTask(step.task.name, step.task.version)
-        if (stored) executables.set(`${stored.name}@${stored.version}`, executableTask(stored))
+        if (!stored) continue
+        const task = executableTask(stored)
+        await this.#ensureInCache(task.component)
+        executables.set(`${stored.name}@${stored.version}`, task)
       }
     }
     return { record, compiled: result.compiled, tasks: executables }
+  }
+
+  /** The store holds every component; the cache (on disk) may have lost one or be new: transpile it again. */
+  async #ensureInCache(sha: string): Promise<void> {
+    if (await this.cache.get(sha)) return
+    const bytes = await this.store.getComponent(sha)
+    if (!bytes)
+      throw new WeirError('internal', `component ${sha} is neither in the store nor in the cache`)
+    await this.cache.ensureTranspiled(bytes)
   }
 
   /** The published tasks a flow document refers to (each version it names, and the latest). */
