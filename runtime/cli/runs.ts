@@ -16,6 +16,7 @@ interface StepRun {
   readonly startedAt: string | null
   readonly finishedAt: string | null
   readonly attempts: readonly { number: number; log: string }[]
+  readonly callback?: { token: string; url: string }
 }
 
 interface RunEvent {
@@ -154,6 +155,8 @@ export async function runsShowCommand(
       if (attempt.log)
         console.log(`\nlog of ${step.stepId} attempt ${attempt.number}:\n${attempt.log.trimEnd()}`)
     }
+    if (step.callback && step.status === 'waiting')
+      console.log(`\n${step.stepId} waits for its callback: POST ${step.callback.url}`)
   }
   return 0
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { type TaskDocument, validateTaskDocument } from '../../types/index.js'
 import { WeirError } from '../errors.js'
 import { packageInfo } from '../package-info.js'
+import { componentView } from './check-task.js'
 import { decodeComponent } from './decode-component.js'
 import { worldForTask } from './schema-to-wit.js'
 import { checkSignature } from './signature.js'
@@ -126,7 +127,7 @@ export async function buildTask(
   const { timeoutMs = 180_000, ifChanged = false } = options
   const started = performance.now()
   const task = await readTaskFolder(dir)
-  const world = worldForTask(task)
+  const world = worldForTask(componentView(task))
   if (world.problems.length > 0) {
     const first = world.problems[0]
     throw new WeirError(
@@ -164,7 +165,7 @@ export async function buildTask(
       'build_failed',
       `${task.name}: the built component exports no "run" function`,
     )
-  const check = checkSignature(task, run)
+  const check = checkSignature(componentView(task), run)
   if (!check.ok) {
     throw new WeirError(
       'build_failed',

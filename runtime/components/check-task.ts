@@ -23,6 +23,16 @@ export type TaskComponentCheck =
     }
   | { readonly ok: false; readonly problems: Problem[]; readonly warnings: Problem[] }
 
+/**
+ * The task as its component sees it: an async task's component returns the
+ * request it sends out (`sends`), so that is its output; `output` is the callback's.
+ */
+export function componentView(task: TaskDocument): TaskDocument {
+  if (task.mode !== 'async') return task
+  const { output: _callbackOutput, ...rest } = task
+  return task.sends === undefined ? rest : { ...rest, output: task.sends }
+}
+
 export function checkTaskComponent(task: TaskDocument, bytes: Uint8Array): TaskComponentCheck {
   const sha = `sha256:${sha256Hex(bytes)}`
   if (task.component !== undefined && task.component !== sha) {
@@ -56,13 +66,8 @@ export function checkTaskComponent(task: TaskDocument, bytes: Uint8Array): TaskC
     })
     return { ok: false, problems, warnings: [] }
   }
-  // An async task's component returns the request it sends out (`sends`); `output` is the callback's.
   const asyncTask = task.mode === 'async'
-  const { output: _callbackOutput, ...withoutOutput } = task
-  const checked = asyncTask
-    ? { ...withoutOutput, ...(task.sends === undefined ? {} : { output: task.sends }) }
-    : task
-  const signature = checkSignature(checked, exported)
+  const signature = checkSignature(componentView(task), exported)
   // What the signature check says of `output` is said of `sends` for an async task.
   const sendsPointer = (p: Problem): Problem =>
     asyncTask && /^\/output(\/|$)/.test(p.pointer)

@@ -29,9 +29,12 @@ export function walkthroughSteps(section: string): WalkthroughStep[] {
 }
 
 export const runIdPattern = /\b[0-9A-HJKMNP-TV-Z]{26}\b/g
+export const callbackUrlPattern = /http:\/\/\S+\/v1\/callbacks\/[\w.-]+/g
+const callbackSecretPattern = /\.\d+\.[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])/g
 
 export function normalize(output: string): string {
   return output
+    .replace(callbackSecretPattern, '.<n>.<secret>')
     .replace(runIdPattern, '<run-id>')
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '<time>')
     .replace(/\b\d+ ms\b/g, '<n> ms')

@@ -9,7 +9,13 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { normalize, runIdPattern, sectionOf, walkthroughSteps } from './readme-blocks.js'
+import {
+  callbackUrlPattern,
+  normalize,
+  runIdPattern,
+  sectionOf,
+  walkthroughSteps,
+} from './readme-blocks.js'
 
 const repo = new URL('../..', import.meta.url).pathname
 const readme = readFileSync(join(repo, 'README.md'), 'utf8')
@@ -74,10 +80,13 @@ test('the walkthrough has commands with their outputs', () => {
 
 test('every walkthrough command prints what the README says', async () => {
   let lastRun = ''
+  let lastCallback = ''
   let exports = ''
   for (const step of steps) {
-    const script =
-      exports + step.script.replaceAll(documentedUrl, url).replaceAll('<run-id>', lastRun)
+    const filled = step.script
+      .replaceAll('<run-id>', lastRun)
+      .replaceAll('<callback-url>', lastCallback)
+    const script = exports + filled.replaceAll(documentedUrl, url)
     exports += step.script
       .split('\n')
       .filter((line) => /^export [A-Z_]+=/.test(line))
@@ -85,6 +94,7 @@ test('every walkthrough command prints what the README says', async () => {
       .join('')
     const output = (await runScript(script)).replaceAll(url, documentedUrl)
     lastRun = [...output.matchAll(runIdPattern)].at(0)?.[0] ?? lastRun
+    lastCallback = [...output.matchAll(callbackUrlPattern)].at(-1)?.[0] ?? lastCallback
     if (step.expected !== undefined)
       expect({ script: step.script, output: normalize(output) }).toEqual({
         script: step.script,
