@@ -1,0 +1,395 @@
+/**
+ * The run loop: drives every active run one step at a time (many runs at
+ * once, bounded by the executor), commits each step's outcome, next pointer
+ * and history in one transaction, keeps timers, deadlines and concurrency
+ * slots, and finishes runs. The Engine (engine.ts) is its public face; waits
+ * (step-waits.ts) and operations (run-operations.ts) work through it, so that
+ * one run never has two writers in this process.
+ */
+import type { CompiledStep, JsonValue } from '../../types/index.js'
+import type { Catalog } from '../catalog/catalog.js'
+import { WeirError } from '../errors.js'
+import type { AttemptResult, Executor } from '../executor/executor.js'
+import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
+import type { RunChange, Store } from '../store/store.js'
+import { callbackWaitStarted, newCallbackToken } from './callbacks.js'
+import type { Clock } from './clock.js'
+import { ConcurrencySlots } from './concurrency.js'
+import { decide, type Outcome } from './decide.js'
+import type { RunState } from './run-state.js'
+import { stepInput } from './step-input.js'
+import { waitStep } from './step-waits.js'
+import {
+  type AttemptReport,
+  attemptChange,
+  interruptedChange,
+  statusChange,
+} from './transitions.js'
+
+/** Where the engine reports run state changes (info) and runs it had to drop (error); pino fits. */
+export interface EngineLogger {
+  info(fields: Record<string, unknown>, message: string): void
+  error(fields: Record<string, unknown>, message: string): void
+}
+
+export interface DriverOptions {
+  readonly store: Store
+  readonly executor: Executor
+  readonly catalog: Catalog
+  readonly clock: Clock
+  readonly logger: EngineLogger | undefined
+}
+
+const defaultStepTimeoutMs = 30_000
+
+export class RunDriver {
+  readonly store: Store
+  readonly executor: Executor
+  readonly catalog: Catalog
+  readonly clock: Clock
+  readonly logger: EngineLogger | undefined
+  /** The active runs of this process, by id. */
+  readonly runs = new Map<string, RunState>()
+  /** Callers waiting for a run to finish. */
+  readonly waiters = new Map<string, Set<(run: RunRecord | undefined) => void>>()
+  readonly drivers = new Set<Promise<void>>()
+  readonly slots = new ConcurrencySlots()
+  stopping = false
+  /** Set when stop() gave up waiting: attempts still in flight are left to recovery, not committed. */
+  abandoned = false
+
+  constructor(options: DriverOptions) {
+    this.store = options.store
+    this.executor = options.executor
+    this.catalog = options.catalog
+    this.clock = options.clock
+    this.logger = options.logger
+  }
+
+  adopt(state: RunState): void {
+    this.runs.set(state.id, state)
+    this.scheduleDeadline(state)
+    this.kick(state)
+  }
+
+  /** Starts driving a run now, or schedules its wake-up. */
+  kick(state: RunState): void {
+    const { status, wakeAt } = state.progress
+    if (status === 'paused' || status === 'queued' || terminalStatuses.has(status)) return
+    if (wakeAt !== undefined && wakeAt > this.clock.now()) {
+      state.cancelTimer?.()
+      state.cancelTimer = this.clock.at(wakeAt, () => {
+        state.cancelTimer = undefined
+        this.kick(state)
+      })
+      return
+    }
+    if (state.driving || this.stopping) return
+    const driver = this.drive(state).catch((error: Error) => {
+      if (this.logger) this.logger.error({ run: state.id, err: error }, 'run stopped')
+      else console.error(`weir: run ${state.id} stopped: ${error.message}`)
+    })
+    this.drivers.add(driver)
+    void driver.finally(() => this.drivers.delete(driver))
+  }
+
+  scheduleDeadline(state: RunState): void {
+    const deadline = state.progress.deadline
+    if (deadline === undefined || terminalStatuses.has(state.status)) return
+    this.clock.at(deadline, () => {
+      if (terminalStatuses.has(state.status)) return
+      if (state.inFlight) {
+        state.requested = 'terminate'
+        state.inFlight.abort()
+        return
+      }
+      if (!state.driving) void this.timeOut(state)
+    })
+  }
+
+  async commit(state: RunState, change: RunChange): Promise<void> {
+    await this.store.commit([change])
+    const previous = state.progress.status
+    state.progress = change.progress
+    if (this.logger && previous !== change.progress.status) this.logStatus(state)
+    if (terminalStatuses.has(change.progress.status)) this.finish(state)
+  }
+
+  /** Starts the oldest queued runs of `flow` while its concurrency limit has free slots. */
+  async startQueued(flow: string): Promise<void> {
+    for (;;) {
+      if (this.stopping) return
+      const state = this.slots.next(flow)
+      if (!state) return
+      state.holdsSlot = true
+      const now = this.clock.now()
+      const timeout = state.loaded.record.document.timeoutMs
+      const change = statusChange(state.id, state.progress, 'running', 'run_started', now, {
+        startedAt: state.progress.startedAt ?? now,
+        deadline: timeout === undefined ? undefined : now + timeout,
+      })
+      await this.commit(state, change)
+      this.scheduleDeadline(state)
+      this.kick(state)
+    }
+  }
+
+  logStatus(state: RunState): void {
+    const { status, error } = state.progress
+    const fields = {
+      run: state.id,
+      flow: state.loaded.record.name,
+      version: state.loaded.record.version,
+      status,
+      ...(error ? { step: error.step, kind: error.kind, error: error.message } : {}),
+    }
+    this.logger?.info(fields, `run ${status}`)
+  }
+
+  finish(state: RunState): void {
+    state.cancelTimer?.()
+    this.runs.delete(state.id)
+    const flow = state.loaded.record.name
+    this.slots.remove(state)
+    if (state.holdsSlot) {
+      state.holdsSlot = false
+      this.slots.release(flow)
+      void this.startQueued(flow).catch((error: Error) =>
+        this.logger?.error({ flow, err: error }, 'could not start a queued run'),
+      )
+    }
+    const record = state.toRecord()
+    for (const waiter of this.waiters.get(state.id) ?? []) waiter(record)
+    this.waiters.delete(state.id)
+  }
+
+  async timeOut(state: RunState): Promise<void> {
+    const ms = (state.progress.deadline ?? 0) - (state.progress.startedAt ?? state.createdAt)
+    const step = state.currentStep
+    const error: RunError = {
+      step: step?.id ?? '',
+      task: step?.task ? `${step.task.name}@${step.task.version}` : '',
+      kind: 'timeout',
+      message: `the run did not finish within its timeout of ${ms} ms`,
+      attempt: state.progress.attempt,
+    }
+    await this.commit(
+      state,
+      statusChange(
+        state.id,
+        state.progress,
+        'timed_out',
+        'run_timed_out',
+        this.clock.now(),
+        { error },
+        { error: error as unknown as JsonValue },
+      ),
+    )
+  }
+
+  /** Applies a requested operation at a point where the run is between steps; true when it stopped. */
+  async applyRequested(state: RunState): Promise<boolean> {
+    const at = this.clock.now()
+    const { requested } = state
+    if (!requested) return false
+    state.requested = undefined
+    if (requested === 'pause') {
+      await this.commit(state, statusChange(state.id, state.progress, 'paused', 'run_paused', at))
+    } else {
+      const status = requested === 'cancel' ? 'cancelled' : 'terminated'
+      await this.commit(
+        state,
+        statusChange(
+          state.id,
+          state.progress,
+          status,
+          requested === 'cancel' ? 'run_cancelled' : 'run_terminated',
+          at,
+        ),
+      )
+    }
+    return true
+  }
+
+  async drive(state: RunState): Promise<void> {
+    state.driving = true
+    try {
+      for (;;) {
+        if (await this.applyRequested(state)) return
+        const { status, deadline, wakeAt } = state.progress
+        if (status === 'paused' || terminalStatuses.has(status) || this.stopping) return
+        const now = this.clock.now()
+        if (deadline !== undefined && now >= deadline) {
+          await this.timeOut(state)
+          return
+        }
+        if (wakeAt !== undefined && wakeAt > now) {
+          this.kick(state)
+          return
+        }
+        // An event wait without a deadline: the event (deliverEvent) moves the run on.
+        if (state.progress.waiting && wakeAt === undefined) return
+        await this.runStep(state)
+      }
+    } finally {
+      state.driving = false
+    }
+  }
+
+  async runStep(state: RunState): Promise<void> {
+    const step = state.currentStep
+    const index = state.stepIndex
+    if (!step || index === undefined) throw new Error(`run ${state.id} has no current step`)
+    if (!step.task || state.progress.waiting) {
+      await waitStep(this, state, step)
+      return
+    }
+    const { attempt, stepSeq } = state.progress
+    const startedAt = this.clock.now()
+    state.scope.setRun({
+      id: state.id,
+      flow: state.loaded.record.name,
+      version: state.loaded.record.version,
+      attempt,
+    })
+    const prepared = stepInput(state, step)
+    let input: JsonValue | undefined
+    let result: AttemptResult
+    if ('error' in prepared) {
+      result = {
+        status: 'failed',
+        error: { kind: 'input_invalid', message: prepared.error },
+        log: '',
+        durationMs: 0,
+      }
+    } else {
+      input = prepared.input
+      result = await this.execute(state, step, input)
+      if (this.abandoned) return
+    }
+    const finishedAt = this.clock.now()
+    const outcome: Outcome =
+      result.status === 'succeeded'
+        ? { status: 'succeeded', output: result.output }
+        : {
+            status: 'failed',
+            error: {
+              step: step.id,
+              task: step.task ? `${step.task.name}@${step.task.version}` : '',
+              kind: result.error.kind,
+              message: result.error.message,
+              ...(result.error.details === undefined ? {} : { details: result.error.details }),
+              attempt,
+            },
+          }
+    const report: AttemptReport = {
+      step,
+      stepSeq,
+      attempt,
+      input,
+      outcome,
+      log: result.log,
+      startedAt,
+      finishedAt,
+    }
+    if (state.requested === 'terminate') {
+      state.requested = undefined
+      await this.terminateAfter(state, report)
+      return
+    }
+    if (outcome.status === 'succeeded' && step.task?.mode === 'async') {
+      const token = newCallbackToken(state.id, stepSeq)
+      const succeeded = { ...report, outcome }
+      await this.commit(
+        state,
+        callbackWaitStarted(state.id, state.progress, succeeded, step.task, token),
+      )
+      return
+    }
+    state.scope.setStep(
+      step.id,
+      outcome.status === 'succeeded'
+        ? { output: outcome.output }
+        : { error: outcome.error as unknown as JsonValue },
+    )
+    const decision = decide(state.loaded.compiled, state.scope, {
+      stepIndex: index,
+      attempt,
+      stepRuns: state.progress.stepRuns,
+      outcome,
+      at: finishedAt,
+    })
+    await this.commit(
+      state,
+      attemptChange(state.id, state.loaded.compiled, state.progress, report, decision),
+    )
+  }
+
+  async execute(state: RunState, step: CompiledStep, input: JsonValue): Promise<AttemptResult> {
+    const ref = step.task ? `${step.task.name}@${step.task.version}` : ''
+    const task = state.loaded.tasks.get(ref)
+    if (!task || !('task' in step.step)) {
+      const message = `task ${ref} of step "${step.id}" is not loaded`
+      return { status: 'failed', error: { kind: 'trap', message }, log: '', durationMs: 0 }
+    }
+    const timeoutMs = step.step.timeoutMs ?? task.timeoutMs ?? defaultStepTimeoutMs
+    const controller = new AbortController()
+    state.inFlight = controller
+    try {
+      return await this.executor.execute({
+        task: { ...task, timeoutMs },
+        input,
+        signal: controller.signal,
+      })
+    } finally {
+      state.inFlight = undefined
+    }
+  }
+
+  /** Commits the attempt a terminate interrupted, and the run as terminated (or timed out at its deadline). */
+  async terminateAfter(state: RunState, report: AttemptReport): Promise<void> {
+    const timedOut =
+      state.progress.deadline !== undefined && report.finishedAt >= state.progress.deadline
+    const outcome: Outcome =
+      report.outcome.status === 'failed' && report.outcome.error.kind === 'cancelled'
+        ? report.outcome
+        : {
+            status: 'failed',
+            error: {
+              step: report.step.id,
+              task: report.step.task ? `${report.step.task.name}@${report.step.task.version}` : '',
+              kind: 'cancelled',
+              message: 'the attempt was terminated',
+              attempt: report.attempt,
+            },
+          }
+    const task = report.step.task ? `${report.step.task.name}@${report.step.task.version}` : ''
+    const error: RunError | undefined = timedOut
+      ? {
+          step: report.step.id,
+          task,
+          kind: 'timeout',
+          message: 'the run did not finish within its timeout',
+          attempt: report.attempt,
+        }
+      : undefined
+    await this.commit(
+      state,
+      interruptedChange(
+        state.id,
+        state.progress,
+        { ...report, outcome },
+        timedOut ? 'timed_out' : 'terminated',
+        error,
+      ),
+    )
+  }
+
+  async operate(id: string): Promise<RunState> {
+    const state = this.runs.get(id)
+    if (state) return state
+    const stored = await this.store.getRun(id)
+    if (!stored) throw new WeirError('not_found', `run ${id} does not exist`)
+    throw new WeirError('conflict', `run ${id} is ${stored.status}`)
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Operations on a run: cancel (after the step under way), terminate (the
+ * attempt in flight is killed), pause and resume, and retry of a failed run
+ * from its failed step. Each applies at once when the run is between steps,
+ * else the run loop applies it at the next point it can.
+ */
+import { WeirError } from '../errors.js'
+import type { RunRecord } from '../store/records.js'
+import type { RunProgress } from '../store/store.js'
+import { limitOf } from './concurrency.js'
+import type { RunDriver } from './run-driver.js'
+import { RunState } from './run-state.js'
+import { statusChange } from './transitions.js'
+
+/** Stops the run after its current step (immediately when it is between steps). */
+export async function cancel(driver: RunDriver, id: string): Promise<RunRecord> {
+  const state = await driver.operate(id)
+  state.requested = 'cancel'
+  if (!state.driving) {
+    state.cancelTimer?.()
+    await driver.applyRequested(state)
+  }
+  return state.toRecord()
+}
+
+/** Stops the run now: an attempt in flight is killed. */
+export async function terminate(driver: RunDriver, id: string): Promise<RunRecord> {
+  const state = await driver.operate(id)
+  state.requested = 'terminate'
+  if (state.inFlight) state.inFlight.abort()
+  else if (!state.driving) {
+    state.cancelTimer?.()
+    await driver.applyRequested(state)
+  }
+  return state.toRecord()
+}
+
+/** Halts the run before its next step. */
+export async function pause(driver: RunDriver, id: string): Promise<RunRecord> {
+  const state = await driver.operate(id)
+  if (state.status === 'paused') return state.toRecord()
+  if (state.status === 'queued')
+    throw new WeirError(
+      'conflict',
+      `run ${id} is queued for a concurrency slot; it can be cancelled, not paused`,
+    )
+  state.requested = 'pause'
+  if (!state.driving) {
+    state.cancelTimer?.()
+    await driver.applyRequested(state)
+  }
+  return state.toRecord()
+}
+
+export async function resume(driver: RunDriver, id: string): Promise<RunRecord> {
+  const state = await driver.operate(id)
+  if (state.requested === 'pause') state.requested = undefined
+  if (state.status !== 'paused') return state.toRecord()
+  const { wakeAt, waiting } = state.progress
+  const status = wakeAt !== undefined || waiting ? 'waiting' : 'running'
+  await driver.commit(
+    state,
+    statusChange(state.id, state.progress, status, 'run_resumed', driver.clock.now()),
+  )
+  driver.kick(state)
+  return state.toRecord()
+}
+
+/** Restarts a failed run from the step that failed, keeping the outputs of the steps before it. */
+export async function retry(driver: RunDriver, id: string): Promise<RunRecord> {
+  if (driver.runs.has(id))
+    throw new WeirError(
+      'conflict',
+      `run ${id} has not failed: it is ${driver.runs.get(id)?.status}`,
+    )
+  const loadedRun = await driver.store.loadRun(id)
+  if (!loadedRun) throw new WeirError('not_found', `run ${id} does not exist`)
+  const { run, progress, values } = loadedRun
+  if (run.status !== 'failed' && run.status !== 'timed_out')
+    throw new WeirError(
+      'conflict',
+      `run ${id} is ${run.status}; only a failed or timed-out run can be retried`,
+    )
+  const loaded = await driver.catalog.loadFlow(run.flow.name, run.flow.version)
+  const failedStep = run.error?.step || progress.currentStep
+  if (!failedStep || !loaded.compiled.stepIndex.has(failedStep))
+    throw new WeirError('conflict', `run ${id} has no step to retry from`)
+  const now = driver.clock.now()
+  const timeout = loaded.record.document.timeoutMs
+  const restarted: RunProgress = {
+    ...progress,
+    status: 'running',
+    currentStep: failedStep,
+    attempt: 1,
+    stepSeq: progress.stepSeq + 1,
+    stepRuns: progress.stepRuns + 1,
+    wakeAt: undefined,
+    deadline: timeout === undefined ? undefined : now + timeout,
+    finishedAt: undefined,
+    error: undefined,
+    output: undefined,
+  }
+  const state = new RunState(run, loaded, progress, values)
+  const limit = limitOf(state)
+  const queued = limit !== undefined && !driver.slots.tryAcquire(run.flow.name, limit)
+  state.holdsSlot = limit !== undefined && !queued
+  const change = statusChange(
+    id,
+    progress,
+    queued ? 'queued' : 'running',
+    'run_retried',
+    now,
+    queued ? { ...restarted, status: 'queued', deadline: undefined } : restarted,
+    { step: failedStep },
+  )
+  driver.runs.set(id, state)
+  await driver.commit(state, change)
+  if (queued) {
+    driver.slots.enqueue(state)
+    await driver.startQueued(run.flow.name)
+  } else {
+    driver.scheduleDeadline(state)
+    driver.kick(state)
+  }
+  return state.toRecord()
+}
