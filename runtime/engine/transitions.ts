@@ -262,10 +262,19 @@ export function statusChange(
 ): RunChange {
   const events: NewEvent[] = [{ type: event, at, data }]
   const base: RunProgress = { ...progress, ...extra, status }
-  const next = terminalStatuses.has(status)
-    ? finished(base, status, at, extra.error ? { error: extra.error } : {})
-    : base
-  return { runId, progress: withEvents(next, events), events }
+  const ending = terminalStatuses.has(status)
+  const next = ending ? finished(base, status, at, extra.error ? { error: extra.error } : {}) : base
+  // A run that ends while its step waits (a sleep, an event, a callback, a retry timer) ends that step too.
+  const wasWaiting = progress.waiting !== undefined || progress.wakeAt !== undefined
+  const stepStatus: StepRunStatus = status === 'timed_out' ? 'timed_out' : 'cancelled'
+  const endWaitingStep =
+    ending && wasWaiting ? { seq: progress.stepSeq, status: stepStatus, at } : undefined
+  return {
+    runId,
+    progress: withEvents(next, events),
+    events,
+    ...(endWaitingStep ? { endWaitingStep } : {}),
+  }
 }
 
 /** The change that starts a sleep or an event wait: the step run waits, the run waits for its time or event. */

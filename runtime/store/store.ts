@@ -69,6 +69,12 @@ export interface RunChange {
     readonly callback?: { readonly token: string }
   }
   readonly attempt?: AttemptRecord & { readonly stepSeq: number }
+  /** Ends the step run `seq` if it is still waiting (a run stopped during a wait). */
+  readonly endWaitingStep?: {
+    readonly seq: number
+    readonly status: StepRunStatus
+    readonly at: number
+  }
   /** Events in order; their sequence numbers continue from the run's. */
   readonly events: readonly NewEvent[]
 }

@@ -129,7 +129,17 @@ export function changeStatements(changes: readonly RunChange[], now: number): In
   const events = changes.flatMap((c) =>
     eventRows(c.runId, c.progress.eventSeq - c.events.length + 1, c.events),
   )
-  return [...upsertStepRuns, ...insertAttempts, ...insertEvents(events), ...updateRuns]
+  const endWaits = changes.flatMap((c): InStatement[] => {
+    const end = c.endWaitingStep
+    if (!end) return []
+    return [
+      {
+        sql: "UPDATE step_runs SET status = ?, finished_at = ? WHERE run_id = ? AND seq = ? AND status = 'waiting'",
+        args: [end.status, end.at, c.runId, end.seq],
+      },
+    ]
+  })
+  return [...upsertStepRuns, ...endWaits, ...insertAttempts, ...insertEvents(events), ...updateRuns]
 }
 
 /** Inserts a run (and its first events), unless its idempotency key already names another run. */

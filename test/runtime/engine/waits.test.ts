@@ -227,4 +227,16 @@ describe('waitFor', () => {
     expect((await second.store.getRun(run.id))?.output).toEqual({ n: 7 })
     await second.close()
   })
+
+  test('a run cancelled while its step waits ends that step as cancelled', async () => {
+    const clock = new ManualClock()
+    const h = await setUp(clock)
+    const { run } = await h.engine.startRun('open-ended', {})
+    await until(h.store, run.id, 'waiting')
+    clock.advance(5000)
+    expect((await h.engine.cancel(run.id)).status).toBe('cancelled')
+    const [signal] = await h.store.getStepRuns(run.id)
+    expect([signal?.status, signal?.finishedAt]).toEqual(['cancelled', clock.now()])
+    await h.close()
+  })
 })
