@@ -21,6 +21,7 @@ import {
   runsListCommand,
   runsShowCommand,
 } from './runs.js'
+import { schedulePauseCommand, schedulesListCommand } from './schedules.js'
 import { type ServeOptions, serveCommand } from './serve.js'
 import { taskBuildCommand } from './task-build.js'
 import { typesCommand } from './types-command.js'
@@ -185,6 +186,29 @@ function addRuns(program: Command): void {
   }
 }
 
+function addSchedules(program: Command): void {
+  const schedules = program
+    .command('schedules')
+    .description("Cron schedules: flows' triggers and those made through the API")
+  schedules
+    .command('list')
+    .description('Schedules with their next fire times')
+    .option('--flow <name>', 'only schedules of this flow')
+    .action(remote<{ flow?: string }>((client, options) => schedulesListCommand(client, options)))
+  for (const [name, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    schedules
+      .command(name)
+      .description(
+        paused ? 'Stop a schedule from firing' : 'Let a paused schedule fire again, from now on',
+      )
+      .argument('<id>', 'the schedule id')
+      .action(remote((client, options, id) => schedulePauseCommand(client, id, paused, options)))
+  }
+}
+
 function addKeysAndTypes(program: Command): void {
   program
     .command('types')
@@ -231,6 +255,7 @@ export function buildProgram(): Command {
   addTask(program)
   addFlow(program)
   addRuns(program)
+  addSchedules(program)
   addKeysAndTypes(program)
   for (const command of program.commands) {
     command.exitOverride()

@@ -153,6 +153,25 @@ test('types writes TypeScript types and builder handles for every published task
   )
 })
 
+test('schedules list, pause and resume', async () => {
+  await server.context.catalog.publishFlow({
+    ...addTwo,
+    name: 'nightly',
+    triggers: [{ cron: '0 3 * * *', input: { n: 1 } }],
+  })
+  const list = await weir('schedules', 'list', '--flow', 'nightly')
+  expect(list.out.split('\n')[0]).toMatch(/^ID +FLOW +CRON +ZONE +STATE +NEXT +LAST$/)
+  expect(list.out.split('\n')[1]).toMatch(
+    /^flow:nightly:0 +nightly +0 3 \* \* \* +UTC +active +\S+T03:00:00\.000Z +-$/,
+  )
+  expect((await weir('schedules', 'pause', 'flow:nightly:0')).out).toBe(
+    'schedule flow:nightly:0 is paused',
+  )
+  expect((await weir('schedules', 'resume', 'flow:nightly:0')).out).toMatch(
+    /^schedule flow:nightly:0 is active; next \S+T03:00:00\.000Z$/,
+  )
+})
+
 test('the entry point exits 2 on a wrong command line and 1 when the server is not there', async () => {
   const main = new URL('../../../runtime/cli/main.ts', import.meta.url).pathname
   const exec = (args: string[]) =>
