@@ -12,7 +12,7 @@ import { ComponentCache } from '../runtime/components/component-cache.js'
 import { Engine } from '../runtime/engine/engine.js'
 import { WorkerPool } from '../runtime/executor/worker-pool.js'
 import { LibsqlStore } from '../runtime/store/index.js'
-import { engineTasksComponent } from '../test/fixtures/engine-tasks.js'
+import { publishThreeStepFlow } from './three-step-flow.js'
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
@@ -24,20 +24,7 @@ export async function benchEngine(concurrent = 1000): Promise<string[]> {
   const pool = await WorkerPool.start({ cache })
   const catalog = new Catalog(store, cache)
   const engine = new Engine({ store, executor: pool, catalog })
-  await catalog.publishTask({ name: 'inc', export: 'inc' }, await engineTasksComponent())
-  await catalog.publishFlow({
-    name: 'three',
-    input: {
-      type: 'object',
-      required: ['n'],
-      properties: { n: { type: 'integer', minimum: 0, maximum: 1000 } },
-    },
-    steps: [
-      { id: 'a', task: 'inc', input: { n: '${input.n}' } },
-      { id: 'b', task: 'inc', input: { n: '${steps.a.output}' } },
-      { id: 'c', task: 'inc', input: { n: '${steps.b.output}' } },
-    ],
-  })
+  await publishThreeStepFlow(catalog)
   const runOnce = async () => {
     const { run } = await engine.startRun('three', { n: 1 })
     await engine.waitForRun(run.id, 10_000)

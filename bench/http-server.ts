@@ -6,7 +6,7 @@
 import pino from 'pino'
 import { resolveConfig } from '../runtime/config.js'
 import { WeirServer } from '../runtime/server/weir-server.js'
-import { engineTasksComponent } from '../test/fixtures/engine-tasks.js'
+import { publishThreeStepFlow } from './three-step-flow.js'
 
 const dataDir = process.argv[2] as string
 const server = await WeirServer.start(resolveConfig({ dataDir, port: 0 }, {}), {
@@ -14,19 +14,6 @@ const server = await WeirServer.start(resolveConfig({ dataDir, port: 0 }, {}), {
   logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
 })
 const { catalog } = server.context
-await catalog.publishTask({ name: 'inc', export: 'inc' }, await engineTasksComponent())
-await catalog.publishFlow({
-  name: 'three',
-  input: {
-    type: 'object',
-    required: ['n'],
-    properties: { n: { type: 'integer', minimum: 0, maximum: 1000 } },
-  },
-  steps: [
-    { id: 'a', task: 'inc', input: { n: '${input.n}' } },
-    { id: 'b', task: 'inc', input: { n: '${steps.a.output}' } },
-    { id: 'c', task: 'inc', input: { n: '${steps.b.output}' } },
-  ],
-})
+await publishThreeStepFlow(catalog)
 console.log(JSON.stringify({ url: server.url, token: server.newAdminKey }))
 process.once('SIGTERM', () => void server.stop().then(() => process.exit(0)))

@@ -66,6 +66,16 @@ export class WeirError extends Error {
   }
 }
 
+/** A value that fails its schema: `<what>: <first pointer>: <first message>`, with every problem. */
+export function invalidDocument(what: string, problems: Problem[]): WeirError {
+  const first = problems[0]
+  return new WeirError(
+    'invalid_document',
+    `${what}: ${first?.pointer || '/'}: ${first?.message}`,
+    problems,
+  )
+}
+
 /** Bytes that are not a well-formed WebAssembly component; says where and why. */
 export class InvalidComponentError extends WeirError {
   readonly offset: number | undefined

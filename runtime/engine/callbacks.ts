@@ -8,7 +8,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { JsonValue, ResolvedTask } from '../../types/index.js'
 import type { RunError, StepWait } from '../store/records.js'
 import type { NewEvent, RunChange, RunProgress } from '../store/store.js'
-import type { AttemptReport } from './transitions.js'
+import { type AttemptReport, attemptRecords, startAndEnd } from './transitions.js'
 
 /** The fail-safe of a callback wait when the task sets none: one day. */
 export const defaultCallbackTimeoutMs = 86_400_000
@@ -57,27 +57,21 @@ export function callbackWaitStarted(
     deadline: at + (task.callback?.timeoutMs ?? defaultCallbackTimeoutMs),
   }
   const { step, attempt } = report
-  const events: NewEvent[] = [
-    {
-      type: 'step_started',
-      at: report.startedAt,
-      stepId: step.id,
-      data: { attempt, task: `${task.name}@${task.version}` },
+  const [started] = startAndEnd(report)
+  const waiting: NewEvent = {
+    type: 'step_waiting',
+    at,
+    stepId: step.id,
+    data: {
+      attempt,
+      durationMs: at - report.startedAt,
+      deadline: wait.deadline,
+      ...(wait.heartbeatDeadline === undefined
+        ? {}
+        : { heartbeatDeadline: wait.heartbeatDeadline }),
     },
-    {
-      type: 'step_waiting',
-      at,
-      stepId: step.id,
-      data: {
-        attempt,
-        durationMs: at - report.startedAt,
-        deadline: wait.deadline,
-        ...(wait.heartbeatDeadline === undefined
-          ? {}
-          : { heartbeatDeadline: wait.heartbeatDeadline }),
-      },
-    },
-  ]
+  }
+  const events = [started, waiting]
   const next: RunProgress = {
     ...progress,
     status: 'waiting',
@@ -85,32 +79,13 @@ export function callbackWaitStarted(
     wakeAt: wakeAtOf(wait),
     eventSeq: progress.eventSeq + events.length,
   }
+  // The attempt is done (its output is what it sent); the step run waits, without an output yet.
+  const { stepRun, attempt: attemptRow } = attemptRecords(report, 'waiting', undefined)
   return {
     runId,
     progress: next,
-    stepRun: {
-      seq: report.stepSeq,
-      stepId: step.id,
-      status: 'waiting',
-      task: { name: task.name, version: task.version },
-      input: report.input,
-      output: undefined,
-      error: undefined,
-      startedAt: report.startedAt,
-      finishedAt: undefined,
-      callback: { token },
-    },
-    attempt: {
-      stepSeq: report.stepSeq,
-      number: attempt,
-      status: 'succeeded',
-      input: report.input,
-      output: report.outcome.output,
-      error: undefined,
-      log: report.log,
-      startedAt: report.startedAt,
-      finishedAt: at,
-    },
+    stepRun: { ...stepRun, output: undefined, callback: { token } },
+    attempt: attemptRow,
     events,
   }
 }

@@ -30,8 +30,13 @@ export class ConcurrencySlots {
   enqueue(state: RunState): void {
     const flow = state.loaded.record.name
     const queue = this.#queues.get(flow) ?? []
-    queue.push(state)
-    queue.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+    // Runs arrive almost always in order: walk back from the end past any newer run.
+    const newer = (other: RunState) =>
+      other.createdAt > state.createdAt ||
+      (other.createdAt === state.createdAt && other.id > state.id)
+    let at = queue.length
+    while (at > 0 && newer(queue[at - 1] as RunState)) at--
+    queue.splice(at, 0, state)
     this.#queues.set(flow, queue)
   }
 

@@ -6,7 +6,7 @@
  */
 import { type CompiledStep, type JsonValue, validateValue } from '../../types/index.js'
 import type { Catalog, LoadedFlow } from '../catalog/catalog.js'
-import { WeirError } from '../errors.js'
+import { invalidDocument, WeirError } from '../errors.js'
 import type { Executor } from '../executor/executor.js'
 import { sortableId } from '../ids.js'
 import { type RefusedStart, type RunRecord, terminalStatuses } from '../store/records.js'
@@ -44,13 +44,11 @@ export type GuardedStart =
 function checkInput(loaded: LoadedFlow, input: JsonValue): void {
   const schema = loaded.record.document.input
   const problems = schema ? validateValue(schema, input) : []
-  if (problems.length > 0) {
-    throw new WeirError(
-      'invalid_document',
-      `the input does not match flow ${loaded.record.name}'s input schema: ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`,
+  if (problems.length > 0)
+    throw invalidDocument(
+      `the input does not match flow ${loaded.record.name}'s input schema`,
       problems,
     )
-  }
 }
 
 export class Engine {

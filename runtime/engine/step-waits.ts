@@ -6,7 +6,7 @@
  * waits for them.
  */
 import { type CompiledStep, type JsonValue, validateValue } from '../../types/index.js'
-import { WeirError } from '../errors.js'
+import { invalidDocument, WeirError } from '../errors.js'
 import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
 import {
   type CallbackBody,
@@ -119,24 +119,31 @@ export async function deliverEvent(
   }
   const schema = 'waitFor' in step.step ? step.step.schema : undefined
   const problems = schema ? validateValue(schema, payload) : []
-  if (problems.length > 0) {
-    const first = problems[0]
-    throw new WeirError(
-      'invalid_document',
-      `the payload of event "${name}" does not match step "${step.id}"'s schema: ${first?.pointer || '/'}: ${first?.message}`,
+  if (problems.length > 0)
+    throw invalidDocument(
+      `the payload of event "${name}" does not match step "${step.id}"'s schema`,
       problems,
     )
-  }
+  await endWaitNow(driver, state, step, { status: 'succeeded', output: payload })
+  return state.toRecord()
+}
+
+/** Ends a wait from outside the run loop (an event, a callback): its timer is cancelled, the run goes on. */
+async function endWaitNow(
+  driver: RunDriver,
+  state: RunState,
+  step: CompiledStep,
+  outcome: Outcome,
+) {
   state.driving = true
   try {
     state.cancelTimer?.()
     state.cancelTimer = undefined
-    await endWait(driver, state, step, { status: 'succeeded', output: payload }, driver.clock.now())
+    await endWait(driver, state, step, outcome, driver.clock.now())
   } finally {
     state.driving = false
   }
   driver.kick(state)
-  return state.toRecord()
 }
 
 /**
@@ -175,14 +182,11 @@ export async function callback(
     const output = body.output ?? null
     const schema = step.task?.output
     const problems = schema ? validateValue(schema, output) : []
-    if (problems.length > 0) {
-      const first = problems[0]
-      throw new WeirError(
-        'invalid_document',
-        `the callback's output does not match task ${step.task?.name}'s output schema: ${first?.pointer || '/'}: ${first?.message}`,
+    if (problems.length > 0)
+      throw invalidDocument(
+        `the callback's output does not match task ${step.task?.name}'s output schema`,
         problems,
       )
-    }
     outcome = { status: 'succeeded', output }
   } else {
     const task = step.task ? `${step.task.name}@${step.task.version}` : ''
@@ -199,15 +203,7 @@ export async function callback(
       },
     }
   }
-  state.driving = true
-  try {
-    state.cancelTimer?.()
-    state.cancelTimer = undefined
-    await endWait(driver, state, step, outcome, now)
-  } finally {
-    state.driving = false
-  }
-  driver.kick(state)
+  await endWaitNow(driver, state, step, outcome)
   return { run: state.toRecord(), step: step.id }
 }
 

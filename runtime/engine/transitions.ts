@@ -52,7 +52,8 @@ function attemptEvents(report: AttemptReport): NewEvent[] {
   return report.wait ? [ended] : [started, ended]
 }
 
-function startAndEnd(report: AttemptReport): [NewEvent, NewEvent] {
+/** The step_started and step_succeeded / failed / timed_out events of an attempt. */
+export function startAndEnd(report: AttemptReport): [NewEvent, NewEvent] {
   const { step, attempt, outcome } = report
   const task = step.task ? `${step.task.name}@${step.task.version}` : undefined
   const started: NewEvent = {
@@ -168,7 +169,7 @@ export function attemptChange(
 }
 
 /** The step-run row and attempt row of a finished attempt. */
-function attemptRecords(
+export function attemptRecords(
   report: AttemptReport,
   status: StepRunStatus,
   stepFinishedAt: number | undefined,

@@ -76,7 +76,6 @@ export class ApiKeys {
   }
 
   async delete(id: string): Promise<void> {
-    this.#cache.delete(id)
     if (!(await this.#store.deleteApiKey(id)))
       throw new WeirError('not_found', `API key ${id} does not exist`)
     this.#cache.delete(id)

@@ -15,6 +15,21 @@ const nameRef = {
   properties: { name: { type: 'string' }, version: { type: 'integer' } },
 }
 
+/** Every run status (DESIGN §5). */
+export const runStatus = {
+  enum: [
+    'queued',
+    'running',
+    'waiting',
+    'paused',
+    'completed',
+    'failed',
+    'cancelled',
+    'terminated',
+    'timed_out',
+  ],
+} satisfies ValueSchema
+
 export const parameterSchemas = {
   name: { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', maxLength: 64 },
   version: { type: 'integer', minimum: 1, maximum: 2147483647 },
@@ -98,19 +113,7 @@ export const resourceSchemas: Record<string, Schema> = {
       id: { type: 'string' },
       flow: nameRef,
       process: { type: 'string' },
-      status: {
-        enum: [
-          'queued',
-          'running',
-          'waiting',
-          'paused',
-          'completed',
-          'failed',
-          'cancelled',
-          'terminated',
-          'timed_out',
-        ],
-      },
+      status: runStatus,
       input: anyJson,
       output: anyJson,
       error: nullableRunError,

@@ -6,7 +6,7 @@
 import type { ValueSchema } from '../../../types/index.js'
 import { validateValue } from '../../../types/index.js'
 import type { CallbackBody } from '../../engine/callbacks.js'
-import { WeirError } from '../../errors.js'
+import { invalidDocument } from '../../errors.js'
 import { iso } from '../resources.js'
 import { pathParam, type Route } from '../route.js'
 
@@ -38,14 +38,7 @@ function checkBody(body: unknown): CallbackBody {
       code: 'invalid_document',
       message: 'a failed callback needs "error": { "message": … }',
     })
-  if (problems.length > 0) {
-    const first = problems[0]
-    throw new WeirError(
-      'invalid_document',
-      `the callback: ${first?.pointer || '/'}: ${first?.message}`,
-      problems,
-    )
-  }
+  if (problems.length > 0) throw invalidDocument('the callback', problems)
   return body as CallbackBody
 }
 

@@ -1,6 +1,6 @@
 /** API keys (admin only): create one (the key is shown once), list, delete. */
 import { type ValueSchema, validateValue } from '../../../types/index.js'
-import { WeirError } from '../../errors.js'
+import { invalidDocument } from '../../errors.js'
 import type { Role } from '../../store/records.js'
 import { roles } from '../api-keys.js'
 import { itemsOf, parameterSchemas, ref } from '../api-schemas.js'
@@ -35,12 +35,7 @@ export const keyRoutes: Route[] = [
     responses: { 201: { description: 'Created', schema: ref('ApiKey') } },
     async handle({ body }, { apiKeys }) {
       const problems = validateValue(newKeySchema, body)
-      if (problems.length > 0)
-        throw new WeirError(
-          'invalid_document',
-          `the new key: ${problems[0]?.pointer || '/'}: ${problems[0]?.message}`,
-          problems,
-        )
+      if (problems.length > 0) throw invalidDocument('the new key', problems)
       const { name, role } = body as { name: string; role: Role }
       const created = await apiKeys.create(name, role)
       return { status: 201, body: { ...keyResource(created.record), key: created.key } }

@@ -2,7 +2,7 @@
 import type { JsonValue, ValueSchema } from '../../../types/index.js'
 import { WeirError } from '../../errors.js'
 import { type RunRecord, terminalStatuses } from '../../store/records.js'
-import { itemsOf, pageOf, parameterSchemas, ref } from '../api-schemas.js'
+import { itemsOf, pageOf, parameterSchemas, ref, runStatus } from '../api-schemas.js'
 import { ParameterError } from '../problem.js'
 import { eventResource, refusalResource, runResource, stepRunResource } from '../resources.js'
 import { type AppContext, pathParam, queryParam, type Route, type RouteRequest } from '../route.js'
@@ -101,19 +101,7 @@ export const runRoutes: Route[] = [
     parameters: [
       queryParam('flow', 'only runs of this flow', parameterSchemas.name),
       queryParam('process', 'only runs of flows in this process', parameterSchemas.process),
-      queryParam('status', 'only runs in this status', {
-        enum: [
-          'queued',
-          'running',
-          'waiting',
-          'paused',
-          'completed',
-          'failed',
-          'cancelled',
-          'terminated',
-          'timed_out',
-        ],
-      }),
+      queryParam('status', 'only runs in this status', runStatus),
       queryParam('from', 'created at or after this ISO 8601 date-time', timeFilter),
       queryParam('to', 'created at or before this ISO 8601 date-time', timeFilter),
       queryParam('limit', 'page size (default 50)', parameterSchemas.limit),

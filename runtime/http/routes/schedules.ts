@@ -1,6 +1,6 @@
 /** `/v1/schedules`: cron schedules, from flows' triggers and made here: list, create, read, change, pause, delete. */
 import { type JsonValue, type ValueSchema, validateValue } from '../../../types/index.js'
-import { WeirError } from '../../errors.js'
+import { invalidDocument, WeirError } from '../../errors.js'
 import type { SchedulePatch } from '../../schedules/scheduler.js'
 import type { ScheduleRecord } from '../../store/records.js'
 import { itemsOf, parameterSchemas, ref } from '../api-schemas.js'
@@ -54,14 +54,7 @@ const patchSchema: ValueSchema = {
 
 function checked<T>(schema: ValueSchema, body: unknown, what: string): T {
   const problems = validateValue(schema, body)
-  if (problems.length > 0) {
-    const first = problems[0]
-    throw new WeirError(
-      'invalid_document',
-      `${what}: ${first?.pointer || '/'}: ${first?.message}`,
-      problems,
-    )
-  }
+  if (problems.length > 0) throw invalidDocument(what, problems)
   return body as T
 }
 
@@ -70,14 +63,11 @@ async function checkInput(context: AppContext, flow: string, input: JsonValue): 
   const loaded = await context.catalog.loadFlow(flow)
   const schema = loaded.record.document.input
   const problems = schema ? validateValue(schema, input, '/input') : []
-  if (problems.length > 0) {
-    const first = problems[0]
-    throw new WeirError(
-      'invalid_document',
-      `the schedule's input does not match flow ${flow}'s input schema: ${first?.pointer}: ${first?.message}`,
+  if (problems.length > 0)
+    throw invalidDocument(
+      `the schedule's input does not match flow ${flow}'s input schema`,
       problems,
     )
-  }
 }
 
 const idParam = pathParam('id', 'the schedule id', { type: 'string', minLength: 1, maxLength: 200 })

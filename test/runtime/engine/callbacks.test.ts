@@ -8,11 +8,10 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { ComponentCache } from '../../../runtime/components/component-cache.js'
 import { ManualClock } from '../../../runtime/engine/clock.js'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
-import type { RunStatus } from '../../../runtime/store/records.js'
-import type { Store } from '../../../runtime/store/store.js'
 import { type Harness, harness } from '../../fixtures/engine-harness.js'
 import { engineTasksComponent, publishEngineTasks } from '../../fixtures/engine-tasks.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
+import { untilStatus } from '../../fixtures/run-status.js'
 
 let cache: ComponentCache
 let pool: WorkerPool
@@ -58,19 +57,10 @@ async function setUp(clock: ManualClock, dir?: string): Promise<Harness> {
   return h
 }
 
-async function until(store: Store, id: string, status: RunStatus) {
-  for (let i = 0; i < 1000; i++) {
-    const run = await store.getRun(id)
-    if (run?.status === status) return run
-    await new Promise((r) => setTimeout(r, 5))
-  }
-  throw new Error(`run ${id} is ${(await store.getRun(id))?.status}, not ${status}`)
-}
-
 async function waitingRun(h: Harness) {
   const since = h.engine
   const { run } = await since.startRun('approval', {})
-  await until(h.store, run.id, 'waiting')
+  await untilStatus(h.store, run.id, 'waiting')
   const [ask] = await h.store.getStepRuns(run.id)
   return { id: run.id, token: ask?.callback?.token as string, ask }
 }
@@ -107,7 +97,7 @@ test('the component runs, then the step waits for its callback, whose output it 
     message: 'no callback has this token',
   })
   await h.engine.callback(token, { status: 'succeeded', output: { approved: true } })
-  const done = await until(h.store, id, 'completed')
+  const done = await untilStatus(h.store, id, 'completed')
   expect(done.output).toEqual({ approved: true })
   const [finished] = await h.store.getStepRuns(id)
   expect([finished?.status, finished?.input, finished?.output, finished?.callback?.token]).toEqual([
@@ -142,7 +132,7 @@ test('keep-alives move the heartbeat deadline; without them the step times out',
   clock.advance(600)
   await settle()
   expect((await h.store.getRun(kept.id))?.status).toBe('waiting')
-  const failed = await until(h.store, lapsed.id, 'failed')
+  const failed = await untilStatus(h.store, lapsed.id, 'failed')
   expect(failed.error).toMatchObject({
     step: 'ask',
     task: 'ask@1',
@@ -165,7 +155,7 @@ test('the fail-safe ends the wait whatever keep-alives arrive', async () => {
   await settle()
   expect((await h.store.getRun(id))?.status).toBe('waiting')
   clock.advance(100)
-  const failed = await until(h.store, id, 'failed')
+  const failed = await untilStatus(h.store, id, 'failed')
   expect(failed.error?.message).toBe('no callback arrived within 10000 ms')
   await h.close()
 })
@@ -178,7 +168,7 @@ test('a failed callback fails the step with its message and details', async () =
     status: 'failed',
     error: { message: 'declined', details: { by: 'ops' } },
   })
-  const failed = await until(h.store, id, 'failed')
+  const failed = await untilStatus(h.store, id, 'failed')
   expect(failed.error).toEqual({
     step: 'ask',
     task: 'ask@1',
@@ -200,8 +190,10 @@ test('a step waiting for its callback survives a restart, and so do its deadline
   const second = await setUp(clock, first.dir)
   expect(await second.engine.recover()).toBe(2)
   await second.engine.callback(answered.token, { status: 'succeeded', output: { approved: false } })
-  expect((await until(second.store, answered.id, 'completed')).output).toEqual({ approved: false })
+  expect((await untilStatus(second.store, answered.id, 'completed')).output).toEqual({
+    approved: false,
+  })
   clock.advance(600)
-  expect((await until(second.store, forgotten.id, 'failed')).error?.kind).toBe('timeout')
+  expect((await untilStatus(second.store, forgotten.id, 'failed')).error?.kind).toBe('timeout')
   await second.close()
 })

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { ComponentCache } from '../../../runtime/components/component-cache.js'
 import { ManualClock } from '../../../runtime/engine/clock.js'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
-import type { RunStatus } from '../../../runtime/store/records.js'
 import type { Store } from '../../../runtime/store/store.js'
 import { type Harness, harness } from '../../fixtures/engine-harness.js'
 import { publishEngineTasks } from '../../fixtures/engine-tasks.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
+import { untilStatus } from '../../fixtures/run-status.js'
 
 let cache: ComponentCache
 let pool: WorkerPool
@@ -32,17 +32,6 @@ async function setUp(
   await publishEngineTasks(h.catalog)
   for (const flow of flows) await h.catalog.publishFlow(flow)
   return h
-}
-
-async function until(store: Store, id: string, status: RunStatus, timeoutMs = 10_000) {
-  const started = Date.now()
-  for (;;) {
-    const run = await store.getRun(id)
-    if (run?.status === status) return run
-    if (Date.now() - started > timeoutMs)
-      throw new Error(`run ${id} is ${run?.status}, not ${status}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
 }
 
 const eventTypes = async (store: Store, id: string) =>
@@ -144,7 +133,7 @@ describe('engine', () => {
     )
     const start = clock.now()
     const { run } = await h.engine.startRun('retrying', {})
-    await until(h.store, run.id, 'waiting')
+    await untilStatus(h.store, run.id, 'waiting')
     const events = async () => (await h.store.listEvents(run.id)).items
     expect((await events()).at(-1)).toMatchObject({
       type: 'retry_scheduled',
@@ -152,14 +141,14 @@ describe('engine', () => {
       data: { attempt: 2, at: start + 1000, delayMs: 1000 },
     })
     clock.advance(1000)
-    await until(h.store, run.id, 'waiting')
+    await untilStatus(h.store, run.id, 'waiting')
     await new Promise((r) => setTimeout(r, 50))
     expect((await events()).at(-1)).toMatchObject({
       type: 'retry_scheduled',
       data: { attempt: 3, at: start + 1000 + 2000, delayMs: 2000 },
     })
     clock.advance(2000)
-    const done = await until(h.store, run.id, 'completed')
+    const done = await untilStatus(h.store, run.id, 'completed')
     expect(done.output).toBe(3)
     const [step] = await h.store.getStepRuns(run.id)
     expect(step?.status).toBe('succeeded')
@@ -258,7 +247,7 @@ describe('engine', () => {
     ])
     const { run } = await h.engine.startRun('two', {})
     await h.engine.cancel(run.id)
-    const done = await until(h.store, run.id, 'cancelled')
+    const done = await untilStatus(h.store, run.id, 'cancelled')
     expect(done.currentStep).toBe('b')
     expect((await h.store.getStepRuns(run.id)).map((s) => [s.stepId, s.status])).toEqual([
       ['a', 'succeeded'],
@@ -275,7 +264,7 @@ describe('engine', () => {
     await new Promise((r) => setTimeout(r, 100))
     const started = Date.now()
     await h.engine.terminate(run.id)
-    const done = await until(h.store, run.id, 'terminated')
+    const done = await untilStatus(h.store, run.id, 'terminated')
     expect(Date.now() - started).toBeLessThan(2000)
     expect(done.finishedAt).toBeDefined()
     const [step] = await h.store.getStepRuns(run.id)
@@ -304,7 +293,7 @@ describe('engine', () => {
     ])
     const { run } = await h.engine.startRun('pausable', {})
     await h.engine.pause(run.id)
-    await until(h.store, run.id, 'paused')
+    await untilStatus(h.store, run.id, 'paused')
     expect((await h.store.getStepRuns(run.id)).map((s) => s.stepId)).toEqual(['a'])
     await h.engine.resume(run.id)
     const done = await h.engine.waitForRun(run.id, 10_000)
@@ -417,12 +406,12 @@ describe('recovery', () => {
       { clock },
     )
     const { run } = await first.engine.startRun('later', {})
-    await until(first.store, run.id, 'waiting')
+    await untilStatus(first.store, run.id, 'waiting')
     await first.close()
     clock.advance(5 * 60_000)
     const second = await harness(pool, cache, { clock, dir: first.dir })
     expect(await second.engine.recover()).toBe(1)
-    const done = await until(second.store, run.id, 'completed')
+    const done = await untilStatus(second.store, run.id, 'completed')
     expect(done.output).toBe(2)
     const [step] = await second.store.getStepRuns(run.id)
     expect(step?.attempts.map((a) => a.input)).toEqual([

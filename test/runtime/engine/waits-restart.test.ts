@@ -13,21 +13,11 @@ import { expect, test } from 'vitest'
 import { ManualClock } from '../../../runtime/engine/clock.js'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
 import { Scheduler } from '../../../runtime/schedules/scheduler.js'
-import type { RunStatus } from '../../../runtime/store/records.js'
-import type { Store } from '../../../runtime/store/store.js'
 import { harness } from '../../fixtures/engine-harness.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
+import { untilStatus } from '../../fixtures/run-status.js'
 
 const child = fileURLToPath(new URL('../../fixtures/waiting-child.ts', import.meta.url))
-
-async function until(store: Store, id: string, status: RunStatus) {
-  for (let i = 0; i < 1000; i++) {
-    const run = await store.getRun(id)
-    if (run?.status === status) return run
-    await new Promise((r) => setTimeout(r, 10))
-  }
-  throw new Error(`run ${id} is ${(await store.getRun(id))?.status}, not ${status}`)
-}
 
 test('a callback wait, a sleep and a schedule survive kill -9', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'weir-waits-restart-'))
@@ -56,10 +46,10 @@ test('a callback wait, a sleep and a schedule survive kill -9', async () => {
   expect(await h.engine.recover()).toBe(2)
   await scheduler.start()
 
-  expect((await until(h.store, napRun, 'completed')).output).toBe(2)
+  expect((await untilStatus(h.store, napRun, 'completed')).output).toBe(2)
   expect((await h.store.getRun(askRun))?.status).toBe('waiting')
   await h.engine.callback(token, { status: 'succeeded', output: { ok: true } })
-  expect((await until(h.store, askRun, 'completed')).output).toEqual({ ok: true })
+  expect((await untilStatus(h.store, askRun, 'completed')).output).toEqual({ ok: true })
   await expect(
     h.engine.callback(token, { status: 'succeeded', output: { ok: true } }),
   ).rejects.toMatchObject({

@@ -8,11 +8,11 @@ import type { ComponentCache } from '../../../runtime/components/component-cache
 import { ManualClock } from '../../../runtime/engine/clock.js'
 import { durationMs } from '../../../runtime/engine/durations.js'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
-import type { RunStatus } from '../../../runtime/store/records.js'
 import type { Store } from '../../../runtime/store/store.js'
 import { type Harness, harness } from '../../fixtures/engine-harness.js'
 import { publishEngineTasks } from '../../fixtures/engine-tasks.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
+import { untilStatus } from '../../fixtures/run-status.js'
 
 let cache: ComponentCache
 let pool: WorkerPool
@@ -67,15 +67,6 @@ async function setUp(clock: ManualClock, dir?: string): Promise<Harness> {
   return h
 }
 
-async function until(store: Store, id: string, status: RunStatus) {
-  for (let i = 0; i < 1000; i++) {
-    const run = await store.getRun(id)
-    if (run?.status === status) return run
-    await new Promise((r) => setTimeout(r, 5))
-  }
-  throw new Error(`run ${id} is ${(await store.getRun(id))?.status}, not ${status}`)
-}
-
 const types = async (store: Store, id: string) =>
   (await store.listEvents(id)).items.map((e) => (e.stepId ? `${e.type}:${e.stepId}` : e.type))
 
@@ -95,7 +86,7 @@ describe('sleep', () => {
     const h = await setUp(clock)
     const start = clock.now()
     const { run } = await h.engine.startRun('napping', {})
-    const waiting = await until(h.store, run.id, 'waiting')
+    const waiting = await untilStatus(h.store, run.id, 'waiting')
     expect([waiting.currentStep, waiting.waiting]).toEqual([
       'nap',
       { kind: 'sleep', since: start, until: start + 600_000 },
@@ -109,7 +100,7 @@ describe('sleep', () => {
     await new Promise((r) => setTimeout(r, 30))
     expect((await h.store.getRun(run.id))?.status).toBe('waiting')
     clock.advance(1)
-    const done = await until(h.store, run.id, 'completed')
+    const done = await untilStatus(h.store, run.id, 'completed')
     expect([done.output, done.waiting]).toEqual([3, undefined])
     expect(await types(h.store, run.id)).toEqual([
       'run_started',
@@ -136,12 +127,12 @@ describe('sleep', () => {
     const clock = new ManualClock()
     const first = await setUp(clock)
     const { run } = await first.engine.startRun('napping', {})
-    await until(first.store, run.id, 'waiting')
+    await untilStatus(first.store, run.id, 'waiting')
     await first.close()
     clock.advance(3_600_000)
     const second = await setUp(clock, first.dir)
     expect(await second.engine.recover()).toBe(1)
-    expect((await until(second.store, run.id, 'completed')).output).toBe(3)
+    expect((await untilStatus(second.store, run.id, 'completed')).output).toBe(3)
     await second.close()
   })
 })
@@ -151,7 +142,7 @@ describe('waitFor', () => {
     const clock = new ManualClock()
     const h = await setUp(clock)
     const { run } = await h.engine.startRun('approval', {})
-    const waiting = await until(h.store, run.id, 'waiting')
+    const waiting = await untilStatus(h.store, run.id, 'waiting')
     expect(waiting.waiting).toEqual({
       kind: 'event',
       since: clock.now(),
@@ -169,7 +160,7 @@ describe('waitFor', () => {
     })
     const moved = await h.engine.deliverEvent(run.id, 'approval', { by: 'ada' })
     expect(moved.waiting).toBeUndefined()
-    const done = await until(h.store, run.id, 'completed')
+    const done = await untilStatus(h.store, run.id, 'completed')
     expect(done.output).toEqual({ by: 'ada' })
     const [approved] = await h.store.getStepRuns(run.id)
     expect([approved?.status, approved?.output]).toEqual(['succeeded', { by: 'ada' }])
@@ -184,12 +175,12 @@ describe('waitFor', () => {
     const clock = new ManualClock()
     const h = await setUp(clock)
     const { run } = await h.engine.startRun('approval', {})
-    await until(h.store, run.id, 'waiting')
+    await untilStatus(h.store, run.id, 'waiting')
     await h.engine.pause(run.id)
     const taken = await h.engine.deliverEvent(run.id, 'approval', { by: 'ada' })
     expect([taken.status, taken.currentStep]).toEqual(['paused', 'done'])
     await h.engine.resume(run.id)
-    expect((await until(h.store, run.id, 'completed')).output).toEqual({ by: 'ada' })
+    expect((await untilStatus(h.store, run.id, 'completed')).output).toEqual({ by: 'ada' })
     await h.close()
   })
 
@@ -197,9 +188,9 @@ describe('waitFor', () => {
     const clock = new ManualClock()
     const h = await setUp(clock)
     const { run } = await h.engine.startRun('approval', {})
-    await until(h.store, run.id, 'waiting')
+    await untilStatus(h.store, run.id, 'waiting')
     clock.advance(60_000)
-    const done = await until(h.store, run.id, 'completed')
+    const done = await untilStatus(h.store, run.id, 'completed')
     expect(done.output).toEqual({})
     const [approved, rejected] = await h.store.getStepRuns(run.id)
     expect([
@@ -216,7 +207,7 @@ describe('waitFor', () => {
     const clock = new ManualClock()
     const first = await setUp(clock)
     const { run } = await first.engine.startRun('open-ended', {})
-    await until(first.store, run.id, 'waiting')
+    await untilStatus(first.store, run.id, 'waiting')
     await first.close()
     clock.advance(86_400_000)
     const second = await setUp(clock, first.dir)
@@ -232,7 +223,7 @@ describe('waitFor', () => {
     const clock = new ManualClock()
     const h = await setUp(clock)
     const { run } = await h.engine.startRun('open-ended', {})
-    await until(h.store, run.id, 'waiting')
+    await untilStatus(h.store, run.id, 'waiting')
     clock.advance(5000)
     expect((await h.engine.cancel(run.id)).status).toBe('cancelled')
     const [signal] = await h.store.getStepRuns(run.id)

@@ -1,0 +1,20 @@
+/** What the engine and HTTP benchmarks run: the `inc` WAT task and `three`, a flow of three `inc` steps. */
+import type { Catalog } from '../runtime/catalog/catalog.js'
+import { engineTasksComponent } from '../test/fixtures/engine-tasks.js'
+
+export async function publishThreeStepFlow(catalog: Catalog): Promise<void> {
+  await catalog.publishTask({ name: 'inc', export: 'inc' }, await engineTasksComponent())
+  await catalog.publishFlow({
+    name: 'three',
+    input: {
+      type: 'object',
+      required: ['n'],
+      properties: { n: { type: 'integer', minimum: 0, maximum: 1000 } },
+    },
+    steps: [
+      { id: 'a', task: 'inc', input: { n: '${input.n}' } },
+      { id: 'b', task: 'inc', input: { n: '${steps.a.output}' } },
+      { id: 'c', task: 'inc', input: { n: '${steps.b.output}' } },
+    ],
+  })
+}
