@@ -3,6 +3,8 @@ import { benchCheckFlow } from './check-flow.js'
 import { benchCrash } from './crash.js'
 import { benchEngine } from './engine.js'
 import { benchExecutor } from './executor.js'
+import { benchExpressions } from './expressions.js'
+import { benchFuzz } from './fuzz.js'
 import { benchHttp } from './http.js'
 import { report } from './measure.js'
 
@@ -11,6 +13,10 @@ const only = process.argv[2]
 if (!only || only === 'check-flow') {
   console.log('\n## checkFlow\n')
   report(benchCheckFlow())
+}
+if (!only || only === 'expressions') {
+  console.log('\n## expressions\n')
+  for (const line of benchExpressions()) console.log(line)
 }
 if (!only || only === 'executor') {
   console.log('\n## executor\n')
@@ -27,4 +33,8 @@ if (!only || only === 'crash') {
 if (!only || only === 'http') {
   console.log('\n## HTTP API\n')
   for (const line of await benchHttp()) console.log(line)
+}
+if (!only || only === 'fuzz') {
+  console.log('\n## fuzz\n')
+  for (const line of await benchFuzz()) console.log(line)
 }

@@ -24,6 +24,20 @@ export interface Config {
   readonly maxComponentMb: number
   /** Largest JSON request body, in KiB. */
   readonly maxJsonKb: number
+  /** Deepest nesting of any JSON value weir accepts (bodies, inputs, payloads, task outputs). */
+  readonly maxDepth: number
+  /** Largest value weir stores or passes on (task output, template result, event payload), in KiB. */
+  readonly maxValueKb: number
+  /** Work one expression evaluation may do (comprehension iterations, calls, characters built). */
+  readonly maxExpressionCost: number
+  /** Most runs held in memory (running, waiting, queued); starts beyond answer 503. */
+  readonly maxActiveRuns: number
+  /** Most `?wait` callers waiting at once; more answer 503. */
+  readonly maxWaiters: number
+  /** Time a client has to send a request's headers, in ms. */
+  readonly headersTimeoutMs: number
+  /** Time a client has to send a whole request (headers and body), in ms. */
+  readonly requestTimeoutMs: number
 }
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
@@ -73,5 +87,22 @@ export function resolveConfig(
     maxComponentMb:
       options.maxComponentMb ?? integer('WEIR_MAX_COMPONENT_MB', env.WEIR_MAX_COMPONENT_MB) ?? 32,
     maxJsonKb: options.maxJsonKb ?? integer('WEIR_MAX_JSON_KB', env.WEIR_MAX_JSON_KB) ?? 1024,
+    maxDepth: options.maxDepth ?? integer('WEIR_MAX_DEPTH', env.WEIR_MAX_DEPTH) ?? 64,
+    maxValueKb: options.maxValueKb ?? integer('WEIR_MAX_VALUE_KB', env.WEIR_MAX_VALUE_KB) ?? 1024,
+    maxExpressionCost:
+      options.maxExpressionCost ??
+      integer('WEIR_MAX_EXPRESSION_COST', env.WEIR_MAX_EXPRESSION_COST) ??
+      1_000_000,
+    maxActiveRuns:
+      options.maxActiveRuns ?? integer('WEIR_MAX_ACTIVE_RUNS', env.WEIR_MAX_ACTIVE_RUNS) ?? 20_000,
+    maxWaiters: options.maxWaiters ?? integer('WEIR_MAX_WAITERS', env.WEIR_MAX_WAITERS) ?? 2_000,
+    headersTimeoutMs:
+      options.headersTimeoutMs ??
+      integer('WEIR_HEADERS_TIMEOUT_MS', env.WEIR_HEADERS_TIMEOUT_MS) ??
+      10_000,
+    requestTimeoutMs:
+      options.requestTimeoutMs ??
+      integer('WEIR_REQUEST_TIMEOUT_MS', env.WEIR_REQUEST_TIMEOUT_MS) ??
+      30_000,
   })
 }

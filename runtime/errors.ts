@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'too_many_requests'
   | 'build_failed'
   | 'unavailable'
+  | 'storage_unavailable'
   | 'internal'
 
 const statusOf: Record<ErrorCode, number> = {
@@ -33,6 +34,7 @@ const statusOf: Record<ErrorCode, number> = {
   too_many_requests: 429,
   internal: 500,
   unavailable: 503,
+  storage_unavailable: 503,
 }
 
 /** The title a problem+json answer carries for each code. */
@@ -49,6 +51,7 @@ export const titleOf: Record<ErrorCode, string> = {
   too_many_requests: 'Too many requests',
   internal: 'Internal error',
   unavailable: 'Unavailable',
+  storage_unavailable: 'Storage unavailable',
 }
 
 export class WeirError extends Error {
@@ -57,8 +60,9 @@ export class WeirError extends Error {
   /** Every problem found, each with a pointer, when there are several. */
   readonly problems: Problem[]
 
-  constructor(code: ErrorCode, message: string, problems: Problem[] = []) {
-    super(message)
+  /** `cause`: the underlying fault (a driver's error), kept for the log. */
+  constructor(code: ErrorCode, message: string, problems: Problem[] = [], cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause })
     this.name = 'WeirError'
     this.code = code
     this.status = statusOf[code]
@@ -74,6 +78,19 @@ export function invalidDocument(what: string, problems: Problem[]): WeirError {
     `${what}: ${first?.pointer || '/'}: ${first?.message}`,
     problems,
   )
+}
+
+/**
+ * A value the store cannot write as JSON (nested too deeply for
+ * `JSON.stringify`, a BigInt, a cycle). Thrown when a change is serialized,
+ * before it joins a group commit, so it fails alone; the engine fails the run
+ * that produced it instead of leaving it stuck.
+ */
+export class UnstorableValueError extends WeirError {
+  constructor(message: string, cause?: unknown) {
+    super('invalid_request', message, [], cause)
+    this.name = 'UnstorableValueError'
+  }
 }
 
 /** Bytes that are not a well-formed WebAssembly component; says where and why. */

@@ -23,6 +23,9 @@ export type ProblemCode =
   | 'invalid_trigger_input'
   | 'dynamic_value'
   | 'timeout_disabled'
+  | 'value_too_deep'
+  | 'value_too_large'
+  | 'invalid_regex'
 
 export interface Problem {
   /** JSON Pointer into the checked document. */

@@ -17,7 +17,12 @@ export {
   type Template,
   task,
 } from './builder.js'
-export { type Availability, checkFlow, type FlowCheck } from './checker/check-flow.js'
+export {
+  type Availability,
+  type CheckFlowOptions,
+  checkFlow,
+  type FlowCheck,
+} from './checker/check-flow.js'
 export type {
   CompiledEdge,
   CompiledFlow,
@@ -44,14 +49,20 @@ export { celToJson, NotJsonError } from './expressions/cel-values.js'
 export {
   type CompiledExpression,
   compileExpression,
+  ExpressionLimitError,
   type ScopePath,
 } from './expressions/compile-expression.js'
 export {
   type CompiledTemplate,
   compileTemplate,
+  type EvaluationLimitDetails,
   evaluateTemplate,
   TemplateEvaluationError,
 } from './expressions/compile-template.js'
+export {
+  defaultEvaluationLimits,
+  type EvaluationLimits,
+} from './expressions/evaluation-limits.js'
 export {
   ExpressionScope,
   type RunInfo,
@@ -69,6 +80,12 @@ export type * from './generated/flow.js'
 export type * from './generated/task.js'
 export type * from './generated/value-schema.js'
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js'
+export {
+  defaultJsonLimits,
+  type JsonLimits,
+  type JsonMeasure,
+  measureJson,
+} from './json-limits.js'
 export { parsePointer, pointer } from './pointer.js'
 export { isAssignable, type Mismatch } from './schema/assignable.js'
 export { describe as describeSchema } from './schema/describe.js'

@@ -7,6 +7,8 @@ import { isDeepStrictEqual } from 'node:util'
 import {
   type CompiledFlow,
   checkFlow,
+  defaultEvaluationLimits,
+  type EvaluationLimits,
   type Problem,
   parseTaskRef,
   type ResolvedTask,
@@ -78,6 +80,11 @@ function rejected(what: string, problems: Problem[]): WeirError {
   return new WeirError('invalid_document', `${what}: ${summary}${more}`, problems)
 }
 
+export interface CatalogOptions {
+  /** Bounds on every expression and template evaluation of the flows it compiles. */
+  readonly limits?: EvaluationLimits
+}
+
 export class Catalog {
   readonly store: Store
   readonly cache: ComponentCache
@@ -85,9 +92,12 @@ export class Catalog {
   readonly #latest = new Map<string, { version: number; at: number }>()
   readonly #published: ((record: FlowRecord) => Promise<void>)[] = []
 
-  constructor(store: Store, cache: ComponentCache) {
+  readonly limits: EvaluationLimits
+
+  constructor(store: Store, cache: ComponentCache, options: CatalogOptions = {}) {
     this.store = store
     this.cache = cache
+    this.limits = options.limits ?? defaultEvaluationLimits
   }
 
   /** Stores component bytes (once per sha256) and transpiles them into the cache. */
@@ -138,10 +148,14 @@ export class Catalog {
   /** Checks a flow document against the published tasks, without publishing it. */
   async checkFlow(document: unknown) {
     const tasks = await this.#tasksFor(document)
-    return checkFlow(document, (name, version) => {
-      const versions = tasks.filter((t) => t.name === name).sort((a, b) => b.version - a.version)
-      return version === undefined ? versions[0] : versions.find((t) => t.version === version)
-    })
+    return checkFlow(
+      document,
+      (name, version) => {
+        const versions = tasks.filter((t) => t.name === name).sort((a, b) => b.version - a.version)
+        return version === undefined ? versions[0] : versions.find((t) => t.version === version)
+      },
+      { limits: this.limits },
+    )
   }
 
   /** Calls `listener` after each flow version this catalog publishes (the scheduler follows triggers so). */
@@ -166,6 +180,24 @@ export class Catalog {
     this.#latest.set(record.name, { version: record.version, at: Date.now() })
     for (const listener of this.#published) await listener(record)
     return { record, warnings: result.warnings, created: true }
+  }
+
+  /**
+   * The latest version of every published flow whose regular expressions RE2
+   * refuses (flows published before weir used RE2), each with its problems:
+   * such a pattern fails the evaluation that uses it, so the server lists them
+   * at start.
+   */
+  async flowsWithRefusedPatterns(): Promise<
+    { flow: string; version: number; problems: Problem[] }[]
+  > {
+    const out: { flow: string; version: number; problems: Problem[] }[] = []
+    for (const record of await this.store.listFlows()) {
+      const result = await this.checkFlow(record.document)
+      const problems = result.ok ? [] : result.problems.filter((p) => p.code === 'invalid_regex')
+      if (problems.length > 0) out.push({ flow: record.name, version: record.version, problems })
+    }
+    return out
   }
 
   /** The compiled flow of a published version (latest when `version` is undefined), built once. */
@@ -197,7 +229,10 @@ export class Catalog {
   async #compile(record: FlowRecord): Promise<LoadedFlow> {
     const tasks = await this.#tasksFor(record.document)
     const byRef = new Map(tasks.map((t) => [`${t.name}@${t.version}`, t]))
-    const result = checkFlow(record.document, (name, version) => byRef.get(`${name}@${version}`))
+    const result = checkFlow(record.document, (name, version) => byRef.get(`${name}@${version}`), {
+      limits: this.limits,
+      checkPatterns: false,
+    })
     if (!result.ok) {
       throw new WeirError(
         'internal',

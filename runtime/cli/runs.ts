@@ -16,7 +16,8 @@ interface StepRun {
   readonly startedAt: string | null
   readonly finishedAt: string | null
   readonly attempts: readonly { number: number; log: string }[]
-  readonly callback?: { token: string; url: string }
+  /** token and url are null unless the key is an admin or operator key. */
+  readonly callback?: { token: string | null; url: string | null }
 }
 
 interface RunEvent {
@@ -156,7 +157,11 @@ export async function runsShowCommand(
         console.log(`\nlog of ${step.stepId} attempt ${attempt.number}:\n${attempt.log.trimEnd()}`)
     }
     if (step.callback && step.status === 'waiting')
-      console.log(`\n${step.stepId} waits for its callback: POST ${step.callback.url}`)
+      console.log(
+        step.callback.url === null
+          ? `\n${step.stepId} waits for its callback (its URL is shown to admin and operator keys only)`
+          : `\n${step.stepId} waits for its callback: POST ${step.callback.url}`,
+      )
   }
   return 0
 }

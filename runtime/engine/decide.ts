@@ -13,6 +13,7 @@ import {
   type JsonValue,
 } from '../../types/index.js'
 import type { RunError } from '../store/records.js'
+import { conditionFailure, type EvaluationFailure, templateFailure } from './evaluation-failure.js'
 import { retryDelay } from './retry-policy.js'
 
 export type Outcome =
@@ -63,12 +64,14 @@ function failure(
   attempt: number,
   kind: RunError['kind'],
   message: string,
+  details?: JsonValue,
 ): RunError {
   return {
     step: step.id,
     task: step.task ? `${step.task.name}@${step.task.version}` : '',
     kind,
     message,
+    ...(details === undefined ? {} : { details }),
     attempt,
   }
 }
@@ -78,12 +81,12 @@ export function runOutput(
   flow: CompiledFlow,
   scope: ExpressionScope,
   last: JsonValue,
-): { output: JsonValue } | { error: string } {
+): { output: JsonValue } | { error: EvaluationFailure<'output_invalid'> } {
   if (!flow.output) return { output: last }
   try {
     return { output: evaluateTemplate(flow.output, scope) ?? null }
   } catch (error) {
-    return { error: (error as Error).message }
+    return { error: templateFailure(error, 'output_invalid', "the flow's output: ") }
   }
 }
 
@@ -94,9 +97,8 @@ function takeEdge(flow: CompiledFlow, step: CompiledStep, scope: ExpressionScope
       try {
         value = celToJson(edge.condition.evaluate(scope))
       } catch (error) {
-        const reason = (error as { summary?: string }).summary ?? (error as Error).message
-        const message = `cannot evaluate the condition at ${edge.pointer}/if ("${edge.condition.source}"): ${reason}`
-        return { error: failure(step, attempt, 'internal', message) }
+        const f = conditionFailure(error, `${edge.pointer}/if`, edge.condition.source)
+        return { error: failure(step, attempt, f.kind, f.message, f.details) }
       }
       if (value !== true) continue
     }
@@ -151,15 +153,8 @@ export function decide(
   if (taken.target === 'end') {
     const result = runOutput(flow, scope, outcome.output)
     if ('error' in result) {
-      return {
-        kind: 'fail',
-        error: failure(
-          step,
-          finished.attempt,
-          'output_invalid',
-          `the flow's output: ${result.error}`,
-        ),
-      }
+      const { kind, message, details } = result.error
+      return { kind: 'fail', error: failure(step, finished.attempt, kind, message, details) }
     }
     return { kind: 'complete', output: result.output, branch: taken.branch }
   }

@@ -22,12 +22,32 @@ import { checkGuard, type TriggerSelector } from './trigger-guard.js'
 
 export type { EngineLogger } from './run-driver.js'
 
+/**
+ * Bounds on what the engine holds in memory, so that a flood of starts or of
+ * waiting callers is refused (`unavailable`, retry later) instead of
+ * exhausting memory. Recovery and operations (retry) are not bounded: what is
+ * stored must run.
+ */
+export interface EngineLimits {
+  /** Most runs held in memory: running, waiting, paused and queued (WEIR_MAX_ACTIVE_RUNS). */
+  readonly maxActiveRuns: number
+  /** Most callers waiting for a run at once, HTTP `?wait` callers (WEIR_MAX_WAITERS). */
+  readonly maxWaiters: number
+}
+
+/** The defaults, as `weir serve` has them (runtime/config.ts). */
+export const defaultEngineLimits: EngineLimits = Object.freeze({
+  maxActiveRuns: 20_000,
+  maxWaiters: 2_000,
+})
+
 export interface EngineOptions {
   readonly store: Store
   readonly executor: Executor
   readonly catalog: Catalog
   readonly clock?: Clock
   readonly logger?: EngineLogger
+  readonly limits?: Partial<EngineLimits>
 }
 
 export interface StartOptions {
@@ -53,8 +73,14 @@ function checkInput(loaded: LoadedFlow, input: JsonValue): void {
 
 export class Engine {
   readonly #driver: RunDriver
+  readonly #limits: EngineLimits
+  /** Starts between the bound check and the run joining the driver's runs. */
+  #starting = 0
+  /** Places taken by callers that wait for a run (reserveWaiter). */
+  #waiting = 0
 
   constructor(options: EngineOptions) {
+    this.#limits = { ...defaultEngineLimits, ...options.limits }
     this.#driver = new RunDriver({
       store: options.store,
       executor: options.executor,
@@ -147,6 +173,33 @@ export class Engine {
   ): Promise<{ run: RunRecord; created: boolean }> {
     if (this.#driver.stopping)
       throw new WeirError('unavailable', 'the server is stopping and takes no new runs')
+    const { maxActiveRuns } = this.#limits
+    if (this.#driver.runs.size + this.#starting >= maxActiveRuns)
+      throw new WeirError(
+        'unavailable',
+        `weir holds ${maxActiveRuns} active runs, its limit (WEIR_MAX_ACTIVE_RUNS); retry later`,
+      )
+    this.#starting++
+    let counted = true
+    const joined = () => {
+      if (!counted) return
+      counted = false
+      this.#starting--
+    }
+    try {
+      return await this.#createCounted(loaded, input, options, joined)
+    } finally {
+      joined()
+    }
+  }
+
+  /** The start itself; `joined` is called when the run is about to join the driver's runs (or is not new). */
+  async #createCounted(
+    loaded: LoadedFlow,
+    input: JsonValue,
+    options: StartOptions,
+    joined: () => void,
+  ): Promise<{ run: RunRecord; created: boolean }> {
     const now = this.#driver.clock.now()
     const first = loaded.compiled.steps[0] as CompiledStep
     const timeout = loaded.record.document.timeoutMs
@@ -165,23 +218,31 @@ export class Engine {
       ...(queued ? {} : { startedAt: now }),
     }
     const id = sortableId(now)
-    const result = await this.#driver.store.createRun({
-      id,
-      flow: { name: loaded.record.name, version: loaded.record.version },
-      process: loaded.record.process,
-      input,
-      createdAt: now,
-      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-      progress,
-      events: [
-        {
-          type: queued ? 'run_queued' : 'run_started',
-          at: now,
-          data: { flow: loaded.record.name, version: loaded.record.version },
-        },
-      ],
-    })
     const holdsSlot = limit !== undefined && !queued
+    const result = await this.#driver.store
+      .createRun({
+        id,
+        flow: { name: loaded.record.name, version: loaded.record.version },
+        process: loaded.record.process,
+        input,
+        createdAt: now,
+        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+        progress,
+        events: [
+          {
+            type: queued ? 'run_queued' : 'run_started',
+            at: now,
+            data: { flow: loaded.record.name, version: loaded.record.version },
+          },
+        ],
+      })
+      .catch((error: unknown) => {
+        // Nothing was stored: the slot taken for this run is free again.
+        if (holdsSlot) this.#driver.slots.release(loaded.record.name)
+        throw error
+      })
+    // Nothing is awaited between here and the run joining the driver's runs: counted once.
+    joined()
     if (!result.created) {
       if (holdsSlot) this.#driver.slots.release(loaded.record.name)
       return result
@@ -201,6 +262,27 @@ export class Engine {
       this.#driver.adopt(state)
     }
     return { run: state.toRecord(), created: true }
+  }
+
+  /**
+   * Takes one of the `maxWaiters` places for a caller about to start a run and
+   * wait for it, before the run starts, so that a refused caller has started
+   * nothing and may simply retry. The returned function gives the place back.
+   */
+  reserveWaiter(): () => void {
+    const { maxWaiters } = this.#limits
+    if (this.#waiting >= maxWaiters)
+      throw new WeirError(
+        'unavailable',
+        `weir has ${maxWaiters} callers waiting for runs, its limit (WEIR_MAX_WAITERS); retry later, or start without ?wait`,
+      )
+    this.#waiting++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.#waiting--
+    }
   }
 
   /** The run once it has finished, or undefined when it has not within `timeoutMs`. */

@@ -4,7 +4,8 @@
  * and history in one transaction, keeps timers, deadlines and concurrency
  * slots, and finishes runs. The Engine (engine.ts) is its public face; waits
  * (step-waits.ts) and operations (run-operations.ts) work through it, so that
- * one run never has two writers in this process.
+ * one run never has two writers in this process. A commit that storage
+ * refuses is tried again from the run loop until it takes (run-commit.ts).
  */
 import type { CompiledStep, JsonValue } from '../../types/index.js'
 import type { Catalog } from '../catalog/catalog.js'
@@ -16,15 +17,13 @@ import { callbackWaitStarted, newCallbackToken } from './callbacks.js'
 import type { Clock } from './clock.js'
 import { ConcurrencySlots } from './concurrency.js'
 import { decide, type Outcome } from './decide.js'
+import { commitChange, inBackground } from './run-commit.js'
 import type { RunState } from './run-state.js'
 import { stepInput } from './step-input.js'
 import { waitStep } from './step-waits.js'
-import {
-  type AttemptReport,
-  attemptChange,
-  interruptedChange,
-  statusChange,
-} from './transitions.js'
+import { type RetryContext, retryContext } from './storage-retry.js'
+import { terminatedChange } from './terminated-change.js'
+import { type AttemptReport, attemptChange, statusChange } from './transitions.js'
 
 /** Where the engine reports run state changes (info) and runs it had to drop (error); pino fits. */
 export interface EngineLogger {
@@ -54,7 +53,10 @@ export class RunDriver {
   readonly waiters = new Map<string, Set<(run: RunRecord | undefined) => void>>()
   readonly drivers = new Set<Promise<void>>()
   readonly slots = new ConcurrencySlots()
-  stopping = false
+  /** Runs whose changes the run loop commits now: storage faults are waited out for these. */
+  readonly looping = new Set<RunState>()
+  readonly retries: RetryContext
+  #stopping = false
   /** Set when stop() gave up waiting: attempts still in flight are left to recovery, not committed. */
   abandoned = false
 
@@ -64,6 +66,17 @@ export class RunDriver {
     this.catalog = options.catalog
     this.clock = options.clock
     this.logger = options.logger
+    this.retries = retryContext(this, options.clock)
+  }
+
+  /** True once stop() began: no new run or attempt; commits waiting for storage give up. */
+  get stopping(): boolean {
+    return this.#stopping
+  }
+
+  set stopping(value: boolean) {
+    this.#stopping = value
+    if (value) this.retries.pauses.wakeAll()
   }
 
   adopt(state: RunState): void {
@@ -103,12 +116,20 @@ export class RunDriver {
         state.inFlight.abort()
         return
       }
-      if (!state.driving) void this.timeOut(state)
+      if (!state.driving) inBackground(this, state, () => this.timeOut(state))
     })
   }
 
-  async commit(state: RunState, change: RunChange): Promise<void> {
-    await this.store.commit([change])
+  /**
+   * Commits a change of the run and adopts it. The run loop's commits
+   * (`retry`) wait out storage faults; a caller's are tried once (run-commit.ts).
+   */
+  commit(state: RunState, change: RunChange, retry = this.looping.has(state)): Promise<void> {
+    return commitChange(this, state, change, retry)
+  }
+
+  /** The run's state after `change` committed: its progress, its log line, its end. */
+  committed(state: RunState, change: RunChange): void {
     const previous = state.progress.status
     state.progress = change.progress
     if (this.logger && previous !== change.progress.status) this.logStatus(state)
@@ -128,7 +149,7 @@ export class RunDriver {
         startedAt: state.progress.startedAt ?? now,
         deadline: timeout === undefined ? undefined : now + timeout,
       })
-      await this.commit(state, change)
+      await this.commit(state, change, true)
       this.scheduleDeadline(state)
       this.kick(state)
     }
@@ -213,6 +234,7 @@ export class RunDriver {
 
   async drive(state: RunState): Promise<void> {
     state.driving = true
+    this.looping.add(state)
     try {
       for (;;) {
         if (await this.applyRequested(state)) return
@@ -233,6 +255,7 @@ export class RunDriver {
       }
     } finally {
       state.driving = false
+      this.looping.delete(state)
     }
   }
 
@@ -258,7 +281,7 @@ export class RunDriver {
     if ('error' in prepared) {
       result = {
         status: 'failed',
-        error: { kind: 'input_invalid', message: prepared.error },
+        error: prepared.error,
         log: '',
         durationMs: 0,
       }
@@ -294,7 +317,7 @@ export class RunDriver {
     }
     if (state.requested === 'terminate') {
       state.requested = undefined
-      await this.terminateAfter(state, report)
+      await this.commit(state, terminatedChange(state, report))
       return
     }
     if (outcome.status === 'succeeded' && step.task?.mode === 'async') {
@@ -339,50 +362,12 @@ export class RunDriver {
       return await this.executor.execute({
         task: { ...task, timeoutMs },
         input,
+        group: state.loaded.record.name,
         signal: controller.signal,
       })
     } finally {
       state.inFlight = undefined
     }
-  }
-
-  /** Commits the attempt a terminate interrupted, and the run as terminated (or timed out at its deadline). */
-  async terminateAfter(state: RunState, report: AttemptReport): Promise<void> {
-    const timedOut =
-      state.progress.deadline !== undefined && report.finishedAt >= state.progress.deadline
-    const outcome: Outcome =
-      report.outcome.status === 'failed' && report.outcome.error.kind === 'cancelled'
-        ? report.outcome
-        : {
-            status: 'failed',
-            error: {
-              step: report.step.id,
-              task: report.step.task ? `${report.step.task.name}@${report.step.task.version}` : '',
-              kind: 'cancelled',
-              message: 'the attempt was terminated',
-              attempt: report.attempt,
-            },
-          }
-    const task = report.step.task ? `${report.step.task.name}@${report.step.task.version}` : ''
-    const error: RunError | undefined = timedOut
-      ? {
-          step: report.step.id,
-          task,
-          kind: 'timeout',
-          message: 'the run did not finish within its timeout',
-          attempt: report.attempt,
-        }
-      : undefined
-    await this.commit(
-      state,
-      interruptedChange(
-        state.id,
-        state.progress,
-        { ...report, outcome },
-        timedOut ? 'timed_out' : 'terminated',
-        error,
-      ),
-    )
   }
 
   async operate(id: string): Promise<RunState> {

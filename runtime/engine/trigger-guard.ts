@@ -7,6 +7,7 @@ import {
   type CompiledFlow,
   type CompiledTrigger,
   celToJson,
+  ExpressionLimitError,
   ExpressionScope,
   type JsonValue,
 } from '../../types/index.js'
@@ -53,10 +54,11 @@ export function checkGuard(
     }
   } catch (error) {
     const why = (error as { summary?: string }).summary ?? (error as Error).message
+    const code = error instanceof ExpressionLimitError ? ' [expression_limit]' : ''
     return {
       allowed: false,
       trigger: trigger.pointer,
-      reason: `the guard at ${at} ("${when.source}") cannot be evaluated: ${why}`,
+      reason: `the guard at ${at} ("${when.source}") cannot be evaluated: ${why}${code}`,
     }
   }
 }

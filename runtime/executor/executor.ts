@@ -53,6 +53,8 @@ export interface ExecutableTask {
 export interface AttemptRequest {
   readonly task: ExecutableTask
   readonly input: JsonValue
+  /** Who the attempt is for (the flow's name): workers are shared fairly between groups. */
+  readonly group?: string
   /** Aborting stops the attempt: a queued one never starts, a running one has its worker terminated. */
   readonly signal?: AbortSignal
 }

@@ -1,5 +1,5 @@
 /** Messages between the worker pool and its worker threads. */
-import type { JsonValue } from '../../types/index.js'
+import type { JsonLimits, JsonValue } from '../../types/index.js'
 import type { AttemptResult, ExecutableTask } from './executor.js'
 
 export interface PrepareMessage {
@@ -10,6 +10,8 @@ export interface PrepareMessage {
   /** The component's core modules, compiled (with memories capped) once per process. */
   readonly modules: Readonly<Record<string, WebAssembly.Module>>
   readonly logLimit: number
+  /** Bounds on the task's output and error payload, checked before anything else reads them. */
+  readonly valueLimits: JsonLimits
 }
 
 export interface CallMessage {
@@ -19,7 +21,7 @@ export interface CallMessage {
   readonly input: JsonValue
 }
 
-/** Drops an attempt queued in the worker before it starts (it was terminated). */
+/** Drops an attempt queued in the worker before it starts (it was aborted, or another group goes first). */
 export interface SkipMessage {
   readonly type: 'skip'
   readonly id: number
@@ -30,3 +32,5 @@ export type ToWorker = PrepareMessage | CallMessage | SkipMessage
 export type FromWorker =
   | { readonly type: 'ready' }
   | { readonly type: 'result'; readonly id: number; readonly result: AttemptResult }
+  /** The answer to a skip that came before the attempt started (else its result comes). */
+  | { readonly type: 'skipped'; readonly id: number }

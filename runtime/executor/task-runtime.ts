@@ -1,9 +1,9 @@
 /**
  * One task inside one worker thread: its compiled validators and value codecs,
  * and its warm instance. An attempt validates the input, calls the export,
- * converts and validates the output, and classifies every failure. An instance
- * that trapped, exited or hit its memory limit is discarded; the next attempt
- * instantiates afresh.
+ * converts the output, checks it against the value limits, validates it, and
+ * classifies every failure. An instance that trapped, exited or hit its memory
+ * limit is discarded; the next attempt instantiates afresh.
  */
 import { type JsonValue, type Problem, validateValue } from '../../types/index.js'
 import { lowerCamelCase } from '../components/wit-schema.js'
@@ -13,6 +13,7 @@ import { AttemptLog } from './sandbox/attempt-log.js'
 import { ExitSignal } from './sandbox/cli.js'
 import { sandboxImports } from './sandbox/wasi-imports.js'
 import { CodecError, type Convert, fromGuest, toGuest, toJson } from './value-codec.js'
+import { valueLimitFailure } from './value-limits.js'
 
 type Instantiate = (
   getCoreModule: (name: string) => WebAssembly.Module,
@@ -115,6 +116,8 @@ export class TaskRuntime {
     } catch (error) {
       return { error: { kind: 'output_invalid', message: (error as Error).message } }
     }
+    const tooBig = valueLimitFailure('output', output, this.#prepare.valueLimits)
+    if (tooBig) return { error: tooBig }
     const problems = validateValue(this.task.schemas.output, output)
     if (problems.length > 0) {
       return {
@@ -138,6 +141,8 @@ export class TaskRuntime {
       } catch (codec) {
         return { kind: 'output_invalid', message: (codec as Error).message }
       }
+      const tooBig = valueLimitFailure('error', details, this.#prepare.valueLimits)
+      if (tooBig) return tooBig
       const message = typeof details === 'string' ? details : 'the task returned an error'
       return { kind: 'task_error', message, details }
     }

@@ -173,8 +173,10 @@ export const resourceSchemas: Record<string, Schema> = {
       finishedAt: timestamp,
       callback: {
         type: 'object',
-        description: 'async steps: the token that completes the step and the URL to POST to',
-        properties: { token: { type: 'string' }, url: { type: 'string' } },
+        description:
+          'async steps: the token that completes the step and the URL to POST to; both null unless the key is an admin or operator key (the token is the credential that completes or fails the step)',
+        required: ['token', 'url'],
+        properties: { token: { type: ['string', 'null'] }, url: { type: ['string', 'null'] } },
       },
       attempts: {
         type: 'array',

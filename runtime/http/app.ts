@@ -1,8 +1,9 @@
 /**
  * The Hono app of the HTTP API: every route of the route table, each behind
  * authentication (a role check on everything but the open routes), a body
- * size limit answered before the body is read past it, and one error handler
- * that turns every failure into problem+json.
+ * size limit answered before the body is read past it, a depth limit on JSON
+ * bodies, and one error handler that turns every failure into problem+json.
+ * Callback tokens are credentials: the request log and the error log mask them.
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -21,11 +22,26 @@ export interface Limits {
   readonly componentBytes: number
   /** Largest JSON body, in bytes (default 1 MiB). */
   readonly jsonBytes: number
+  /**
+   * Deepest nesting of a JSON body (default 64, WEIR_MAX_DEPTH): deeper values
+   * overflow the stack of the validators and checkers that walk them.
+   */
+  readonly maxDepth: number
 }
 
-export const defaultLimits: Limits = { componentBytes: 32 * 2 ** 20, jsonBytes: 2 ** 20 }
+export const defaultLimits: Limits = {
+  componentBytes: 32 * 2 ** 20,
+  jsonBytes: 2 ** 20,
+  maxDepth: 64,
+}
 
-/** Where request lines go (at debug); pino's logger fits. */
+/**
+ * Seconds a client is asked to wait (`Retry-After`) after a 503: the bounds on
+ * active runs and waiters free up as runs finish, a stopping server comes back.
+ */
+export const retryAfterSeconds = 1
+
+/** Where request lines go (at debug) and internal errors (at error); pino's logger fits. */
 export interface RequestLogger {
   debug(fields: Record<string, unknown>, message: string): void
   error(fields: Record<string, unknown>, message: string): void
@@ -41,6 +57,57 @@ type Env = { Variables: { key: ApiKeyRecord | undefined } }
 
 /** `/v1/runs/{id}` → `/v1/runs/:id`. */
 export const honoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1')
+
+const callbackPath = /^(\/v1\/callbacks\/)([^/]*)/
+const tokenShape = /([0-9A-Z]{26}\.\d{1,9}\.)[A-Za-z0-9_-]+/g
+
+/**
+ * A path fit for a log: a callback token (`<run>.<seq>.<secret>`) keeps its
+ * run and step, and its secret — the step's only credential — becomes `***`
+ * (the whole token when it has another shape).
+ */
+export function maskPath(path: string): string {
+  return path.replace(callbackPath, (_, prefix: string, token: string) => {
+    const named = /^[0-9A-Z]{26}\.\d{1,9}\./.exec(token)
+    return `${prefix}${named ? named[0] : ''}***`
+  })
+}
+
+/**
+ * Text fit for a log: callback tokens in it lose their secret, and so does
+ * `literal`, the request's own token whatever its shape (when long enough to
+ * be a secret: a short one would mask ordinary words).
+ */
+function maskText(text: string, literal: string | undefined): string {
+  const masked = literal && literal.length >= 16 ? text.replaceAll(literal, '***') : text
+  return masked.replace(tokenShape, '$1***')
+}
+
+/**
+ * What the error log keeps of an error: its name, code, message, stack and
+ * its cause's, with tokens masked — not the error object, whose other fields
+ * could carry the request's URL. No prototype, so that pino's serializer
+ * names it by `name` (its type) rather than `Object`.
+ */
+function loggedError(
+  error: unknown,
+  token: string | undefined,
+  depth = 0,
+): Record<string, unknown> {
+  const logged: Record<string, unknown> = Object.create(null)
+  if (!(error instanceof Error))
+    return Object.assign(logged, { message: maskText(String(error), token) })
+  const code = (error as { code?: unknown }).code
+  return Object.assign(logged, {
+    name: error.constructor.name || error.name,
+    message: maskText(error.message, token),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(error.stack ? { stack: maskText(error.stack, token) } : {}),
+    ...(error.cause !== undefined && depth < 2
+      ? { cause: loggedError(error.cause, token, depth + 1) }
+      : {}),
+  })
+}
 
 function respond(c: Context, response: RouteResponse): Response {
   for (const [name, value] of Object.entries(response.headers ?? {})) c.header(name, value)
@@ -63,9 +130,13 @@ function authorize(route: Route, context: AppContext): MiddlewareHandler<Env> {
   }
 }
 
+/**
+ * The size limit; a body that breaks off while the limit reads it (the client
+ * went away, or the server's request timeout cut it off) is a 400, not a 500.
+ */
 function limitBody(route: Route, limits: Limits): MiddlewareHandler<Env> {
   const maxSize = route.body?.limit === 'component' ? limits.componentBytes : limits.jsonBytes
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize,
     onError: () => {
       throw new WeirError(
@@ -74,6 +145,21 @@ function limitBody(route: Route, limits: Limits): MiddlewareHandler<Env> {
       )
     },
   })
+  return async (c, next) => {
+    let reached = false
+    try {
+      return await limit(c, () => {
+        reached = true
+        return next()
+      })
+    } catch (error) {
+      if (reached || error instanceof WeirError) throw error
+      throw new WeirError(
+        'invalid_request',
+        `the body could not be read: ${(error as Error).message}`,
+      )
+    }
+  }
 }
 
 export function createApp(context: AppContext, options: AppOptions = {}): Hono<Env> {
@@ -82,7 +168,13 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
   const app = new Hono<Env>()
   const problem = (c: Context, error: unknown) => {
     const { status, body } = problemOf(error)
-    if (status >= 500 && logger) logger.error({ err: error, path: c.req.path }, 'request failed')
+    // 503s are refusals the client is told to retry (stopping, a bound reached, storage
+    // unavailable, which the store and the engine log where it happens), not faults.
+    if (status >= 500 && status !== 503 && logger) {
+      const token = callbackPath.exec(c.req.path)?.[2]
+      logger.error({ err: loggedError(error, token), path: maskPath(c.req.path) }, 'request failed')
+    }
+    if (status === 503) c.header('retry-after', String(retryAfterSeconds))
     c.header('content-type', 'application/problem+json')
     return c.body(JSON.stringify(body), status as ContentfulStatusCode)
   }
@@ -95,7 +187,8 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
       const start = performance.now()
       await next()
       const ms = Math.round((performance.now() - start) * 100) / 100
-      logger.debug({ method: c.req.method, path: c.req.path, status: c.res.status, ms }, 'request')
+      const path = maskPath(c.req.path)
+      logger.debug({ method: c.req.method, path, status: c.res.status, ms }, 'request')
     })
   }
   app.use(prettyJSON({ query: 'pretty' }))
@@ -107,7 +200,7 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
       limitBody(route, limits),
       async (c) => {
         const params = readParameters(c, route)
-        const { body, bytes } = await readBody(c, route)
+        const { body, bytes } = await readBody(c, route, limits)
         const origin = new URL(c.req.url).origin
         const response = await route.handle(
           { params, body, bytes, key: c.get('key'), origin },

@@ -27,6 +27,16 @@ function errorResponses(route: Route): Record<string, Schema> {
     out[413] = problem('The body is over the size limit')
     out[422] = problem('The body fails validation; errors has a pointer for each problem')
   }
+  if (route.path.startsWith('/v1/')) {
+    const why =
+      route.operationId === 'startRun'
+        ? 'The database cannot be written (storage_unavailable), the server is stopping, or it holds its limit of active runs or, with ?wait, of waiting callers; nothing was started'
+        : 'The database cannot be written (storage_unavailable) or the server is stopping'
+    out[503] = {
+      ...problem(why),
+      headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } },
+    }
+  }
   return out
 }
 

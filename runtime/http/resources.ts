@@ -10,6 +10,7 @@ import type {
   EventRecord,
   FlowRecord,
   RefusedStart,
+  Role,
   RunError,
   RunRecord,
   StepRunRecord,
@@ -105,8 +106,19 @@ function attemptResource(attempt: AttemptRecord) {
   }
 }
 
-/** A step run; an async step's callback carries its token and the URL to call (under `origin`). */
-export function stepRunResource(step: StepRunRecord, origin: string) {
+/**
+ * Roles a step's callback token is shown to. The token completes or fails the
+ * step, so it is given to the roles that operate runs — named, not ranked:
+ * roles are not a ladder, and a publisher or viewer key only reads.
+ */
+export const callbackRoles: ReadonlySet<Role> = new Set<Role>(['admin', 'operator'])
+
+/**
+ * A step run. An async step's `callback` carries its token and the URL to
+ * call (under `origin`) when `showToken` is true (see `callbackRoles`); for
+ * other keys both are null, so the step still says it waits for a callback.
+ */
+export function stepRunResource(step: StepRunRecord, origin: string, showToken: boolean) {
   return {
     seq: step.seq,
     stepId: step.stepId,
@@ -120,10 +132,9 @@ export function stepRunResource(step: StepRunRecord, origin: string) {
     attempts: step.attempts.map(attemptResource),
     ...(step.callback
       ? {
-          callback: {
-            token: step.callback.token,
-            url: `${origin}/v1/callbacks/${step.callback.token}`,
-          },
+          callback: showToken
+            ? { token: step.callback.token, url: `${origin}/v1/callbacks/${step.callback.token}` }
+            : { token: null, url: null },
         }
       : {}),
   }

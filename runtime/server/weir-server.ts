@@ -4,7 +4,9 @@
  * API keys, and the Hono app listening with @hono/node-server. `stop()` is the
  * graceful shutdown: no new requests or runs, in-flight attempts get a grace
  * period to commit (what is still running after it is left to recovery), then
- * the executor and the database are closed.
+ * the executor and the database are closed. The configured bounds (value
+ * depth and size, expression cost, active runs, waiters, slow clients) are
+ * wired into the parts here.
  */
 import { mkdir } from 'node:fs/promises'
 import type { Server } from 'node:http'
@@ -33,14 +35,43 @@ export interface ServerOptions {
   readonly graceMs?: number
 }
 
+/**
+ * Node's limits on slow clients: a client that has not sent its headers within
+ * `headersTimeoutMs`, or its whole request within `requestTimeoutMs`, gets 408
+ * and its connection is closed, so trickled bytes cannot hold sockets and
+ * memory. Node looks for such connections every `connectionsCheckingInterval`
+ * (30 s by default, longer than the timeouts themselves): a quarter of the
+ * shorter timeout, within 50 ms – 1 s. Node refuses a header timeout longer
+ * than the request timeout; the request timeout then bounds both.
+ */
+export function slowClientOptions(config: Pick<Config, 'headersTimeoutMs' | 'requestTimeoutMs'>) {
+  const requestTimeout = config.requestTimeoutMs
+  const headersTimeout =
+    requestTimeout > 0 && config.headersTimeoutMs > 0
+      ? Math.min(config.headersTimeoutMs, requestTimeout)
+      : config.headersTimeoutMs
+  const shortest = Math.min(...[headersTimeout, requestTimeout].filter((ms) => ms > 0), 4000)
+  return {
+    headersTimeout,
+    requestTimeout,
+    connectionsCheckingInterval: Math.max(50, Math.floor(shortest / 4)),
+  }
+}
+
 /** Listens on the configured address; a taken port is an `unavailable` error that says what to do. */
 function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   config: Config,
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const listening = serve({ fetch, hostname: config.host, port: config.port }, () =>
-      resolve(listening),
+    const listening = serve(
+      {
+        fetch,
+        hostname: config.host,
+        port: config.port,
+        serverOptions: slowClientOptions(config),
+      },
+      () => resolve(listening),
     )
     listening.once('error', (error: NodeJS.ErrnoException) => {
       const where = `${config.host}:${config.port}`
@@ -86,9 +117,22 @@ export class WeirServer {
     await mkdir(config.dataDir, { recursive: true })
     const store = await LibsqlStore.open({ url: config.dbUrl, durability: config.durability })
     const cache = new ComponentCache(join(config.dataDir, 'components'))
-    const pool = await WorkerPool.start({ cache, size: Math.max(1, config.workers) })
-    const catalog = new Catalog(store, cache)
-    const engine = new Engine({ store, executor: pool, catalog, logger: options.logger })
+    const value = { maxDepth: config.maxDepth, maxBytes: config.maxValueKb * 2 ** 10 }
+    const pool = await WorkerPool.start({
+      cache,
+      size: Math.max(1, config.workers),
+      valueLimits: value,
+    })
+    const catalog = new Catalog(store, cache, {
+      limits: { maxCost: config.maxExpressionCost, value },
+    })
+    const engine = new Engine({
+      store,
+      executor: pool,
+      catalog,
+      logger: options.logger,
+      limits: { maxActiveRuns: config.maxActiveRuns, maxWaiters: config.maxWaiters },
+    })
     const apiKeys = new ApiKeys(store)
     const scheduler = new Scheduler({ store, engine, clock: systemClock, logger: options.logger })
     catalog.onFlowPublished((record) => scheduler.syncFlow(record))
@@ -96,12 +140,20 @@ export class WeirServer {
     const context: AppContext = { store, catalog, engine, apiKeys, scheduler, version }
     const newAdminKey = await ensureAdminKey(apiKeys, config.dataDir)
     const recovered = await engine.recover()
+    for (const { flow, version, problems } of await catalog.flowsWithRefusedPatterns()) {
+      const where = problems.map((p) => `${p.pointer}: ${p.message}`)
+      options.logger.warn(
+        { flow, version, problems: where },
+        `flow ${flow}@${version} uses a regular expression RE2 refuses: evaluations that use it fail; publish a new version`,
+      )
+    }
     await scheduler.start()
     const app = createApp(context, {
       logger: options.logger,
       limits: {
         componentBytes: config.maxComponentMb * 2 ** 20,
         jsonBytes: config.maxJsonKb * 2 ** 10,
+        maxDepth: config.maxDepth,
       },
     })
     let server: ServerType

@@ -20,6 +20,7 @@ import type {
   StepWait,
   TaskRecord,
 } from './records.js'
+import type { StorageHealthView } from './storage-health.js'
 
 /** The engine's durable state of a run (beside what RunRecord shows). */
 export interface RunProgress {
@@ -115,6 +116,9 @@ export interface Page<T> {
 }
 
 export interface Store {
+  /** Whether writes work: unavailable after a storage fault until a write succeeds (see storage-health.ts). */
+  readonly storage: StorageHealthView
+
   putComponent(sha256: string, bytes: Uint8Array): Promise<void>
   getComponent(sha256: string): Promise<Uint8Array | undefined>
 
@@ -131,7 +135,11 @@ export interface Store {
 
   /** Creates a run, or returns the run an idempotency key already started (`created` false). */
   createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }>
-  /** Commits changes of many runs in one transaction (group commit); resolves once durable. */
+  /**
+   * Commits changes of many runs in one transaction (group commit); resolves
+   * once durable. A change whose values cannot be written rejects alone
+   * (UnstorableValueError); a storage fault rejects with `storage_unavailable`.
+   */
   commit(changes: readonly RunChange[]): Promise<void>
   /** Runs that are not finished, with what the engine needs to resume them. */
   loadActiveRuns(): Promise<ActiveRun[]>

@@ -17,6 +17,13 @@ test('defaults', () => {
     logLevel: 'info',
     maxComponentMb: 32,
     maxJsonKb: 1024,
+    maxDepth: 64,
+    maxValueKb: 1024,
+    maxExpressionCost: 1_000_000,
+    maxActiveRuns: 20_000,
+    maxWaiters: 2_000,
+    headersTimeoutMs: 10_000,
+    requestTimeoutMs: 30_000,
   })
 })
 
@@ -32,6 +39,13 @@ test('environment variables override the defaults, and options override them', (
     WEIR_LOG_LEVEL: 'debug',
     WEIR_MAX_COMPONENT_MB: '64',
     WEIR_MAX_JSON_KB: '256',
+    WEIR_MAX_DEPTH: '32',
+    WEIR_MAX_VALUE_KB: '512',
+    WEIR_MAX_EXPRESSION_COST: '5000',
+    WEIR_MAX_ACTIVE_RUNS: '100',
+    WEIR_MAX_WAITERS: '10',
+    WEIR_HEADERS_TIMEOUT_MS: '2000',
+    WEIR_REQUEST_TIMEOUT_MS: '4000',
   }
   expect(resolveConfig({}, env)).toEqual({
     host: '0.0.0.0',
@@ -45,6 +59,13 @@ test('environment variables override the defaults, and options override them', (
     logLevel: 'debug',
     maxComponentMb: 64,
     maxJsonKb: 256,
+    maxDepth: 32,
+    maxValueKb: 512,
+    maxExpressionCost: 5000,
+    maxActiveRuns: 100,
+    maxWaiters: 10,
+    headersTimeoutMs: 2000,
+    requestTimeoutMs: 4000,
   })
   const config = resolveConfig({ port: 1234, dataDir: '/tmp/w', dbUrl: ':memory:' }, env)
   expect([config.port, config.dataDir, config.dbUrl, config.host]).toEqual([

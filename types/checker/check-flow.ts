@@ -9,10 +9,12 @@
 import { validateFlowSchema } from '../documents/validate-document.js'
 import type { Problem } from '../errors.js'
 import { compileTemplate } from '../expressions/compile-template.js'
+import type { EvaluationLimits } from '../expressions/evaluation-limits.js'
 import { FlowEnvironment, type StepScope } from '../expressions/flow-environment.js'
 import type { AccessRules, StepPart } from '../expressions/guards.js'
 import type { FlowDocument } from '../generated/flow.js'
 import type { JsonValue } from '../json.js'
+import { measureJson } from '../json-limits.js'
 import { pointer } from '../pointer.js'
 import { anySchema, type Rooted, rooted } from '../schema/rooted.js'
 import {
@@ -37,7 +39,34 @@ export type FlowCheck =
   | { readonly ok: true; readonly compiled: CompiledFlow; readonly warnings: Problem[] }
   | { readonly ok: false; readonly problems: Problem[]; readonly warnings: Problem[] }
 
-export function checkFlow(document: unknown, resolveTask: TaskResolver): FlowCheck {
+/** Deepest nesting of a flow document (schemas nest two levels per object level). */
+const documentDepth = 64
+
+export interface CheckFlowOptions {
+  /** Bounds on the compiled flow's evaluations (default: `defaultEvaluationLimits`). */
+  readonly limits?: EvaluationLimits
+  /**
+   * Whether regular expressions that RE2 refuses are problems (default). A
+   * flow published before weir used RE2 is compiled with false, so that its
+   * runs go on and such a pattern fails the evaluation that uses it.
+   */
+  readonly checkPatterns?: boolean
+}
+
+export function checkFlow(
+  document: unknown,
+  resolveTask: TaskResolver,
+  options: CheckFlowOptions = {},
+): FlowCheck {
+  const tooDeep = measureJson(document, { maxDepth: documentDepth, maxBytes: Infinity })
+  if (!tooDeep.ok) {
+    const problem: Problem = {
+      pointer: tooDeep.pointer,
+      code: 'value_too_deep',
+      message: `the document ${tooDeep.message}`,
+    }
+    return { ok: false, problems: [problem], warnings: [] }
+  }
   const validated = validateFlowSchema(document)
   if (!validated.ok) return { ok: false, problems: validated.problems, warnings: [] }
   const flow = validated.value
@@ -57,7 +86,12 @@ export function checkFlow(document: unknown, resolveTask: TaskResolver): FlowChe
     output: outputs[i],
     typeName: typeNameOf(step, tasks[i]),
   }))
-  const fenv = new FlowEnvironment(flow.input ? rooted(flow.input) : undefined, scopes)
+  const fenv = new FlowEnvironment(
+    flow.input ? rooted(flow.input) : undefined,
+    scopes,
+    options.limits,
+    options.checkPatterns,
+  )
   const availability = computeAvailability(graph)
   const ctx: StepContext = { fenv, errors, warnings }
   const rulesFor = (facts: Facts): AccessRules => ({

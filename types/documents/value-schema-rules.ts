@@ -1,9 +1,10 @@
 /**
  * Rules on value schemas that the meta-schema cannot state: every `$ref` names
  * an existing definition and no chain of references loops on itself, and every
- * `pattern` is a valid regular expression.
+ * `pattern` is a valid RE2 regular expression (values are matched in linear time).
  */
 import type { Problem } from '../errors.js'
+import { regexProblem } from '../expressions/regex.js'
 import type { ValueSchema } from '../generated/value-schema.js'
 import { pointer } from '../pointer.js'
 import { lookupRef, resolve } from '../schema/rooted.js'
@@ -40,14 +41,9 @@ export function checkValueSchemaRefs(root: ValueSchema, base: string): Problem[]
       }
     }
     if (typeof schema.pattern === 'string') {
-      try {
-        new RegExp(schema.pattern, 'u')
-      } catch (error) {
-        problems.push({
-          pointer: pointer(at, 'pattern'),
-          code: 'invalid_schema',
-          message: `pattern is not a valid regular expression: ${(error as Error).message}`,
-        })
+      const problem = regexProblem(schema.pattern)
+      if (problem) {
+        problems.push({ pointer: pointer(at, 'pattern'), code: 'invalid_schema', message: problem })
       }
     }
     for (const [key, child] of Object.entries(schema)) {

@@ -2,7 +2,7 @@
  * The way back from CEL to JSON: the JSON value of a CEL result, and the JSON
  * Schema of a CEL type (what the checker compares against a task's input).
  */
-import type { JsonValue } from '../json.js'
+import { type JsonValue, setOwn } from '../json.js'
 import type { SchemaComposer } from '../schema/compose.js'
 import { typesOf, type ValueSchema } from '../schema/rooted.js'
 import { withoutNull } from '../schema/without-null.js'
@@ -53,7 +53,7 @@ function objectToJson(value: object | null): JsonValue | undefined {
     const out: Record<string, JsonValue> = {}
     for (const [k, v] of value) {
       const json = celToJson(v)
-      if (json !== undefined) out[String(k)] = json
+      if (json !== undefined) setOwn(out, String(k), json)
     }
     return out
   }
@@ -66,7 +66,7 @@ function objectToJson(value: object | null): JsonValue | undefined {
   const out: Record<string, JsonValue> = {}
   for (const [k, v] of Object.entries(value)) {
     const json = celToJson(v)
-    if (json !== undefined) out[k] = json
+    if (json !== undefined) setOwn(out, k, json)
   }
   return out
 }

@@ -7,9 +7,16 @@ import { EvaluationError } from '@marcbachmann/cel-js'
 import type { ProblemCode } from '../errors.js'
 import { type CelNode, fieldAccess, pathOf } from './cel-ast.js'
 import type { CelType } from './cel-values.js'
+import {
+  ExpressionLimitError,
+  instrumentExpression,
+  literalPatterns,
+  withBudget,
+} from './expression-budget.js'
 import type { ExpressionScope } from './expression-scope.js'
 import type { FlowEnvironment } from './flow-environment.js'
 import { type AccessRules, findUnguardedAccess, type StepPart } from './guards.js'
+import { regexProblem } from './regex.js'
 
 /** A path into the values in scope: `input.a.b`, `steps.x.output.c`, `run.id`. */
 export type ScopePath =
@@ -81,14 +88,20 @@ export function compileExpression(
       }
     }
   }
+  for (const pattern of fenv.checkPatterns ? literalPatterns(ast) : []) {
+    const problem = regexProblem(pattern)
+    if (problem) return fail('invalid_regex', `${problem} in "${pattern}"`, source)
+  }
+  instrumentExpression(ast)
   const refs = collectRefs(ast)
+  const maxCost = fenv.limits.maxCost
   const expression: CompiledExpression = {
     source,
     type: ast.checkedType as CelType,
     refs,
     path: scopePathOf(ast),
     ast,
-    evaluate: (scope) => parsed(scope.context(refs)),
+    evaluate: (scope) => withBudget(maxCost, () => parsed(scope.context(refs))),
   }
   return { ok: true, expression }
 }
@@ -178,4 +191,4 @@ function explainTypeError(error: CelError, ast: CelNode, fenv: FlowEnvironment):
   return summary
 }
 
-export { EvaluationError }
+export { EvaluationError, ExpressionLimitError }

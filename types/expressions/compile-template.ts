@@ -4,7 +4,8 @@
  * object whose value is an absent plain path (`"${steps.x.output.note}"` when
  * `note` is not there) leaves that key out.
  */
-import type { JsonValue } from '../json.js'
+import { type JsonValue, setOwn } from '../json.js'
+import { measureJson } from '../json-limits.js'
 import { pointer } from '../pointer.js'
 import { celToJson } from './cel-values.js'
 import {
@@ -12,6 +13,7 @@ import {
   compileExpression,
   type ExpressionProblem,
 } from './compile-expression.js'
+import { ExpressionLimitError } from './expression-budget.js'
 import type { ExpressionScope } from './expression-scope.js'
 import type { FlowEnvironment } from './flow-environment.js'
 import type { AccessRules } from './guards.js'
@@ -25,8 +27,16 @@ export type CompiledTemplate =
       readonly pointer: string
       readonly parts: readonly (string | CompiledExpression)[]
     }
-  | { readonly kind: 'object'; readonly entries: readonly (readonly [string, CompiledTemplate])[] }
-  | { readonly kind: 'array'; readonly items: readonly CompiledTemplate[] }
+  | {
+      readonly kind: 'object'
+      readonly pointer: string
+      readonly entries: readonly (readonly [string, CompiledTemplate])[]
+    }
+  | {
+      readonly kind: 'array'
+      readonly pointer: string
+      readonly items: readonly CompiledTemplate[]
+    }
 
 export interface TemplateProblem extends ExpressionProblem {
   readonly pointer: string
@@ -51,7 +61,7 @@ export function compileTemplate(
       const items = node.map((item, i) => compile(item, pointer(here, i)))
       return items.every((i) => i.kind === 'literal')
         ? { kind: 'literal', value: node }
-        : { kind: 'array', items }
+        : { kind: 'array', pointer: here, items }
     }
     if (node !== null && typeof node === 'object') {
       const entries = Object.entries(node).map(
@@ -59,7 +69,7 @@ export function compileTemplate(
       )
       return entries.every(([, t]) => t.kind === 'literal')
         ? { kind: 'literal', value: node }
-        : { kind: 'object', entries }
+        : { kind: 'object', pointer: here, entries }
     }
     return { kind: 'literal', value: node }
   }
@@ -112,16 +122,53 @@ function compileString(
   return { kind: 'text', pointer: at, parts }
 }
 
+/** Why an evaluation was stopped by a limit: the budget of an expression, or the size of a value. */
+export interface EvaluationLimitDetails {
+  readonly code: 'expression_limit' | 'value_too_deep' | 'value_too_large'
+  readonly limit: number
+  /** Where the expression or template is in the flow document. */
+  readonly pointer: string
+  readonly expression?: string
+  /** Where in the value a value limit was passed. */
+  readonly at?: string
+}
+
 /** Raised when a template cannot be evaluated; names the expression and where it is. */
 export class TemplateEvaluationError extends Error {
   readonly pointer: string
   readonly expression: string
-  constructor(at: string, expression: string, reason: string) {
+  /** Set when a limit stopped the evaluation (the run fails as `limit_exceeded`). */
+  readonly limit: EvaluationLimitDetails | undefined
+  constructor(at: string, expression: string, reason: string, limit?: EvaluationLimitDetails) {
     super(`${at}: cannot evaluate "${expression}": ${reason}`)
     this.name = 'TemplateEvaluationError'
     this.pointer = at
     this.expression = expression
+    this.limit = limit
   }
+}
+
+/** Details of an expression that spent its budget. */
+export function expressionLimit(
+  error: ExpressionLimitError,
+  at: string,
+  expression: string,
+): EvaluationLimitDetails {
+  return { code: 'expression_limit', limit: error.limit, pointer: at, expression }
+}
+
+function checkSize(value: unknown, at: string, what: string, scope: ExpressionScope): void {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'string')) return
+  const measured = measureJson(value, scope.limits.value)
+  if (measured.ok) return
+  const where = measured.pointer ? ` at ${measured.pointer}` : ''
+  throw new TemplateEvaluationError(at, what, `its value ${measured.message}${where}`, {
+    code: measured.code,
+    limit: measured.limit,
+    pointer: at,
+    expression: what,
+    at: measured.pointer,
+  })
 }
 
 function run(
@@ -129,12 +176,23 @@ function run(
   at: string,
   scope: ExpressionScope,
 ): JsonValue | undefined {
+  if (expression.path) return scope.resolvePath(expression.path)
+  let value: unknown
   try {
-    if (expression.path) return scope.resolvePath(expression.path)
-    return celToJson(expression.evaluate(scope))
+    value = expression.evaluate(scope)
   } catch (error) {
+    if (error instanceof ExpressionLimitError) {
+      const limit = expressionLimit(error, at, expression.source)
+      throw new TemplateEvaluationError(at, expression.source, error.message, limit)
+    }
     const reason = (error as { summary?: string }).summary ?? (error as Error).message
     throw new TemplateEvaluationError(at, expression.source, reason)
+  }
+  checkSize(value, at, expression.source, scope)
+  try {
+    return celToJson(value)
+  } catch (error) {
+    throw new TemplateEvaluationError(at, expression.source, (error as Error).message)
   }
 }
 
@@ -144,11 +202,7 @@ function asText(value: JsonValue | undefined): string {
   return JSON.stringify(value)
 }
 
-/** Evaluates a compiled template; undefined means absent. Throws TemplateEvaluationError. */
-export function evaluateTemplate(
-  template: CompiledTemplate,
-  scope: ExpressionScope,
-): JsonValue | undefined {
+function build(template: CompiledTemplate, scope: ExpressionScope): JsonValue | undefined {
   switch (template.kind) {
     case 'literal':
       return template.value
@@ -164,16 +218,30 @@ export function evaluateTemplate(
     case 'object': {
       const out: Record<string, JsonValue> = {}
       for (const [key, child] of template.entries) {
-        const value = evaluateTemplate(child, scope)
-        if (value !== undefined) out[key] = value
+        const value = build(child, scope)
+        if (value !== undefined) setOwn(out, key, value)
       }
       return out
     }
     case 'array':
-      return template.items.map((item) => evaluateTemplate(item, scope) ?? null)
+      return template.items.map((item) => build(item, scope) ?? null)
     default: {
       const never: never = template
       return never
     }
   }
+}
+
+/**
+ * Evaluates a compiled template; undefined means absent. The result is held to
+ * the flow's value limits. Throws TemplateEvaluationError.
+ */
+export function evaluateTemplate(
+  template: CompiledTemplate,
+  scope: ExpressionScope,
+): JsonValue | undefined {
+  const value = build(template, scope)
+  if (template.kind === 'literal' || template.kind === 'value') return value
+  checkSize(value, template.pointer, 'the template', scope)
+  return value
 }

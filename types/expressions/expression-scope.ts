@@ -5,6 +5,7 @@
  */
 import type { JsonValue } from '../json.js'
 import type { ExpressionRefs, ScopePath } from './compile-expression.js'
+import type { EvaluationLimits } from './evaluation-limits.js'
 import type { FlowEnvironment } from './flow-environment.js'
 
 export interface StepValues {
@@ -35,6 +36,11 @@ export class ExpressionScope {
   constructor(fenv: FlowEnvironment, values: ScopeValues) {
     this.#fenv = fenv
     this.#values = values
+  }
+
+  /** Bounds on every evaluation in this scope (the flow's). */
+  get limits(): EvaluationLimits {
+    return this.#fenv.limits
   }
 
   get values(): ScopeValues {

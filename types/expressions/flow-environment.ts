@@ -7,6 +7,7 @@
 import { Environment } from '@marcbachmann/cel-js'
 import { anySchema, type Rooted, rooted } from '../schema/rooted.js'
 import { type CelShape, CelShapes } from './cel-shapes.js'
+import { defaultEvaluationLimits, type EvaluationLimits } from './evaluation-limits.js'
 import { runInfoSchema, stepErrorSchema } from './scope-schemas.js'
 
 export interface StepScope {
@@ -30,8 +31,19 @@ export class FlowEnvironment {
   readonly run: { schema: Rooted; shape: CelShape }
   readonly steps = new Map<string, StepRecordType & { schema: Rooted | undefined }>()
   readonly StepsCtor: new () => Record<string, unknown>
+  /** Bounds on every evaluation of this flow's expressions and templates. */
+  readonly limits: EvaluationLimits
+  /** False for flows published before RE2: their patterns fail when used instead of at the check. */
+  readonly checkPatterns: boolean
 
-  constructor(input: Rooted | undefined, steps: readonly StepScope[]) {
+  constructor(
+    input: Rooted | undefined,
+    steps: readonly StepScope[],
+    limits: EvaluationLimits = defaultEvaluationLimits,
+    checkPatterns = true,
+  ) {
+    this.limits = limits
+    this.checkPatterns = checkPatterns
     this.env = new Environment({ enableOptionalTypes: true })
     // JSON numbers are compared with CEL literals whatever their CEL type.
     this.env.registerOperator('double == int', (a: number, b: bigint) => a === Number(b))

@@ -5,15 +5,30 @@
  * JSON Pointer into the value.
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+import type { RegExpEngine } from 'ajv/dist/types/index.js'
 import { humanize } from '../documents/ajv-messages.js'
 import type { Problem } from '../errors.js'
+import { compilePattern } from '../expressions/regex.js'
 import type { ValueSchema } from './rooted.js'
 
 let ajv: Ajv2020 | undefined
 const compiled = new WeakMap<ValueSchema, ValidateFunction>()
 
+/** `pattern` keywords run on RE2: linear time whatever the pattern and the value. */
+const re2: RegExpEngine = Object.assign((pattern: string) => compilePattern(pattern), {
+  code: 'compilePattern',
+})
+
 function valueAjv(): Ajv2020 {
-  ajv ??= new Ajv2020({ allErrors: true, strict: false, verbose: true, validateFormats: false })
+  // ownProperties: `required: ["__proto__"]` looks for an own key, not the prototype.
+  ajv ??= new Ajv2020({
+    allErrors: true,
+    strict: false,
+    verbose: true,
+    validateFormats: false,
+    ownProperties: true,
+    code: { regExp: re2 },
+  })
   return ajv
 }
 

@@ -4,7 +4,13 @@ import { WeirError } from '../../errors.js'
 import { type RunRecord, terminalStatuses } from '../../store/records.js'
 import { itemsOf, pageOf, parameterSchemas, ref, runStatus } from '../api-schemas.js'
 import { ParameterError } from '../problem.js'
-import { eventResource, refusalResource, runResource, stepRunResource } from '../resources.js'
+import {
+  callbackRoles,
+  eventResource,
+  refusalResource,
+  runResource,
+  stepRunResource,
+} from '../resources.js'
 import { type AppContext, pathParam, queryParam, type Route, type RouteRequest } from '../route.js'
 
 export const runIdParam = pathParam('id', 'the run id', parameterSchemas.runId)
@@ -37,7 +43,7 @@ export const runRoutes: Route[] = [
     path: '/v1/flows/{name}/runs',
     operationId: 'startRun',
     summary:
-      'Start a run of the latest (or ?version) flow version. With an Idempotency-Key, a repeated start answers the first run (200). With ?wait=<ms>, answers the finished run (200) when it finishes within the wait, else 202',
+      'Start a run of the latest (or ?version) flow version. With an Idempotency-Key, a repeated start answers the first run (200). With ?wait=<ms>, answers the finished run (200) when it finishes within the wait, else 202. 503 with Retry-After, and no run started, when weir holds its limit of active runs (WEIR_MAX_ACTIVE_RUNS) or, with ?wait, of waiting callers (WEIR_MAX_WAITERS)',
     tag: 'runs',
     role: 'operator',
     parameters: [
@@ -72,22 +78,28 @@ export const runRoutes: Route[] = [
       202: { description: 'Still going after ?wait; Location has its URL', schema: ref('Run') },
     },
     async handle({ params, body, origin }, { engine }) {
-      const version = params.version === undefined ? undefined : Number(params.version)
-      const idempotencyKey = optional(params['Idempotency-Key'])
-      const start = await engine.startGuarded(String(params.name), body as JsonValue, 'http', {
-        ...(version === undefined ? {} : { version }),
-        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-      })
-      if (!start.started) return { status: 200, body: refusalResource(start.refused) }
-      const { run, created } = start
-      const headers = { location: `${origin}/v1/runs/${run.id}` }
-      if (params.wait === undefined)
-        return { status: created ? 201 : 200, body: runResource(run), headers }
-      const finished = terminalStatuses.has(run.status)
-        ? run
-        : await engine.waitForRun(run.id, Number(params.wait))
-      if (finished) return { status: 200, body: runResource(finished), headers }
-      return { status: 202, body: runResource(engine.activeRun(run.id) ?? run), headers }
+      // A ?wait caller takes its place before the run starts: refused (503), it starts nothing.
+      const release = params.wait === undefined ? undefined : engine.reserveWaiter()
+      try {
+        const version = params.version === undefined ? undefined : Number(params.version)
+        const idempotencyKey = optional(params['Idempotency-Key'])
+        const start = await engine.startGuarded(String(params.name), body as JsonValue, 'http', {
+          ...(version === undefined ? {} : { version }),
+          ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        })
+        if (!start.started) return { status: 200, body: refusalResource(start.refused) }
+        const { run, created } = start
+        const headers = { location: `${origin}/v1/runs/${run.id}` }
+        if (params.wait === undefined)
+          return { status: created ? 201 : 200, body: runResource(run), headers }
+        const finished = terminalStatuses.has(run.status)
+          ? run
+          : await engine.waitForRun(run.id, Number(params.wait))
+        if (finished) return { status: 200, body: runResource(finished), headers }
+        return { status: 202, body: runResource(engine.activeRun(run.id) ?? run), headers }
+      } finally {
+        release?.()
+      }
     },
   },
   {
@@ -144,15 +156,20 @@ export const runRoutes: Route[] = [
     method: 'get',
     path: '/v1/runs/{id}/steps',
     operationId: 'getRunSteps',
-    summary: 'The step runs of a run, in order, with their attempts: inputs, outputs, errors, logs',
+    summary:
+      "The step runs of a run, in order, with their attempts: inputs, outputs, errors, logs. An async step's callback token and URL are shown to admin and operator keys only (they complete the step); for viewer and publisher keys both are null",
     tag: 'runs',
     role: 'viewer',
     parameters: [runIdParam],
     responses: { 200: { description: 'Step runs', schema: itemsOf('StepRun') } },
-    async handle({ params, origin }, context) {
+    async handle({ params, origin, key }, context) {
       const run = await existingRun(context, String(params.id))
       const steps = await context.store.getStepRuns(run.id)
-      return { status: 200, body: { items: steps.map((s) => stepRunResource(s, origin)) } }
+      const showToken = key !== undefined && callbackRoles.has(key.role)
+      return {
+        status: 200,
+        body: { items: steps.map((s) => stepRunResource(s, origin, showToken)) },
+      }
     },
   },
   {

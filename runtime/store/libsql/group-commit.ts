@@ -4,8 +4,12 @@
  * busy (the last group held more than one change), the committer lets the
  * event loop turn a few more times first, so that the runs whose attempts are
  * finishing join the same transaction. Nothing is acknowledged before the
- * transaction holding it has committed; a failed transaction fails every change
- * in it.
+ * transaction holding it has committed. Values are serialized before a change
+ * is submitted (run-rows.ts), so a bad value fails its own change; should a
+ * group's transaction still fail for another reason than storage (a constraint,
+ * a bug), each submission of the group is written again on its own, so that
+ * only the one at fault fails. A storage fault fails the whole group: every
+ * submission would meet it.
  */
 
 interface Waiting<T, R> {
@@ -19,12 +23,15 @@ export interface GroupCommitOptions {
   readonly maxItems?: number
   /** Event-loop turns to wait for company when busy. */
   readonly busyTurns?: number
+  /** Whether a group that failed with `error` is worth writing again one submission at a time. */
+  readonly isolate?: (error: unknown) => boolean
 }
 
 export class GroupCommitter<T, R = void> {
   readonly #write: (items: T[]) => Promise<R[]>
   readonly #maxItems: number
   readonly #busyTurns: number
+  readonly #isolate: (error: unknown) => boolean
   #queue: Waiting<T, R>[] = []
   #queued = 0
   #writing = false
@@ -36,6 +43,7 @@ export class GroupCommitter<T, R = void> {
     this.#write = write
     this.#maxItems = options.maxItems ?? 1000
     this.#busyTurns = options.busyTurns ?? 4
+    this.#isolate = options.isolate ?? (() => true)
   }
 
   submit(items: readonly T[]): Promise<R[]> {
@@ -85,10 +93,22 @@ export class GroupCommitter<T, R = void> {
         offset += w.items.length
       }
     } catch (error) {
-      for (const w of group) w.reject(error)
+      if (group.length > 1 && this.#isolate(error)) await this.#writeAlone(group)
+      else for (const w of group) w.reject(error)
     } finally {
       this.#writing = false
       if (this.#queue.length > 0) this.#schedule()
+    }
+  }
+
+  /** Writes each submission of a failed group in its own transaction. */
+  async #writeAlone(group: readonly Waiting<T, R>[]): Promise<void> {
+    for (const w of group) {
+      try {
+        w.resolve(await this.#write([...w.items]))
+      } catch (error) {
+        w.reject(error)
+      }
     }
   }
 }

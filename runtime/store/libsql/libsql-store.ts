@@ -1,9 +1,11 @@
 /**
  * The libSQL implementation of the Store: components stored once by hash,
  * immutable task and flow versions, runs and their history; run changes
- * grouped into shared transactions. Every query is parameterized.
+ * serialized when submitted, then grouped into shared transactions. Every
+ * query is parameterized, and every statement goes through a client that
+ * turns storage faults into `storage_unavailable` and tracks storage health.
  */
-import type { Client, InStatement, Row } from '@libsql/client'
+import type { Client } from '@libsql/client'
 import type { FlowDocument, JsonValue, TaskDocument } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
 import { WeirError } from '../../errors.js'
@@ -12,16 +14,18 @@ import type {
   EventRecord,
   FlowRecord,
   RefusedStart,
-  Role,
   RunRecord,
   ScheduleRecord,
   StepRunRecord,
   TaskRecord,
 } from '../records.js'
+import { StorageHealth, type StorageHealthView } from '../storage-health.js'
 import type { ActiveRun, NewRun, Page, RunChange, RunFilter, Store } from '../store.js'
 import { GroupCommitter } from './group-commit.js'
+import { type GroupWork, writeGroup } from './group-write.js'
+import { GuardedClient } from './guarded-client.js'
 import { type DatabaseOptions, openDatabase, writeBatch } from './open-database.js'
-import { runFromRow } from './row-mapping.js'
+import { apiKeyFromRow, flowFromRow, taskFromRow } from './row-mapping.js'
 import {
   getRun,
   getStepRuns,
@@ -30,75 +34,38 @@ import {
   loadActiveRuns,
   loadRun,
 } from './run-queries.js'
-import { changeStatements, newRunStatements, newRunsStatements } from './run-statements.js'
+import { changeRows, newRunRows } from './run-rows.js'
 import * as schedules from './schedule-queries.js'
-
-function apiKeyFromRow(row: Row): ApiKeyRecord {
-  return {
-    id: String(row.id),
-    name: String(row.name),
-    role: String(row.role) as Role,
-    secretHash: String(row.secret_hash),
-    createdAt: Number(row.created_at),
-  }
-}
-
-function taskFromRow(row: Row): TaskRecord {
-  const document = JSON.parse(String(row.document)) as TaskRecord['document']
-  return {
-    name: String(row.name),
-    version: Number(row.version),
-    document,
-    binding: JSON.parse(String(row.binding)) as FunctionBinding,
-    createdAt: Number(row.created_at),
-  }
-}
-
-/** The record of a run just created (what the row holds without reading it back). */
-function newRunRecord(run: NewRun): RunRecord {
-  return {
-    id: run.id,
-    flow: run.flow,
-    process: run.process,
-    status: run.progress.status,
-    input: run.input,
-    output: undefined,
-    error: undefined,
-    createdAt: run.createdAt,
-    startedAt: run.progress.startedAt,
-    finishedAt: undefined,
-    currentStep: run.progress.currentStep,
-    waiting: undefined,
-    idempotencyKey: run.idempotencyKey,
-  }
-}
-
-function flowFromRow(row: Row): FlowRecord {
-  return {
-    name: String(row.name),
-    version: Number(row.version),
-    process: String(row.process),
-    document: JSON.parse(String(row.document)) as FlowRecord['document'],
-    createdAt: Number(row.created_at),
-  }
-}
-
-/** What one group transaction writes: run changes and new runs. */
-type Work = { readonly change: RunChange } | { readonly create: NewRun }
+import { storageFault } from './storage-faults.js'
+import { probeStatements } from './storage-probe.js'
 
 export class LibsqlStore implements Store {
+  /** The database, through the guard that classifies storage faults (tests may run SQL on it). */
   readonly client: Client
-  readonly #committer: GroupCommitter<Work, RunRecord | undefined>
+  readonly #health: StorageHealth
+  readonly #committer: GroupCommitter<GroupWork, RunRecord | undefined>
   readonly #now: () => number
 
-  private constructor(client: Client, now: () => number) {
-    this.client = client
+  private constructor(raw: Client, now: () => number) {
     this.#now = now
-    this.#committer = new GroupCommitter((work) => this.#writeGroup(work))
+    this.#health = new StorageHealth(() => writeBatch(this.client, probeStatements(now())), now)
+    this.client = new GuardedClient(raw, this.#health)
+    this.#committer = new GroupCommitter((work) => writeGroup(this.client, work, this.#now()), {
+      isolate: (error) => storageFault(error) === undefined,
+    })
   }
 
+  /** Opens (and migrates) the database; a storage fault on the way is a `storage_unavailable` error. */
   static async open(options: DatabaseOptions & { now?: () => number }): Promise<LibsqlStore> {
-    return new LibsqlStore(await openDatabase(options), options.now ?? Date.now)
+    try {
+      return new LibsqlStore(await openDatabase(options), options.now ?? Date.now)
+    } catch (error) {
+      throw storageFault(error) ?? error
+    }
+  }
+
+  get storage(): StorageHealthView {
+    return this.#health
   }
 
   async putComponent(sha256: string, bytes: Uint8Array): Promise<void> {
@@ -226,50 +193,16 @@ export class LibsqlStore implements Store {
   }
 
   async createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
-    const [stored] = await this.#committer.submit([{ create: run }])
+    const [stored] = await this.#committer.submit([{ create: run, rows: newRunRows(run) }])
     if (!stored) throw new WeirError('internal', `run ${run.id} was not stored`)
     return { run: stored, created: stored.id === run.id }
   }
 
   async commit(changes: readonly RunChange[]): Promise<void> {
-    if (changes.length > 0) await this.#committer.submit(changes.map((change) => ({ change })))
-  }
-
-  /** One transaction for a group: new runs first (in order), then run changes; returns each new run as stored. */
-  async #writeGroup(work: Work[]): Promise<(RunRecord | undefined)[]> {
-    const plain = work.flatMap((item) =>
-      'create' in item && item.create.idempotencyKey === undefined ? [item.create] : [],
-    )
-    const statements: InStatement[] = newRunsStatements(plain)
-    const reads: (number | undefined)[] = []
-    const changes: RunChange[] = []
-    for (const item of work) {
-      if ('change' in item) {
-        changes.push(item.change)
-        reads.push(undefined)
-        continue
-      }
-      const key = item.create.idempotencyKey
-      if (key === undefined) {
-        reads.push(undefined)
-        continue
-      }
-      statements.push(...newRunStatements(item.create))
-      reads.push(statements.length)
-      statements.push({
-        sql: 'SELECT r.* FROM idempotency_keys k JOIN runs r ON r.id = k.run_id WHERE k.flow_name = ? AND k.key = ?',
-        args: [item.create.flow.name, key],
-      })
-    }
-    statements.push(...changeStatements(changes, this.#now()))
-    const results = await writeBatch(this.client, statements)
-    return work.map((item, i) => {
-      if ('change' in item) return undefined
-      const read = reads[i]
-      if (read === undefined) return newRunRecord(item.create)
-      const row = results[read]?.rows[0]
-      return row ? runFromRow(row) : undefined
-    })
+    if (changes.length === 0) return
+    // Serialized here, before joining a group: a value that cannot be written fails this call only.
+    const work = changes.map((change): GroupWork => ({ change: changeRows(change) }))
+    await this.#committer.submit(work)
   }
 
   loadActiveRuns(): Promise<ActiveRun[]> {

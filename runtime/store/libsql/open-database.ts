@@ -2,7 +2,9 @@
  * Opens a libSQL database: a local file by default (WAL journal,
  * `synchronous=NORMAL`, or `FULL` for strict durability) or `:memory:`;
  * applies the numbered migrations; and retries writes that meet SQLITE_BUSY
- * from another process, so that users never see it.
+ * from another process, so that users never see it. The client keeps one
+ * connection: the PRAGMAs set here are per connection, and a second one
+ * (which @libsql/client opens on demand) would run without them.
  */
 import { type Client, createClient, type InStatement } from '@libsql/client'
 import { migrations } from '../migrations/index.js'
@@ -73,7 +75,8 @@ async function applyMigrations(client: Client): Promise<void> {
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Client> {
-  const client = createClient({ url: options.url })
+  // Every statement runs synchronously on the one thread, so one connection costs no parallelism.
+  const client = createClient({ url: options.url, concurrency: 1 })
   const file = options.url !== ':memory:' && !options.url.includes('mode=memory')
   await retryBusy(() => client.execute('PRAGMA busy_timeout = 5000'))
   if (file) await retryBusy(() => client.execute('PRAGMA journal_mode = WAL'))

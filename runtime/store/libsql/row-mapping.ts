@@ -1,16 +1,21 @@
 /** Reads rows back into records, parsing the JSON columns. */
 import type { Row } from '@libsql/client'
 import type { JsonValue } from '../../../types/index.js'
+import type { FunctionBinding } from '../../components/signature.js'
 import type {
+  ApiKeyRecord,
   AttemptRecord,
   EventRecord,
   EventType,
+  FlowRecord,
+  Role,
   RunError,
   RunRecord,
   RunStatus,
   StepRunRecord,
   StepRunStatus,
   StepWait,
+  TaskRecord,
 } from '../records.js'
 import type { RunProgress } from '../store.js'
 
@@ -101,5 +106,36 @@ export function eventFromRow(row: Row): EventRecord {
     at: Number(row.at),
     stepId: str(row.step_id),
     data: parseJson(row.data) as JsonValue,
+  }
+}
+
+export function apiKeyFromRow(row: Row): ApiKeyRecord {
+  return {
+    id: String(row.id),
+    name: String(row.name),
+    role: String(row.role) as Role,
+    secretHash: String(row.secret_hash),
+    createdAt: Number(row.created_at),
+  }
+}
+
+export function taskFromRow(row: Row): TaskRecord {
+  const document = JSON.parse(String(row.document)) as TaskRecord['document']
+  return {
+    name: String(row.name),
+    version: Number(row.version),
+    document,
+    binding: JSON.parse(String(row.binding)) as FunctionBinding,
+    createdAt: Number(row.created_at),
+  }
+}
+
+export function flowFromRow(row: Row): FlowRecord {
+  return {
+    name: String(row.name),
+    version: Number(row.version),
+    process: String(row.process),
+    document: JSON.parse(String(row.document)) as FlowRecord['document'],
+    createdAt: Number(row.created_at),
   }
 }

@@ -5,6 +5,7 @@ import { statements as stepWaits } from './003-step-waits.js'
 import { statements as refusedStarts } from './004-refused-starts.js'
 import { statements as callbacks } from './005-callbacks.js'
 import { statements as schedules } from './006-schedules.js'
+import { statements as storageProbe } from './007-storage-probe.js'
 
 export interface Migration {
   readonly version: number
@@ -19,4 +20,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'refused-starts', statements: refusedStarts },
   { version: 5, name: 'callbacks', statements: callbacks },
   { version: 6, name: 'schedules', statements: schedules },
+  { version: 7, name: 'storage-probe', statements: storageProbe },
 ]

@@ -48,6 +48,7 @@ interface Sample {
 /** A well-formed request for each route (by operationId); the auth tests send them with the wrong key. */
 const samples = (): Record<string, Sample> => ({
   health: { method: 'GET', path: '/health' },
+  ready: { method: 'GET', path: '/health/ready' },
   openApi: { method: 'GET', path: '/openapi.json' },
   putComponent: { method: 'PUT', path: `/v1/components/${sha}`, bytes: component },
   publishTask: {

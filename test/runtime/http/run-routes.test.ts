@@ -368,7 +368,7 @@ test('an async step shows its callback URL; POST /v1/callbacks/{token} keeps it 
   const run = await asRun(await start('asking', {}))
   await until(run.id, 'waiting')
   const steps = (await (
-    await h.call('GET', `/v1/runs/${run.id}/steps`, { role: 'viewer' })
+    await h.call('GET', `/v1/runs/${run.id}/steps`, { role: 'operator' })
   ).json()) as {
     items: { callback: { token: string; url: string } }[]
   }

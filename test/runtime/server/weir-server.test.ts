@@ -52,7 +52,11 @@ test('the first start makes an admin key, writes it 0600, and serves runs with ?
   expect(statSync(join(dataDir, 'admin.token')).mode & 0o777).toBe(0o600)
   expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
   const health = await fetch(`${server.url}/health`)
-  expect(await health.json()).toEqual({ status: 'ok', version: server.context.version })
+  expect(await health.json()).toEqual({
+    status: 'ok',
+    version: server.context.version,
+    storage: 'ok',
+  })
   await publishEngineTasks(server.context.catalog)
   await server.context.catalog.publishFlow({
     name: 'twice',

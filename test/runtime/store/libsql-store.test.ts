@@ -47,6 +47,7 @@ describe('LibsqlStore', () => {
       [4, 'refused-starts'],
       [5, 'callbacks'],
       [6, 'schedules'],
+      [7, 'storage-probe'],
     ])
   })
 

@@ -189,7 +189,7 @@ const cases: [string, unknown, Expected[]][] = [
       {
         pointer: '/input/pattern',
         code: 'invalid_schema',
-        words: ['not a valid regular expression'],
+        words: ['invalid regular expression (RE2 syntax): missing closing ]'],
       },
     ],
   ],

@@ -1,0 +1,87 @@
+/**
+ * Committing a run's change, and what a failed commit leaves. In the run loop
+ * (a step's outcome, a wait starting or ending on its own, a deadline, a
+ * queued run starting) a storage fault is waited out: the change is tried
+ * again until storage takes it (storage-retry.ts), so the run is neither lost
+ * nor stuck. A change that cannot be stored at all (UnstorableValueError)
+ * fails its run with that error instead. A change a caller asked for (an
+ * operation, an event, a callback) is tried once: the caller is answered with
+ * the error (503 `storage_unavailable`), and the run goes on as it was — its
+ * timers armed again, nothing acknowledged.
+ */
+import type { JsonValue } from '../../types/index.js'
+import { UnstorableValueError } from '../errors.js'
+import { type RunError, terminalStatuses } from '../store/records.js'
+import type { RunChange } from '../store/store.js'
+import type { RunDriver } from './run-driver.js'
+import type { RunState } from './run-state.js'
+import { commitRetrying } from './storage-retry.js'
+import { statusChange } from './transitions.js'
+
+/** Commits `change` and has the driver adopt it; `retry` waits out storage faults (the run loop). */
+export async function commitChange(
+  driver: RunDriver,
+  state: RunState,
+  change: RunChange,
+  retry: boolean,
+): Promise<void> {
+  if (!retry) {
+    try {
+      await driver.store.commit([change])
+    } catch (error) {
+      goOnAsBefore(driver, state)
+      throw error
+    }
+    driver.committed(state, change)
+    return
+  }
+  try {
+    await commitRetrying(driver.retries, change)
+    driver.committed(state, change)
+  } catch (error) {
+    if (!(error instanceof UnstorableValueError)) throw error
+    const failed = unstorableFailure(state, error, driver.clock.now())
+    await commitRetrying(driver.retries, failed)
+    driver.committed(state, failed)
+  }
+}
+
+/** After a refused operation: the run keeps its timers; a run an operation brought back (retry) is let go again. */
+function goOnAsBefore(driver: RunDriver, state: RunState): void {
+  if (!terminalStatuses.has(state.status)) {
+    driver.kick(state)
+    return
+  }
+  if (driver.runs.get(state.id) === state) driver.finish(state)
+}
+
+/** The change that fails a run whose next change cannot be stored. */
+function unstorableFailure(state: RunState, cause: UnstorableValueError, at: number): RunChange {
+  const step = state.currentStep
+  const error: RunError = {
+    step: step?.id ?? '',
+    task: step?.task ? `${step.task.name}@${step.task.version}` : '',
+    kind: 'internal',
+    message: cause.message,
+    attempt: state.progress.attempt,
+  }
+  const data = { error: error as unknown as JsonValue }
+  return statusChange(state.id, state.progress, 'failed', 'run_failed', at, { error }, data)
+}
+
+/** Work on a run outside its loop (a deadline passing), as its one writer, its commits retried. */
+export function inBackground(driver: RunDriver, state: RunState, work: () => Promise<void>): void {
+  state.driving = true
+  driver.looping.add(state)
+  const done = work()
+    .catch((error: Error) => {
+      if (driver.logger) driver.logger.error({ run: state.id, err: error }, 'run stopped')
+      else console.error(`weir: run ${state.id} stopped: ${error.message}`)
+    })
+    .finally(() => {
+      state.driving = false
+      driver.looping.delete(state)
+    })
+  driver.drivers.add(done)
+  void done.finally(() => driver.drivers.delete(done))
+}

@@ -1,0 +1,195 @@
+/**
+ * New runs and run changes as the values their rows bind, serialized when
+ * they are submitted — before they join a group commit. A value that cannot
+ * be written as JSON (nested deeper than `JSON.stringify` can go, a BigInt, a
+ * cycle) therefore fails its own change, never the group's transaction and
+ * the other runs' changes in it.
+ */
+import type { InValue } from '@libsql/client'
+import type { JsonValue } from '../../../types/index.js'
+import { UnstorableValueError } from '../../errors.js'
+import type { NewEvent, NewRun, RunChange, RunProgress } from '../store.js'
+
+/** A run change as row values: the group's statements are built from these alone. */
+export interface ChangeRows {
+  readonly runId: string
+  /** The runs row (every column the change sets but `updated_at`, which the write sets). */
+  readonly progress: InValue[]
+  readonly stepRun: InValue[] | undefined
+  readonly attempt: InValue[] | undefined
+  readonly events: InValue[][]
+  /** `[status, at, runId, seq]` of a waiting step run to end. */
+  readonly endWait: InValue[] | undefined
+}
+
+/** A new run as row values; `idempotencyKey` set when the insert is guarded by one. */
+export interface NewRunRows {
+  readonly id: string
+  readonly flowName: string
+  readonly idempotencyKey: string | undefined
+  readonly createdAt: number
+  /** The runs row, in the order of `newRunColumns`. */
+  readonly run: InValue[]
+  readonly events: InValue[][]
+}
+
+/** The columns of `NewRunRows.run`. */
+export const newRunColumns =
+  'id, flow_name, flow_version, process, status, input, current_step, attempt, step_seq, step_runs, previous_step, wake_at, deadline, event_seq, idempotency_key, created_at, started_at, updated_at'
+
+/** The `runs` columns a change sets, in the order of `ChangeRows.progress`, then `updated_at`. */
+export const progressColumns = [
+  'status',
+  'current_step',
+  'attempt',
+  'step_seq',
+  'step_runs',
+  'previous_step',
+  'wake_at',
+  'deadline',
+  'event_seq',
+  'output',
+  'error',
+  'started_at',
+  'finished_at',
+  'waiting',
+] as const
+
+const opt = <T extends InValue>(value: T | undefined): T | null =>
+  value === undefined ? null : value
+
+/** Why JSON.stringify gave up, in words a client can act on. */
+function reason(error: unknown): string {
+  if (error instanceof RangeError) return 'it nests too deeply to be written as JSON'
+  if (error instanceof TypeError && /BigInt/i.test(error.message))
+    return 'it holds a BigInt, which JSON cannot represent'
+  if (error instanceof TypeError && /circular/i.test(error.message))
+    return 'it refers to itself (a cycle), which JSON cannot represent'
+  return `it cannot be written as JSON (${error instanceof Error ? error.message : String(error)})`
+}
+
+/** Serializes one value of a run, naming the run and the value when it cannot be. */
+function serializer(runId: string) {
+  return (value: JsonValue | object | undefined, what: string): string | null => {
+    if (value === undefined) return null
+    try {
+      return JSON.stringify(value)
+    } catch (error) {
+      throw new UnstorableValueError(
+        `run ${runId}: ${what} cannot be stored: ${reason(error)}`,
+        error,
+      )
+    }
+  }
+}
+
+function eventRows(
+  runId: string,
+  firstSeq: number,
+  events: readonly NewEvent[],
+  json: ReturnType<typeof serializer>,
+): InValue[][] {
+  return events.map((e, i) => [
+    runId,
+    firstSeq + i,
+    e.type,
+    e.at,
+    e.stepId ?? null,
+    json(e.data, 'the data of its events') ?? 'null',
+  ])
+}
+
+function progressRow(p: RunProgress, json: ReturnType<typeof serializer>): InValue[] {
+  return [
+    p.status,
+    p.currentStep ?? null,
+    p.attempt,
+    p.stepSeq,
+    p.stepRuns,
+    opt(p.previousStep),
+    opt(p.wakeAt),
+    opt(p.deadline),
+    p.eventSeq,
+    json(p.output, 'its output'),
+    json(p.error, 'its error'),
+    opt(p.startedAt),
+    opt(p.finishedAt),
+    json(p.waiting, 'what its step waits for'),
+  ]
+}
+
+/** The rows of a run change; throws UnstorableValueError when one of its values cannot be written. */
+export function changeRows(change: RunChange): ChangeRows {
+  const { runId, stepRun: s, attempt: a, endWaitingStep: end } = change
+  const json = serializer(runId)
+  return {
+    runId,
+    progress: progressRow(change.progress, json),
+    stepRun: s && [
+      runId,
+      s.seq,
+      s.stepId,
+      s.status,
+      s.task?.name ?? null,
+      s.task?.version ?? null,
+      json(s.input, 'the input of its step run'),
+      json(s.output, 'the output of its step run'),
+      json(s.error, 'the error of its step run'),
+      s.startedAt,
+      opt(s.finishedAt),
+      json(s.callback, 'the callback of its step run'),
+    ],
+    attempt: a && [
+      runId,
+      a.stepSeq,
+      a.number,
+      a.status,
+      json(a.input, 'the input of its attempt'),
+      json(a.output, 'the output of its attempt'),
+      json(a.error, 'the error of its attempt'),
+      a.log,
+      a.startedAt,
+      a.finishedAt,
+    ],
+    events: eventRows(
+      runId,
+      change.progress.eventSeq - change.events.length + 1,
+      change.events,
+      json,
+    ),
+    endWait: end && [end.status, end.at, runId, end.seq],
+  }
+}
+
+/** The rows of a new run; throws UnstorableValueError when its input or an event cannot be written. */
+export function newRunRows(run: NewRun): NewRunRows {
+  const p = run.progress
+  const json = serializer(run.id)
+  return {
+    id: run.id,
+    flowName: run.flow.name,
+    idempotencyKey: run.idempotencyKey,
+    createdAt: run.createdAt,
+    run: [
+      run.id,
+      run.flow.name,
+      run.flow.version,
+      run.process,
+      p.status,
+      json(run.input, 'its input') ?? 'null',
+      p.currentStep ?? null,
+      p.attempt,
+      p.stepSeq,
+      p.stepRuns,
+      opt(p.previousStep),
+      opt(p.wakeAt),
+      opt(p.deadline),
+      p.eventSeq,
+      opt(run.idempotencyKey),
+      run.createdAt,
+      opt(p.startedAt),
+      run.createdAt,
+    ],
+    events: eventRows(run.id, 1, run.events, json),
+  }
+}
