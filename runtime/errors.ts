@@ -4,7 +4,7 @@
  * Expected outcomes (a task failing, a flow with type errors) are data, not
  * exceptions; these are for rejected requests and broken inputs.
  */
-import type { Problem } from '../types/index.js'
+import { type JsonLimits, measureJson, type Problem } from '../types/index.js'
 
 export type ErrorCode =
   | 'invalid_request'
@@ -68,6 +68,25 @@ export class WeirError extends Error {
     this.status = statusOf[code]
     this.problems = problems
   }
+}
+
+/**
+ * A value over the limits on what weir stores (WEIR_MAX_VALUE_KB,
+ * WEIR_MAX_DEPTH): `payload_too_large` naming the limit and where it was
+ * passed; undefined when the value is within them.
+ */
+export function valueOverLimits(
+  what: string,
+  value: unknown,
+  limits: JsonLimits,
+): WeirError | undefined {
+  const measured = measureJson(value, limits)
+  if (measured.ok) return undefined
+  const variable = measured.code === 'value_too_deep' ? 'WEIR_MAX_DEPTH' : 'WEIR_MAX_VALUE_KB'
+  const where = measured.pointer ? ` at ${measured.pointer}` : ''
+  return new WeirError('payload_too_large', `${what} ${measured.message}${where} (${variable})`, [
+    { pointer: measured.pointer, code: measured.code, message: measured.message },
+  ])
 }
 
 /** A value that fails its schema: `<what>: <first pointer>: <first message>`, with every problem. */

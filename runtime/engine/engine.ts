@@ -4,9 +4,14 @@
  * waiting for a run, and takes operations, events and callbacks, which it
  * hands to the run loop (run-driver.ts).
  */
-import { type CompiledStep, type JsonValue, validateValue } from '../../types/index.js'
+import {
+  type CompiledStep,
+  type JsonLimits,
+  type JsonValue,
+  validateValue,
+} from '../../types/index.js'
 import type { Catalog, LoadedFlow } from '../catalog/catalog.js'
-import { invalidDocument, WeirError } from '../errors.js'
+import { invalidDocument, valueOverLimits, WeirError } from '../errors.js'
 import type { Executor } from '../executor/executor.js'
 import { sortableId } from '../ids.js'
 import { type RefusedStart, type RunRecord, terminalStatuses } from '../store/records.js'
@@ -61,7 +66,9 @@ export type GuardedStart =
   | { readonly started: false; readonly refused: RefusedStart }
 
 /** Refuses an input that does not match the flow's input schema, with every problem. */
-function checkInput(loaded: LoadedFlow, input: JsonValue): void {
+function checkInput(loaded: LoadedFlow, input: JsonValue, limits: JsonLimits): void {
+  const tooLarge = valueOverLimits('the input', input, limits)
+  if (tooLarge) throw tooLarge
   const schema = loaded.record.document.input
   const problems = schema ? validateValue(schema, input) : []
   if (problems.length > 0)
@@ -131,7 +138,7 @@ export class Engine {
     options: StartOptions = {},
   ): Promise<GuardedStart> {
     const loaded = await this.#driver.catalog.loadFlow(flowName, options.version)
-    checkInput(loaded, input)
+    checkInput(loaded, input, this.#driver.catalog.limits.value)
     const flow = { flow: loaded.record.name, version: loaded.record.version }
     const verdict = checkGuard(loaded.compiled, trigger, input, flow)
     if (verdict.allowed) return { started: true, ...(await this.#create(loaded, input, options)) }
@@ -142,11 +149,12 @@ export class Engine {
       trigger: verdict.trigger,
       input,
       reason: verdict.reason,
+      code: verdict.code,
       createdAt: now,
     }
     await this.#driver.store.recordRefusedStart(refused)
     this.#driver.logger?.info(
-      { ...flow, trigger: verdict.trigger, reason: verdict.reason },
+      { ...flow, trigger: verdict.trigger, reason: verdict.reason, code: verdict.code },
       'start refused',
     )
     return { started: false, refused }
@@ -161,7 +169,7 @@ export class Engine {
     if (this.#driver.stopping)
       throw new WeirError('unavailable', 'the server is stopping and takes no new runs')
     const loaded = await this.#driver.catalog.loadFlow(flowName, options.version)
-    checkInput(loaded, input)
+    checkInput(loaded, input, this.#driver.catalog.limits.value)
     return this.#create(loaded, input, options)
   }
 

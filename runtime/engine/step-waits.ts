@@ -6,7 +6,7 @@
  * waits for them.
  */
 import { type CompiledStep, type JsonValue, validateValue } from '../../types/index.js'
-import { invalidDocument, WeirError } from '../errors.js'
+import { invalidDocument, valueOverLimits, WeirError } from '../errors.js'
 import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
 import {
   type CallbackBody,
@@ -117,6 +117,12 @@ export async function deliverEvent(
         : `it is at step "${step?.id}"`
     throw new WeirError('conflict', `run ${id} is not waiting for event "${name}": ${now}`)
   }
+  const tooLarge = valueOverLimits(
+    `the payload of event "${name}"`,
+    payload,
+    driver.catalog.limits.value,
+  )
+  if (tooLarge) throw tooLarge
   const schema = 'waitFor' in step.step ? step.step.schema : undefined
   const problems = schema ? validateValue(schema, payload) : []
   if (problems.length > 0)
@@ -180,6 +186,8 @@ export async function callback(
   let outcome: Outcome
   if (body.status === 'succeeded') {
     const output = body.output ?? null
+    const tooLarge = valueOverLimits("the callback's output", output, driver.catalog.limits.value)
+    if (tooLarge) throw tooLarge
     const schema = step.task?.output
     const problems = schema ? validateValue(schema, output) : []
     if (problems.length > 0)

@@ -11,10 +11,16 @@ import {
   ExpressionScope,
   type JsonValue,
 } from '../../types/index.js'
+import type { RefusalCode } from '../store/records.js'
 
 export type GuardVerdict =
   | { readonly allowed: true }
-  | { readonly allowed: false; readonly trigger: string; readonly reason: string }
+  | {
+      readonly allowed: false
+      readonly trigger: string
+      readonly reason: string
+      readonly code: RefusalCode
+    }
 
 /** The trigger that guards a start: `'http'` (the flow's first http trigger), a trigger's index, or `'none'`. */
 export type TriggerSelector = 'http' | 'none' | number
@@ -51,14 +57,15 @@ export function checkGuard(
       allowed: false,
       trigger: trigger.pointer,
       reason: `the guard at ${at} ("${when.source}") is false`,
+      code: 'guard_false',
     }
   } catch (error) {
     const why = (error as { summary?: string }).summary ?? (error as Error).message
-    const code = error instanceof ExpressionLimitError ? ' [expression_limit]' : ''
     return {
       allowed: false,
       trigger: trigger.pointer,
-      reason: `the guard at ${at} ("${when.source}") cannot be evaluated: ${why}${code}`,
+      reason: `the guard at ${at} ("${when.source}") cannot be evaluated: ${why}`,
+      code: error instanceof ExpressionLimitError ? 'expression_limit' : 'guard_error',
     }
   }
 }

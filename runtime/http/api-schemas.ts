@@ -3,6 +3,7 @@
  * parameters and for the OpenAPI document (`#/components/schemas/…`).
  */
 import type { ValueSchema } from '../../types/index.js'
+import { refusalCodes } from '../store/records.js'
 import type { Schema } from './route.js'
 
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` })
@@ -234,10 +235,15 @@ export const resourceSchemas: Record<string, Schema> = {
   },
   RefusedStart: {
     type: 'object',
-    required: ['started', 'reason', 'trigger', 'id', 'flow', 'input', 'createdAt'],
+    required: ['started', 'reason', 'code', 'trigger', 'id', 'flow', 'input', 'createdAt'],
     properties: {
       started: { const: false },
       reason: { type: 'string' },
+      code: {
+        enum: [...refusalCodes],
+        description:
+          'guard_false: the guard was false; guard_error: it could not be evaluated; expression_limit: it passed its cost budget',
+      },
       trigger: {
         type: 'string',
         description: 'the refusing trigger, as a JSON Pointer into the flow',

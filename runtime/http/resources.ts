@@ -176,6 +176,7 @@ export function refusalResource(refused: RefusedStart) {
   return {
     started: false,
     reason: refused.reason,
+    code: refused.code,
     trigger: refused.trigger,
     id: refused.id,
     flow: refused.flow,

@@ -170,8 +170,18 @@ export interface RefusedStart {
   readonly trigger: string
   readonly input: JsonValue
   readonly reason: string
+  /** Why, as a stable code: the guard was false, could not be evaluated, or passed its cost budget. */
+  readonly code: RefusalCode
   readonly createdAt: number
 }
+
+export type RefusalCode = 'guard_false' | 'guard_error' | 'expression_limit'
+
+export const refusalCodes: readonly RefusalCode[] = [
+  'guard_false',
+  'guard_error',
+  'expression_limit',
+]
 
 /** A schedule: a flow's cron trigger (source `flow`) or one made through the API. */
 export interface ScheduleRecord {

@@ -232,7 +232,7 @@ export class LibsqlStore implements Store {
   async recordRefusedStart(refused: RefusedStart): Promise<void> {
     await writeBatch(this.client, [
       {
-        sql: 'INSERT INTO refused_starts (id, flow_name, flow_version, trigger, input, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        sql: 'INSERT INTO refused_starts (id, flow_name, flow_version, trigger, input, reason, code, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         args: [
           refused.id,
           refused.flow.name,
@@ -240,6 +240,7 @@ export class LibsqlStore implements Store {
           refused.trigger,
           JSON.stringify(refused.input),
           refused.reason,
+          refused.code,
           refused.createdAt,
         ],
       },
@@ -257,6 +258,7 @@ export class LibsqlStore implements Store {
       trigger: String(row.trigger),
       input: JSON.parse(String(row.input)) as JsonValue,
       reason: String(row.reason),
+      code: String(row.code) as RefusedStart['code'],
       createdAt: Number(row.created_at),
     }))
   }

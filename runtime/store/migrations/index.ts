@@ -6,6 +6,7 @@ import { statements as refusedStarts } from './004-refused-starts.js'
 import { statements as callbacks } from './005-callbacks.js'
 import { statements as schedules } from './006-schedules.js'
 import { statements as storageProbe } from './007-storage-probe.js'
+import { statements as refusalCodes } from './008-refusal-codes.js'
 
 export interface Migration {
   readonly version: number
@@ -21,4 +22,5 @@ export const migrations: readonly Migration[] = [
   { version: 5, name: 'callbacks', statements: callbacks },
   { version: 6, name: 'schedules', statements: schedules },
   { version: 7, name: 'storage-probe', statements: storageProbe },
+  { version: 8, name: 'refusal-codes', statements: refusalCodes },
 ]

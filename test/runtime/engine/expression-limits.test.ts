@@ -65,6 +65,13 @@ const greedy = {
   output: { many: '${input.l.map(x, input.s)}' },
 }
 
+const poisonGuard = {
+  name: 'poison-guard',
+  input,
+  triggers: [{ http: true, when: 'input.s.matches("^(a|aa)+$")' }],
+  steps: [{ id: 'a', task: 'inc', input: { n: 1 } }],
+}
+
 const guarded = {
   name: 'guarded-bomb',
   input,
@@ -81,7 +88,7 @@ beforeAll(async () => {
     limits: { maxCost: 100_000, value: { maxDepth: 64, maxBytes: 64 * 1024 } },
   })
   await publishEngineTasks(h.catalog)
-  for (const flow of [poison, bomb, greedy, guarded]) await h.catalog.publishFlow(flow)
+  for (const flow of [poison, bomb, greedy, guarded, poisonGuard]) await h.catalog.publishFlow(flow)
 })
 
 afterAll(async () => {
@@ -143,8 +150,22 @@ test('a guard over its budget refuses the start with the reason', async () => {
   expect(start.started).toBe(false)
   if (start.started) return
   expect(start.refused.reason).toBe(
-    'the guard at /triggers/0/when ("input.l.all(x, input.l.all(y, input.l.all(z, x + y + z >= 0)))") cannot be evaluated: the expression exceeded its budget of 100000 cost units (WEIR_MAX_EXPRESSION_COST) [expression_limit]',
+    'the guard at /triggers/0/when ("input.l.all(x, input.l.all(y, input.l.all(z, x + y + z >= 0)))") cannot be evaluated: the expression exceeded its budget of 100000 cost units (WEIR_MAX_EXPRESSION_COST)',
   )
+  expect(start.refused.code).toBe('expression_limit')
+  const [recorded] = await h.store.listRefusedStarts('guarded-bomb')
+  expect(recorded).toMatchObject({ code: 'expression_limit', reason: start.refused.reason })
+})
+
+test('the poison pattern in a trigger guard answers at once', async () => {
+  const started = performance.now()
+  const start = await h.engine.startGuarded(
+    'poison-guard',
+    { s: `${'a'.repeat(46)}!`, l: [] },
+    'http',
+  )
+  expect(start.started ? '' : start.refused.code).toBe('guard_false')
+  expect(performance.now() - started).toBeLessThan(1000)
 })
 
 test('a pattern RE2 refuses is refused at publish with its pointer', async () => {
@@ -201,4 +222,17 @@ test('a flow stored before RE2 with such a pattern is listed, loads, and fails w
     message:
       'cannot evaluate the condition at /steps/0/next/0/if ("input.s.matches("(?=a)")"): invalid regular expression (RE2 syntax): invalid or unsupported Perl syntax: `(?=`',
   })
+})
+
+test('a run input over the value limit is refused before anything is stored', async () => {
+  const before = (await h.store.listRuns({ flow: 'poison' })).items.length
+  await expect(h.engine.startRun('poison', { s: 'a'.repeat(70_000), l: [] })).rejects.toMatchObject(
+    {
+      code: 'payload_too_large',
+      message:
+        'the input is larger than the limit of 65536 bytes as JSON at /s (WEIR_MAX_VALUE_KB)',
+      problems: [{ pointer: '/s', code: 'value_too_large' }],
+    },
+  )
+  expect((await h.store.listRuns({ flow: 'poison' })).items.length).toBe(before)
 })

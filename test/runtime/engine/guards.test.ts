@@ -52,9 +52,11 @@ test('a false guard, or one that cannot be evaluated, refuses the start with the
       trigger: '/triggers/1',
       input: { amount: 500 },
       reason: 'the guard at /triggers/1/when ("100 / input.amount >= 1") is false',
+      code: 'guard_false',
     },
   })
   const zero = await h.engine.startGuarded('guarded', { amount: 0 }, 'http')
+  expect(zero.started ? '' : zero.refused.code).toBe('guard_error')
   expect(zero.started ? '' : zero.refused.reason).toMatch(
     /^the guard at \/triggers\/1\/when \("100 \/ input.amount >= 1"\) cannot be evaluated: .*division by zero/,
   )

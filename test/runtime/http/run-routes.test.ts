@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
 import type { RunResource } from '../../../runtime/http/resources.js'
 import { type AppHarness, appHarness } from '../../fixtures/app-harness.js'
-import { engineTasksComponent } from '../../fixtures/engine-tasks.js'
+import { publishAskTask } from '../../fixtures/engine-tasks.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
 
 let pool: WorkerPool
@@ -47,16 +47,7 @@ beforeAll(async () => {
   const cache = tempCache()
   pool = await WorkerPool.start({ cache, size: 2 })
   h = await appHarness(pool, cache)
-  await h.catalog.publishTask(
-    {
-      name: 'ask',
-      export: 'inc',
-      mode: 'async',
-      output: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } },
-      callback: { heartbeatTimeoutMs: 60_000 },
-    },
-    await engineTasksComponent(),
-  )
+  await publishAskTask(h.catalog)
   for (const flow of [retrying, doomed, forever, signalled, guarded, asking])
     await h.catalog.publishFlow(flow)
 })
@@ -354,6 +345,7 @@ test("a start the http trigger's guard refuses is answered 200 with started: fal
   expect(await response.json()).toEqual({
     started: false,
     reason: 'the guard at /triggers/0/when ("has(input.ok) && input.ok") is false',
+    code: 'guard_false',
     trigger: '/triggers/0',
     id: expect.stringMatching(/^[0-9A-Z]{26}$/),
     flow: { name: 'guarded', version: 1 },

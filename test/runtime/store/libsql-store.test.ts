@@ -48,6 +48,7 @@ describe('LibsqlStore', () => {
       [5, 'callbacks'],
       [6, 'schedules'],
       [7, 'storage-probe'],
+      [8, 'refusal-codes'],
     ])
   })
 
