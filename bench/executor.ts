@@ -78,6 +78,7 @@ async function prepare(
     schemas: { input: input ?? {}, output: output ?? {}, error: error ?? {} },
     timeoutMs: 10_000,
     memoryMb: 256,
+    ref: `${subject.name}@1`,
   }
 }
 

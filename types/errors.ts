@@ -26,6 +26,8 @@ export type ProblemCode =
   | 'value_too_deep'
   | 'value_too_large'
   | 'invalid_regex'
+  | 'capability_required'
+  | 'capability_unused'
 
 export interface Problem {
   /** JSON Pointer into the checked document. */

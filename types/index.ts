@@ -39,6 +39,14 @@ export {
 } from './checker/task-refs.js'
 export { schemaIds } from './documents/document-schemas.js'
 export {
+  type AllowedOrigin,
+  isLinkLocal,
+  originAllowed,
+  type ParsedOrigin,
+  parseOrigin,
+  type RequestOrigin,
+} from './documents/origins.js'
+export {
   type Validated,
   validateFlowSchema,
   validateTaskDocument,

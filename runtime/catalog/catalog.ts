@@ -70,6 +70,8 @@ export function executableTask(record: TaskRecord): ExecutableTask {
     },
     timeoutMs: doc.timeoutMs ?? defaultTimeoutMs,
     memoryMb: doc.limits?.memoryMb ?? defaultMemoryMb,
+    ref: `${record.name}@${record.version}`,
+    ...(doc.capabilities ? { capabilities: doc.capabilities } : {}),
   }
 }
 
@@ -112,6 +114,7 @@ export class Catalog {
   async publishTask(
     untrusted: unknown,
     bytes?: Uint8Array,
+    publishedBy?: string,
   ): Promise<PublishedTask & { decoded: DecodedComponent }> {
     const valid = validateTaskDocument(untrusted)
     if (!valid.ok) throw rejected('task', valid.problems)
@@ -141,7 +144,7 @@ export class Catalog {
         decoded: checked.decoded,
         created: false,
       }
-    const record = await this.store.publishTask(checked.task, checked.binding)
+    const record = await this.store.publishTask(checked.task, checked.binding, publishedBy)
     return { record, warnings: checked.warnings, decoded: checked.decoded, created: true }
   }
 

@@ -24,6 +24,7 @@ import {
 import { schedulePauseCommand, schedulesListCommand } from './schedules.js'
 import { type ServeOptions, serveCommand } from './serve.js'
 import { taskBuildCommand } from './task-build.js'
+import { taskListCommand, taskShowCommand } from './tasks.js'
 import { typesCommand } from './types-command.js'
 
 type Options<O> = O & GlobalOptions
@@ -43,11 +44,7 @@ function remote<O = object>(
   }
 }
 
-async function listCommand(
-  client: ApiClient,
-  path: string,
-  json: boolean | undefined,
-): Promise<number> {
+async function flowListCommand(client: ApiClient, json: boolean | undefined): Promise<number> {
   const { items } = await client.get<{
     items: {
       name: string
@@ -56,19 +53,12 @@ async function listCommand(
       createdAt: string
       document: { description?: string }
     }[]
-  }>(path)
+  }>('/v1/flows')
   if (json) printJson({ items })
   else {
-    const flows = path.endsWith('flows')
     printTable(
-      flows
-        ? ['name', 'version', 'process', 'created']
-        : ['name', 'version', 'created', 'description'],
-      items.map((i) =>
-        flows
-          ? [i.name, i.version, i.process, i.createdAt]
-          : [i.name, i.version, i.createdAt, i.document.description],
-      ),
+      ['name', 'version', 'process', 'created'],
+      items.map((i) => [i.name, i.version, i.process, i.createdAt]),
     )
   }
   return 0
@@ -116,8 +106,18 @@ function addTask(program: Command): void {
     .action(remote((client, options, ...paths) => taskPublishCommand(client, paths, options)))
   task
     .command('list')
-    .description('The latest version of every published task')
-    .action(remote((client, options) => listCommand(client, '/v1/tasks', options.json)))
+    .description('The latest version of every published task, with its capabilities')
+    .action(remote((client, options) => taskListCommand(client, options.json)))
+  task
+    .command('show')
+    .description('A task version: signature, capabilities, who published it, schemas')
+    .argument('<name>', 'the task name')
+    .argument('[version]', 'the version (default: latest)')
+    .action(
+      remote((client, options, name, version) =>
+        taskShowCommand(client, name, { json: options.json, version }),
+      ),
+    )
 }
 
 function addFlow(program: Command): void {
@@ -142,7 +142,7 @@ function addFlow(program: Command): void {
   flow
     .command('list')
     .description('The latest version of every published flow')
-    .action(remote((client, options) => listCommand(client, '/v1/flows', options.json)))
+    .action(remote((client, options) => flowListCommand(client, options.json)))
 }
 
 function addRuns(program: Command): void {

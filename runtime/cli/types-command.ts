@@ -7,11 +7,13 @@
 import { writeFile } from 'node:fs/promises'
 import { compile, type JSONSchema } from 'json-schema-to-typescript'
 import type { ApiClient } from './client.js'
+import { describeCapabilities, type TaskCapabilities } from './tasks.js'
 
 interface TaskAnswer {
   readonly name: string
   readonly version: number
   readonly document: { input?: object; output?: object; description?: string }
+  readonly capabilities?: TaskCapabilities
 }
 
 const pascal = (name: string) =>
@@ -39,7 +41,7 @@ export async function tasksModule(tasks: readonly TaskAnswer[]): Promise<string>
   for (const t of tasks) {
     const base = pascal(t.name)
     parts.push(
-      `// ${t.name}@${t.version}${t.document.description ? `: ${t.document.description}` : ''}`,
+      `// ${t.name}@${t.version}${t.document.description ? `: ${t.document.description}` : ''}\n// capabilities: ${describeCapabilities(t.capabilities)}`,
       await typeOf(t.document.input, `${base}Input`),
       await typeOf(t.document.output, `${base}Output`),
       `export const ${camel(t.name)} = task<${base}Input, ${base}Output>('${t.name}', ${t.version})`,

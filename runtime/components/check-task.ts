@@ -7,6 +7,7 @@
  */
 import type { Problem, TaskDocument } from '../../types/index.js'
 import { InvalidComponentError } from '../errors.js'
+import { checkCapabilities } from './capability-check.js'
 import { sha256Hex } from './component-cache.js'
 import { type DecodedComponent, decodeComponent } from './decode-component.js'
 import { checkImports } from './imports-policy.js'
@@ -55,6 +56,8 @@ export function checkTaskComponent(task: TaskDocument, bytes: Uint8Array): TaskC
     }
   }
   const problems = checkImports(decoded.imports)
+  const capabilities = checkCapabilities(task, decoded.imports)
+  problems.push(...capabilities.problems)
   const name = task.export ?? 'run'
   const exported = decoded.exports.find((e) => e.name === name)
   if (!exported) {
@@ -89,6 +92,6 @@ export function checkTaskComponent(task: TaskDocument, bytes: Uint8Array): TaskC
     task: { ...task, component: sha, export: name, ...schemas },
     binding: signature.binding,
     decoded,
-    warnings: signature.warnings,
+    warnings: [...signature.warnings, ...capabilities.warnings],
   }
 }

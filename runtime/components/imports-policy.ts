@@ -1,7 +1,8 @@
 /**
  * What a task component may import: the WASI 0.2 interfaces the sandbox
- * provides (any 0.2.x version). io, cli, clocks and random work; filesystem,
- * sockets and http are present but deny every call. Imported value types are
+ * provides (any 0.2.x version). io, cli, clocks and random work; filesystem
+ * and sockets are present but deny every call; http works for a task that
+ * grants it (capability-check.ts says which may import it). Imported value types are
  * fine; anything else (host functions, other interfaces, abstract resources)
  * is rejected, naming the import.
  */

@@ -48,6 +48,15 @@ export interface ExecutableTask {
   }
   readonly timeoutMs: number
   readonly memoryMb: number
+  /** `name@version`, as log lines name the task. */
+  readonly ref: string
+  /** What the task version may do beyond computing (its document's `capabilities`); sealed when absent. */
+  readonly capabilities?: TaskCapabilities
+}
+
+/** Grants of a task version: outbound HTTP to an allow-list of origins (`*.` host and `:*` port wildcards). */
+export interface TaskCapabilities {
+  readonly http?: { readonly allow: readonly string[] }
 }
 
 export interface AttemptRequest {

@@ -211,7 +211,16 @@ export const resourceSchemas: Record<string, Schema> = {
   },
   Task: {
     type: 'object',
-    required: ['name', 'version', 'component', 'signature', 'createdAt', 'document'],
+    required: [
+      'name',
+      'version',
+      'component',
+      'signature',
+      'createdAt',
+      'capabilities',
+      'publishedBy',
+      'document',
+    ],
     properties: {
       name: { type: 'string' },
       version: { type: 'integer' },
@@ -219,6 +228,15 @@ export const resourceSchemas: Record<string, Schema> = {
       signature: { type: 'string', description: 'the WIT signature of the exported function' },
       export: { type: 'string' },
       createdAt: timestamp,
+      capabilities: {
+        description: 'what the version may do beyond computing ({} = sealed)',
+        $ref: 'https://weir.dev/schemas/task.schema.json#/$defs/capabilities',
+      },
+      publishedBy: {
+        type: ['string', 'null'],
+        description:
+          'the id of the API key that published this version and granted its capabilities',
+      },
       document: { $ref: 'https://weir.dev/schemas/task.schema.json' },
     },
   },

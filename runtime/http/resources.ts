@@ -158,6 +158,8 @@ export function taskResource(task: TaskRecord) {
     signature: task.binding.signature,
     export: task.binding.export,
     createdAt: iso(task.createdAt),
+    capabilities: task.document.capabilities ?? {},
+    publishedBy: task.publishedBy ?? null,
     document: task.document,
   }
 }

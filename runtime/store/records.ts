@@ -59,6 +59,8 @@ export interface TaskRecord {
   readonly document: TaskDocument & { version: number; component: string }
   readonly binding: FunctionBinding
   readonly createdAt: number
+  /** The id of the API key that published this version (and so granted its capabilities), when known. */
+  readonly publishedBy?: string
 }
 
 export interface FlowRecord {

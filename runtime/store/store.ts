@@ -122,9 +122,11 @@ export interface Store {
   putComponent(sha256: string, bytes: Uint8Array): Promise<void>
   getComponent(sha256: string): Promise<Uint8Array | undefined>
 
+  /** `publishedBy`: the API key id that publishes it (who granted its capabilities). */
   publishTask(
     document: TaskDocument & { component: string },
     binding: FunctionBinding,
+    publishedBy?: string,
   ): Promise<TaskRecord>
   getTask(name: string, version?: number): Promise<TaskRecord | undefined>
   listTasks(): Promise<TaskRecord[]>

@@ -8,6 +8,7 @@ import type { TaskDocument } from '../generated/task.js'
 import type { ValueSchema } from '../generated/value-schema.js'
 import { schemaIds, validatorAt } from './document-schemas.js'
 import { explain } from './explain-errors.js'
+import { parseOrigin } from './origins.js'
 import { checkValueSchemaRefs } from './value-schema-rules.js'
 
 export type Validated<T> = { ok: true; value: T } | { ok: false; problems: Problem[] }
@@ -51,7 +52,22 @@ export function validateTaskDocument(document: unknown): Validated<TaskDocument>
   const task = asRecord(document)
   const places: [unknown, string][] = ['input', 'output', 'error'].map((k) => [task?.[k], `/${k}`])
   problems.push(...refProblems(places, problems))
+  problems.push(...originProblems(task, problems))
   return validated(document, problems)
+}
+
+/** Each `capabilities.http.allow` entry that is not an origin weir can match, at its pointer. */
+function originProblems(task: Record<string, unknown> | undefined, found: Problem[]): Problem[] {
+  const allow = asRecord(asRecord(task?.capabilities)?.http)?.allow
+  if (!Array.isArray(allow)) return []
+  const out: Problem[] = []
+  for (const [i, entry] of allow.entries()) {
+    const at = `/capabilities/http/allow/${i}`
+    if (typeof entry !== 'string' || found.some((p) => p.pointer === at)) continue
+    const parsed = parseOrigin(entry)
+    if (!parsed.ok) out.push({ pointer: at, code: 'invalid_document', message: parsed.message })
+  }
+  return out
 }
 
 /** Checks one value schema (the subset of JSON Schema tasks and flows use). */

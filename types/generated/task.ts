@@ -39,6 +39,7 @@ export interface TaskDocument {
   timeoutMs?: number
   limits?: TaskLimits
   callback?: CallbackPolicy
+  capabilities?: TaskCapabilities
 }
 export interface TaskLimits {
   memoryMb?: number
@@ -55,4 +56,22 @@ export interface CallbackPolicy {
    * The wait fails when no keep-alive arrives for this long.
    */
   heartbeatTimeoutMs?: number
+}
+/**
+ * What this task version may do beyond computing. Absent: the task is sealed.
+ */
+export interface TaskCapabilities {
+  http?: HttpCapability
+}
+/**
+ * Outbound HTTP (wasi:http/outgoing-handler, fetch in JavaScript tasks) to the origins listed.
+ */
+export interface HttpCapability {
+  /**
+   * Origins a request may go to: scheme://host[:port], with a *. host prefix (any subdomain) and a :* port wildcard, e.g. https://api.stripe.com, https://*.example.com, http://127.0.0.1:*.
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  allow: string[]
 }

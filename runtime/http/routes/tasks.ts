@@ -30,8 +30,8 @@ export const taskRoutes: Route[] = [
       201: { description: 'A new version was published', schema: published },
       200: { description: 'The latest version is this document already', schema: published },
     },
-    async handle({ body }, { catalog }) {
-      const result = await catalog.publishTask(body)
+    async handle({ body, key }, { catalog }) {
+      const result = await catalog.publishTask(body, undefined, key?.id)
       return {
         status: result.created ? 201 : 200,
         body: {

@@ -89,19 +89,21 @@ export class LibsqlStore implements Store {
   async publishTask(
     document: TaskDocument & { component: string },
     binding: FunctionBinding,
+    publishedBy?: string,
   ): Promise<TaskRecord> {
     const sha = document.component.replace(/^sha256:/, '')
     const { version: _ignored, ...rest } = document
     const [, , read] = await writeBatch(this.client, [
       {
-        sql: `INSERT INTO tasks (name, version, component, document, binding, created_at)
-          SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ? FROM tasks WHERE name = ?`,
+        sql: `INSERT INTO tasks (name, version, component, document, binding, created_at, published_by)
+          SELECT ?, COALESCE(MAX(version), 0) + 1, ?, ?, ?, ?, ? FROM tasks WHERE name = ?`,
         args: [
           document.name,
           sha,
           JSON.stringify(rest),
           JSON.stringify(binding),
           this.#now(),
+          publishedBy ?? null,
           document.name,
         ],
       },

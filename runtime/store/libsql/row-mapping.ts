@@ -127,6 +127,9 @@ export function taskFromRow(row: Row): TaskRecord {
     document,
     binding: JSON.parse(String(row.binding)) as FunctionBinding,
     createdAt: Number(row.created_at),
+    ...(row.published_by === null || row.published_by === undefined
+      ? {}
+      : { publishedBy: String(row.published_by) }),
   }
 }
 

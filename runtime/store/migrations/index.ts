@@ -7,6 +7,7 @@ import { statements as callbacks } from './005-callbacks.js'
 import { statements as schedules } from './006-schedules.js'
 import { statements as storageProbe } from './007-storage-probe.js'
 import { statements as refusalCodes } from './008-refusal-codes.js'
+import { statements as taskPublishers } from './009-task-publishers.js'
 
 export interface Migration {
   readonly version: number
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   { version: 6, name: 'schedules', statements: schedules },
   { version: 7, name: 'storage-probe', statements: storageProbe },
   { version: 8, name: 'refusal-codes', statements: refusalCodes },
+  { version: 9, name: 'task-publishers', statements: taskPublishers },
 ]

@@ -151,6 +151,35 @@ test('types writes TypeScript types and builder handles for every published task
   expect(source).toContain(
     "export const failBelow = task<FailBelowInput, FailBelowOutput>('fail-below', 1)",
   )
+  expect(source).toContain('// inc@1\n// capabilities: sealed')
+})
+
+test("task list and task show name each task's capabilities", async () => {
+  const { catalog } = server.context
+  const inc = await catalog.store.getTask('inc')
+  const component = inc?.document.component ?? ''
+  await catalog.publishTask({
+    name: 'caller',
+    export: 'inc',
+    component,
+    description: 'calls out',
+    capabilities: { http: { allow: ['https://api.example.com', 'http://127.0.0.1:*'] } },
+  })
+  const list = await weir('task', 'list')
+  expect(list.out).toMatch(
+    /caller\s+1\s+\S+\s+http: https:\/\/api.example.com, http:\/\/127.0.0.1:\*\s+calls out/,
+  )
+  expect(list.out).toMatch(/inc\s+1\s+\S+\s+sealed/)
+  const show = await weir('task', 'show', 'caller')
+  expect(show.out.split('\n').slice(0, 5)).toEqual([
+    'caller@1 — calls out',
+    'signature:    func(n: u32) -> u32',
+    'mode:         sync, timeout 30000 ms',
+    'capabilities: http: https://api.example.com, http://127.0.0.1:*',
+    expect.stringMatching(/^published by: - at \d{4}-/),
+  ])
+  const json = JSON.parse((await weir('task', 'show', 'inc', '1', '--json')).out)
+  expect([json.name, json.capabilities]).toEqual(['inc', {}])
 })
 
 test('schedules list, pause and resume', async () => {

@@ -100,6 +100,44 @@ test('a task document with problems is 422 with a pointer for each', async () =>
   )
 })
 
+test('a grant is shown on every read, with the key that published it; bad origins are 422 with pointers', async () => {
+  const doc = {
+    name: 'granted',
+    export: 'inc',
+    component: `sha256:${sha}`,
+    capabilities: { http: { allow: ['https://api.example.com'] } },
+  }
+  const published = await h.call('POST', '/v1/tasks', { role: 'publisher', json: doc })
+  expect(published.status).toBe(201)
+  const body = await json(published)
+  const publisher = (await h.apiKeys.authenticate(`Bearer ${h.keys.publisher}`)).id
+  expect(body.task).toMatchObject({
+    capabilities: { http: { allow: ['https://api.example.com'] } },
+    publishedBy: publisher,
+  })
+  expect(body.warnings).toEqual([
+    expect.objectContaining({ pointer: '/capabilities/http', code: 'capability_unused' }),
+  ])
+  const read = await json(await h.call('GET', '/v1/tasks/granted', { role: 'viewer' }))
+  expect([read.capabilities, read.publishedBy]).toEqual([doc.capabilities, publisher])
+  const list = await json(await h.call('GET', '/v1/tasks', { role: 'viewer' }))
+  const inc = (list.items as { name: string; capabilities: object }[]).find((t) => t.name === 'inc')
+  expect(inc?.capabilities).toEqual({})
+
+  const bad = await h.call('POST', '/v1/tasks', {
+    json: {
+      ...doc,
+      capabilities: { http: { allow: ['https://ok.example.com', 'ftp://x.y', 'https://a.b/c'] } },
+    },
+  })
+  expect(bad.status).toBe(422)
+  const problems = await json(bad)
+  expect(problems.errors?.map((e) => e.pointer)).toEqual([
+    '/capabilities/http/allow/1',
+    '/capabilities/http/allow/2',
+  ])
+})
+
 test('tasks are listed (latest of each) and read by name and version', async () => {
   const list = await json(await h.call('GET', '/v1/tasks', { role: 'viewer' }))
   const names = (list.items as { name: string }[]).map((t) => t.name)

@@ -49,6 +49,7 @@ describe('LibsqlStore', () => {
       [6, 'schedules'],
       [7, 'storage-probe'],
       [8, 'refusal-codes'],
+      [9, 'task-publishers'],
     ])
   })
 
