@@ -38,6 +38,10 @@ export interface Config {
   readonly headersTimeoutMs: number
   /** Time a client has to send a whole request (headers and body), in ms. */
   readonly requestTimeoutMs: number
+  /** Largest response body a task's outbound HTTP request may read, in MiB. */
+  readonly maxHttpResponseMb: number
+  /** A PEM file of extra certificate authorities that tasks' HTTPS requests trust (besides the system's). */
+  readonly extraCa: string | undefined
 }
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
@@ -104,5 +108,10 @@ export function resolveConfig(
       options.requestTimeoutMs ??
       integer('WEIR_REQUEST_TIMEOUT_MS', env.WEIR_REQUEST_TIMEOUT_MS) ??
       30_000,
+    maxHttpResponseMb:
+      options.maxHttpResponseMb ??
+      integer('WEIR_MAX_HTTP_RESPONSE_MB', env.WEIR_MAX_HTTP_RESPONSE_MB) ??
+      16,
+    extraCa: options.extraCa ?? (env.WEIR_EXTRA_CA || undefined),
   })
 }

@@ -24,6 +24,8 @@ test('defaults', () => {
     maxWaiters: 2_000,
     headersTimeoutMs: 10_000,
     requestTimeoutMs: 30_000,
+    maxHttpResponseMb: 16,
+    extraCa: undefined,
   })
 })
 
@@ -46,6 +48,8 @@ test('environment variables override the defaults, and options override them', (
     WEIR_MAX_WAITERS: '10',
     WEIR_HEADERS_TIMEOUT_MS: '2000',
     WEIR_REQUEST_TIMEOUT_MS: '4000',
+    WEIR_MAX_HTTP_RESPONSE_MB: '2',
+    WEIR_EXTRA_CA: '/etc/weir/ca.pem',
   }
   expect(resolveConfig({}, env)).toEqual({
     host: '0.0.0.0',
@@ -66,6 +70,8 @@ test('environment variables override the defaults, and options override them', (
     maxWaiters: 10,
     headersTimeoutMs: 2000,
     requestTimeoutMs: 4000,
+    maxHttpResponseMb: 2,
+    extraCa: '/etc/weir/ca.pem',
   })
   const config = resolveConfig({ port: 1234, dataDir: '/tmp/w', dbUrl: ':memory:' }, env)
   expect([config.port, config.dataDir, config.dbUrl, config.host]).toEqual([

@@ -14,10 +14,21 @@ import type { ValueSchema } from './rooted.js'
 let ajv: Ajv2020 | undefined
 const compiled = new WeakMap<ValueSchema, ValidateFunction>()
 
-/** `pattern` keywords run on RE2: linear time whatever the pattern and the value. */
-const re2: RegExpEngine = Object.assign((pattern: string) => compilePattern(pattern), {
-  code: 'compilePattern',
-})
+/**
+ * `pattern` keywords run on RE2: linear time whatever the pattern and the
+ * value. A pattern RE2 refuses (only in a schema published before weir used
+ * RE2: publishing refuses them now) matches nothing, so values fail clearly.
+ */
+const re2: RegExpEngine = Object.assign(
+  (pattern: string) => {
+    try {
+      return compilePattern(pattern)
+    } catch {
+      return { test: () => false, toString: () => `/${pattern}/` }
+    }
+  },
+  { code: 'compilePattern' },
+)
 
 function valueAjv(): Ajv2020 {
   // ownProperties: `required: ["__proto__"]` looks for an own key, not the prototype.

@@ -205,3 +205,9 @@ describe('__proto__ and friends are plain keys', () => {
     expect(JSON.stringify(value)).toBe('{"__proto__":5,"constructor":"x"}')
   })
 })
+
+test('a schema pattern RE2 refuses (published before RE2) matches nothing instead of throwing', () => {
+  expect(validateValue({ type: 'string', pattern: '(?=a)a' }, 'a')).toEqual([
+    expect.objectContaining({ pointer: '', message: expect.stringContaining('/(?=a)a/') }),
+  ])
+})
