@@ -42,6 +42,8 @@ export interface Config {
   readonly maxHttpResponseMb: number
   /** A PEM file of extra certificate authorities that tasks' HTTPS requests trust (besides the system's). */
   readonly extraCa: string | undefined
+  /** The key that seals secrets (32 bytes, hex or base64); absent: the data directory's key file. */
+  readonly secretKey: string | undefined
 }
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
@@ -113,5 +115,6 @@ export function resolveConfig(
       integer('WEIR_MAX_HTTP_RESPONSE_MB', env.WEIR_MAX_HTTP_RESPONSE_MB) ??
       16,
     extraCa: options.extraCa ?? (env.WEIR_EXTRA_CA || undefined),
+    secretKey: options.secretKey ?? (env.WEIR_SECRET_KEY || undefined),
   })
 }

@@ -28,6 +28,7 @@ export type ProblemCode =
   | 'invalid_regex'
   | 'capability_required'
   | 'capability_unused'
+  | 'unknown_secret'
 
 export interface Problem {
   /** JSON Pointer into the checked document. */

@@ -12,6 +12,7 @@ import {
   type Problem,
   parseTaskRef,
   type ResolvedTask,
+  type TaskDocument,
   validateTaskDocument,
 } from '../../types/index.js'
 import { checkTaskComponent } from '../components/check-task.js'
@@ -135,6 +136,8 @@ export class Catalog {
     }
     const checked = checkTaskComponent(document, component)
     if (!checked.ok) throw rejected(`task ${document.name}`, checked.problems)
+    const unknown = await this.#unknownSecrets(document)
+    if (unknown.length > 0) throw rejected(`task ${document.name}`, unknown)
     await this.putComponent(component)
     const latest = await this.store.getTask(checked.task.name)
     if (latest && sameDocument(latest.document, checked.task))
@@ -146,6 +149,22 @@ export class Catalog {
       }
     const record = await this.store.publishTask(checked.task, checked.binding, publishedBy)
     return { record, warnings: checked.warnings, decoded: checked.decoded, created: true }
+  }
+
+  /** A problem for each `capabilities.env` variable naming a secret that is not set. */
+  async #unknownSecrets(document: TaskDocument): Promise<Problem[]> {
+    const refs = Object.entries(document.capabilities?.env ?? {}).flatMap(([name, value]) =>
+      typeof value === 'object' ? [[name, value.secret] as const] : [],
+    )
+    if (refs.length === 0) return []
+    const known = new Set((await this.store.listSecrets()).map((s) => s.name))
+    return refs
+      .filter(([, secret]) => !known.has(secret))
+      .map(([name, secret]) => ({
+        pointer: `/capabilities/env/${name}`,
+        code: 'unknown_secret' as const,
+        message: `secret "${secret}" is not set: set it first (PUT /v1/secrets/${secret}, or weir secrets set ${secret})`,
+      }))
   }
 
   /** Checks a flow document against the published tasks, without publishing it. */

@@ -22,6 +22,7 @@ import {
   runsShowCommand,
 } from './runs.js'
 import { schedulePauseCommand, schedulesListCommand } from './schedules.js'
+import { secretsDeleteCommand, secretsListCommand, secretsSetCommand } from './secrets.js'
 import { type ServeOptions, serveCommand } from './serve.js'
 import { taskBuildCommand } from './task-build.js'
 import { taskListCommand, taskShowCommand } from './tasks.js'
@@ -239,6 +240,26 @@ function addKeysAndTypes(program: Command): void {
     .description('Delete an API key')
     .argument('<id>', 'the key id')
     .action(remote((client, options, id) => keysDeleteCommand(client, id, options)))
+  const secrets = program.command('secrets').description('Manage secrets (needs an admin key)')
+  secrets
+    .command('set')
+    .description('Set a secret from standard input or --file (never from the command line)')
+    .argument('<name>', 'the secret name')
+    .option('--file <file>', 'read the value from this file (default: standard input)')
+    .action(
+      remote<{ file?: string }>((client, options, name) =>
+        secretsSetCommand(client, name, options),
+      ),
+    )
+  secrets
+    .command('list')
+    .description('Every secret: names and times, never values')
+    .action(remote((client, options) => secretsListCommand(client, options)))
+  secrets
+    .command('delete')
+    .description('Delete a secret no task version uses')
+    .argument('<name>', 'the secret name')
+    .action(remote((client, options, name) => secretsDeleteCommand(client, name, options)))
 }
 
 export function buildProgram(): Command {

@@ -304,6 +304,11 @@ export const resourceSchemas: Record<string, Schema> = {
       updatedAt: timestamp,
     },
   },
+  Secret: {
+    type: 'object',
+    required: ['name', 'createdAt', 'updatedAt'],
+    properties: { name: { type: 'string' }, createdAt: timestamp, updatedAt: timestamp },
+  },
   ApiKey: {
     type: 'object',
     required: ['id', 'name', 'role', 'createdAt'],

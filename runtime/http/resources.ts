@@ -13,6 +13,7 @@ import type {
   Role,
   RunError,
   RunRecord,
+  SecretRecord,
   StepRunRecord,
   StepWait,
   TaskRecord,
@@ -189,4 +190,8 @@ export function refusalResource(refused: RefusedStart) {
 
 export function keyResource(key: ApiKeyRecord) {
   return { id: key.id, name: key.name, role: key.role, createdAt: iso(key.createdAt) }
+}
+
+export function secretResource(secret: SecretRecord) {
+  return { name: secret.name, createdAt: iso(secret.createdAt), updatedAt: iso(secret.updatedAt) }
 }

@@ -4,10 +4,12 @@
  * the OpenAPI document are both built from the one table of these, so the two
  * cannot disagree.
  */
+
 import type { JsonValue, ValueSchema } from '../../types/index.js'
 import type { Catalog } from '../catalog/catalog.js'
 import type { Engine } from '../engine/engine.js'
 import type { Scheduler } from '../schedules/scheduler.js'
+import type { Secrets } from '../secrets/secrets.js'
 import type { ApiKeyRecord, Role } from '../store/records.js'
 import type { Store } from '../store/store.js'
 import type { ApiKeys } from './api-keys.js'
@@ -66,6 +68,7 @@ export interface AppContext {
   readonly engine: Engine
   readonly apiKeys: ApiKeys
   readonly scheduler: Scheduler
+  readonly secrets: Secrets
   readonly version: string
 }
 

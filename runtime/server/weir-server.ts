@@ -26,6 +26,8 @@ import { createApp } from '../http/app.js'
 import type { AppContext } from '../http/route.js'
 import { packageInfo } from '../package-info.js'
 import { Scheduler } from '../schedules/scheduler.js'
+import { loadSecretKey } from '../secrets/secret-key.js'
+import { Secrets } from '../secrets/secrets.js'
 import { LibsqlStore } from '../store/index.js'
 import { ensureAdminKey } from './admin-token.js'
 
@@ -116,6 +118,12 @@ export class WeirServer {
   static async start(config: Config, options: ServerOptions): Promise<WeirServer> {
     await mkdir(config.dataDir, { recursive: true })
     const store = await LibsqlStore.open({ url: config.dbUrl, durability: config.durability })
+    const secrets = await loadSecretKey(config.secretKey, config.dataDir)
+      .then((key) => Secrets.open(store, key))
+      .catch(async (error: unknown) => {
+        await store.close()
+        throw error
+      })
     const cache = new ComponentCache(join(config.dataDir, 'components'))
     const value = { maxDepth: config.maxDepth, maxBytes: config.maxValueKb * 2 ** 10 }
     const pool = await WorkerPool.start({
@@ -137,7 +145,7 @@ export class WeirServer {
     const scheduler = new Scheduler({ store, engine, clock: systemClock, logger: options.logger })
     catalog.onFlowPublished((record) => scheduler.syncFlow(record))
     const version = packageInfo().version
-    const context: AppContext = { store, catalog, engine, apiKeys, scheduler, version }
+    const context: AppContext = { store, catalog, engine, apiKeys, scheduler, secrets, version }
     const newAdminKey = await ensureAdminKey(apiKeys, config.dataDir)
     const recovered = await engine.recover()
     for (const { flow, version, problems } of await catalog.flowsWithRefusedPatterns()) {

@@ -213,3 +213,10 @@ export interface ApiKeyRecord {
   readonly secretHash: string
   readonly createdAt: number
 }
+
+/** A secret as it is listed: its name and times, never its value. */
+export interface SecretRecord {
+  readonly name: string
+  readonly createdAt: number
+  readonly updatedAt: number
+}

@@ -15,6 +15,7 @@ import type {
   RunRecord,
   RunStatus,
   ScheduleRecord,
+  SecretRecord,
   StepRunRecord,
   StepRunStatus,
   StepWait,
@@ -115,7 +116,20 @@ export interface Page<T> {
   readonly nextCursor: string | undefined
 }
 
-export interface Store {
+/** Secrets, sealed: the store never sees a value in the clear. */
+export interface SecretStore {
+  /** Sets a secret's sealed value; `created` is false when it replaced one. */
+  putSecret(name: string, sealed: Uint8Array, at: number): Promise<{ created: boolean }>
+  getSecret(name: string): Promise<Uint8Array | undefined>
+  listSecrets(): Promise<SecretRecord[]>
+  deleteSecret(name: string): Promise<boolean>
+  /** Task versions (`name@version`) whose `capabilities.env` names the secret. */
+  tasksUsingSecret(name: string): Promise<string[]>
+  /** Stores the sealed check value unless one is there; answers the stored one. */
+  initSecretCheck(sealed: Uint8Array): Promise<Uint8Array>
+}
+
+export interface Store extends SecretStore {
   /** Whether writes work: unavailable after a storage fault until a write succeeds (see storage-health.ts). */
   readonly storage: StorageHealthView
 

@@ -26,6 +26,7 @@ test('defaults', () => {
     requestTimeoutMs: 30_000,
     maxHttpResponseMb: 16,
     extraCa: undefined,
+    secretKey: undefined,
   })
 })
 
@@ -50,6 +51,7 @@ test('environment variables override the defaults, and options override them', (
     WEIR_REQUEST_TIMEOUT_MS: '4000',
     WEIR_MAX_HTTP_RESPONSE_MB: '2',
     WEIR_EXTRA_CA: '/etc/weir/ca.pem',
+    WEIR_SECRET_KEY: 'k'.repeat(43),
   }
   expect(resolveConfig({}, env)).toEqual({
     host: '0.0.0.0',
@@ -72,6 +74,7 @@ test('environment variables override the defaults, and options override them', (
     requestTimeoutMs: 4000,
     maxHttpResponseMb: 2,
     extraCa: '/etc/weir/ca.pem',
+    secretKey: 'k'.repeat(43),
   })
   const config = resolveConfig({ port: 1234, dataDir: '/tmp/w', dbUrl: ':memory:' }, env)
   expect([config.port, config.dataDir, config.dbUrl, config.host]).toEqual([

@@ -6,6 +6,7 @@ import type { Problem } from '../errors.js'
 import type { FlowDocument } from '../generated/flow.js'
 import type { TaskDocument } from '../generated/task.js'
 import type { ValueSchema } from '../generated/value-schema.js'
+import { pointer } from '../pointer.js'
 import { schemaIds, validatorAt } from './document-schemas.js'
 import { explain } from './explain-errors.js'
 import { parseOrigin } from './origins.js'
@@ -52,7 +53,7 @@ export function validateTaskDocument(document: unknown): Validated<TaskDocument>
   const task = asRecord(document)
   const places: [unknown, string][] = ['input', 'output', 'error'].map((k) => [task?.[k], `/${k}`])
   problems.push(...refProblems(places, problems))
-  problems.push(...originProblems(task, problems))
+  problems.push(...originProblems(task, problems), ...envNameProblems(task))
   return validated(document, problems)
 }
 
@@ -66,6 +67,35 @@ function originProblems(task: Record<string, unknown> | undefined, found: Proble
     if (typeof entry !== 'string' || found.some((p) => p.pointer === at)) continue
     const parsed = parseOrigin(entry)
     if (!parsed.ok) out.push({ pointer: at, code: 'invalid_document', message: parsed.message })
+  }
+  return out
+}
+
+const envName = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/
+
+/**
+ * Names of `capabilities.env` that are not variable names, or that differ
+ * from another only by case (environments on some systems ignore case, so
+ * such a pair would be ambiguous), each at its pointer.
+ */
+function envNameProblems(task: Record<string, unknown> | undefined): Problem[] {
+  const env = asRecord(asRecord(task?.capabilities)?.env)
+  if (!env) return []
+  const out: Problem[] = []
+  const seen = new Map<string, string>()
+  for (const name of Object.keys(env)) {
+    const at = pointer('/capabilities/env', name)
+    if (!envName.test(name)) {
+      const message = `"${name}" is not a variable name: letters, digits and "_", not starting with a digit (at most 128)`
+      out.push({ pointer: at, code: 'invalid_document', message })
+      continue
+    }
+    const other = seen.get(name.toUpperCase())
+    if (other !== undefined) {
+      const message = `"${name}" and "${other}" differ only by case: name each variable once`
+      out.push({ pointer: at, code: 'invalid_document', message })
+    }
+    seen.set(name.toUpperCase(), name)
   }
   return out
 }

@@ -62,6 +62,7 @@ export interface CallbackPolicy {
  */
 export interface TaskCapabilities {
   http?: HttpCapability
+  env?: EnvCapability
 }
 /**
  * Outbound HTTP (wasi:http/outgoing-handler, fetch in JavaScript tasks) to the origins listed.
@@ -74,4 +75,13 @@ export interface HttpCapability {
    * @maxItems 100
    */
   allow: string[]
+}
+/**
+ * Environment variables the task sees (wasi:cli/environment, wasi:config/store): a literal value, or a secret resolved at each attempt.
+ */
+export interface EnvCapability {
+  [k: string]: string | SecretRef | undefined
+}
+export interface SecretRef {
+  secret: string
 }

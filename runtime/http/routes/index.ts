@@ -9,6 +9,7 @@ import { keyRoutes } from './keys.js'
 import { runEventRoute, runOperationRoutes } from './run-operations.js'
 import { runRoutes } from './runs.js'
 import { scheduleRoutes } from './schedules.js'
+import { secretRoutes } from './secrets.js'
 import { taskRoutes } from './tasks.js'
 
 export const routes: Route[] = [
@@ -22,6 +23,7 @@ export const routes: Route[] = [
   ...callbackRoutes,
   ...scheduleRoutes,
   ...keyRoutes,
+  ...secretRoutes,
 ]
 
 let document: { version: string; body: unknown } | undefined

@@ -16,6 +16,7 @@ import type {
   RefusedStart,
   RunRecord,
   ScheduleRecord,
+  SecretRecord,
   StepRunRecord,
   TaskRecord,
 } from '../records.js'
@@ -36,6 +37,7 @@ import {
 } from './run-queries.js'
 import { changeRows, newRunRows } from './run-rows.js'
 import * as schedules from './schedule-queries.js'
+import * as secrets from './secret-queries.js'
 import { storageFault } from './storage-faults.js'
 import { probeStatements } from './storage-probe.js'
 
@@ -327,6 +329,30 @@ export class LibsqlStore implements Store {
       { sql: 'DELETE FROM api_keys WHERE id = ?', args: [id] },
     ])
     return (result?.rowsAffected ?? 0) > 0
+  }
+
+  putSecret(name: string, sealed: Uint8Array, at: number): Promise<{ created: boolean }> {
+    return secrets.putSecret(this.client, name, sealed, at)
+  }
+
+  getSecret(name: string): Promise<Uint8Array | undefined> {
+    return secrets.getSecret(this.client, name)
+  }
+
+  listSecrets(): Promise<SecretRecord[]> {
+    return secrets.listSecrets(this.client)
+  }
+
+  deleteSecret(name: string): Promise<boolean> {
+    return secrets.deleteSecret(this.client, name)
+  }
+
+  tasksUsingSecret(name: string): Promise<string[]> {
+    return secrets.tasksUsingSecret(this.client, name)
+  }
+
+  initSecretCheck(sealed: Uint8Array): Promise<Uint8Array> {
+    return secrets.initSecretCheck(this.client, sealed)
   }
 
   async close(): Promise<void> {

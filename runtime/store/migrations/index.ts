@@ -8,6 +8,7 @@ import { statements as schedules } from './006-schedules.js'
 import { statements as storageProbe } from './007-storage-probe.js'
 import { statements as refusalCodes } from './008-refusal-codes.js'
 import { statements as taskPublishers } from './009-task-publishers.js'
+import { statements as secrets } from './010-secrets.js'
 
 export interface Migration {
   readonly version: number
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   { version: 7, name: 'storage-probe', statements: storageProbe },
   { version: 8, name: 'refusal-codes', statements: refusalCodes },
   { version: 9, name: 'task-publishers', statements: taskPublishers },
+  { version: 10, name: 'secrets', statements: secrets },
 ]

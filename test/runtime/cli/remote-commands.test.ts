@@ -220,3 +220,20 @@ test('the entry point exits 2 on a wrong command line and 1 when the server is n
     'weir: cannot reach weir at http://127.0.0.1:59999 (ECONNREFUSED); is "weir serve" running?',
   )
 })
+
+test('secrets set (from a file), list and delete; the value is never printed', async () => {
+  const file = join(dataDir, 'stripe.secret')
+  writeFileSync(file, 'sk_test_0123456789\n')
+  expect(await weir('secrets', 'set', 'stripe-test', '--file', file)).toEqual({
+    out: 'set secret stripe-test',
+    code: 0,
+  })
+  expect((await weir('secrets', 'set', 'stripe-test', '--file', file)).out).toBe(
+    'replaced secret stripe-test',
+  )
+  const list = await weir('secrets', 'list')
+  expect(list.out).toMatch(/^NAME\s+CREATED\s+UPDATED\nstripe-test\s+\d{4}-/)
+  expect(list.out).not.toContain('sk_test')
+  expect((await weir('secrets', 'delete', 'stripe-test')).out).toBe('deleted secret stripe-test')
+  expect((await weir('secrets', 'list', '--json')).out).toBe('{\n  "items": []\n}')
+})

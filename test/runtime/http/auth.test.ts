@@ -92,6 +92,10 @@ const samples = (): Record<string, Sample> => ({
   createKey: { method: 'POST', path: '/v1/keys', json: { name: 'x', role: 'viewer' } },
   listKeys: { method: 'GET', path: '/v1/keys' },
   deleteKey: { method: 'DELETE', path: '/v1/keys/0123456789abcdef' },
+  setSecret: { method: 'PUT', path: '/v1/secrets/s1', json: { value: '0123456789' } },
+  listSecrets: { method: 'GET', path: '/v1/secrets' },
+  getSecret: { method: 'GET', path: '/v1/secrets/s1' },
+  deleteSecret: { method: 'DELETE', path: '/v1/secrets/s1' },
 })
 
 const send = (sample: Sample, role: Role | 'none') =>

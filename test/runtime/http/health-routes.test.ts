@@ -6,6 +6,7 @@
  * when space returns, the run that was in flight completes by itself (no
  * restart) and readiness is 200 again — on a quiet server too, by its probe.
  */
+
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,7 +18,9 @@ import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
 import { ApiKeys } from '../../../runtime/http/api-keys.js'
 import { createApp } from '../../../runtime/http/app.js'
 import { Scheduler } from '../../../runtime/schedules/scheduler.js'
+import { Secrets } from '../../../runtime/secrets/secrets.js'
 import { LibsqlStore } from '../../../runtime/store/index.js'
+import { testSecretKey } from '../../fixtures/app-harness.js'
 import { publishEngineTasks } from '../../fixtures/engine-tasks.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
 import { untilStatus } from '../../fixtures/run-status.js'
@@ -71,7 +74,15 @@ beforeAll(async () => {
   const apiKeys = new ApiKeys(store)
   operator = (await apiKeys.create('operator key', 'operator')).key
   const scheduler = new Scheduler({ store, engine, clock: systemClock })
-  app = createApp({ store, catalog, engine, apiKeys, scheduler, version: '9.9.9' })
+  app = createApp({
+    store,
+    catalog,
+    engine,
+    apiKeys,
+    scheduler,
+    secrets: await Secrets.open(store, testSecretKey),
+    version: '9.9.9',
+  })
 })
 
 afterAll(async () => {

@@ -4,6 +4,7 @@
  * Retry-After and starts nothing; below the limits runs start, and the limits
  * free up as runs finish.
  */
+
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,7 +17,9 @@ import { ApiKeys } from '../../../runtime/http/api-keys.js'
 import { createApp } from '../../../runtime/http/app.js'
 import type { RunResource } from '../../../runtime/http/resources.js'
 import { Scheduler } from '../../../runtime/schedules/scheduler.js'
+import { Secrets } from '../../../runtime/secrets/secrets.js'
 import { LibsqlStore } from '../../../runtime/store/index.js'
+import { testSecretKey } from '../../fixtures/app-harness.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
 
 let pool: WorkerPool
@@ -42,7 +45,15 @@ beforeAll(async () => {
   const apiKeys = new ApiKeys(store)
   key = (await apiKeys.create('operator key', 'operator')).key
   scheduler = new Scheduler({ store, engine, clock: systemClock })
-  app = createApp({ store, catalog, engine, apiKeys, scheduler, version: '9.9.9' })
+  app = createApp({
+    store,
+    catalog,
+    engine,
+    apiKeys,
+    scheduler,
+    secrets: await Secrets.open(store, testSecretKey),
+    version: '9.9.9',
+  })
 })
 
 afterAll(async () => {

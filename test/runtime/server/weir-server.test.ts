@@ -109,3 +109,23 @@ test('a port in use is refused with what to do, and what was opened is closed ag
     `cannot listen on 127.0.0.1:${port}: the address is in use (choose another with --port or WEIR_PORT)`,
   )
 })
+
+test('the first start makes a 0600 secret key file; a WEIR_SECRET_KEY that cannot open the secrets refuses to start', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-server-'))
+  const first = await WeirServer.start(resolveConfig({ dataDir: dir, port: 0, workers: 1 }, {}), {
+    logger,
+  })
+  await first.stop()
+  expect(statSync(join(dir, 'secret.key')).mode & 0o777).toBe(0o600)
+  const wrong = resolveConfig(
+    { dataDir: dir, port: 0, workers: 1 },
+    { WEIR_SECRET_KEY: 'ab'.repeat(32) },
+  )
+  await expect(WeirServer.start(wrong, { logger })).rejects.toThrow(
+    'the secret key cannot open the secrets in this database: start with the WEIR_SECRET_KEY (or the data directory key file) the secrets were stored with',
+  )
+  const again = await WeirServer.start(resolveConfig({ dataDir: dir, port: 0, workers: 1 }, {}), {
+    logger,
+  })
+  await again.stop()
+})

@@ -50,6 +50,7 @@ describe('LibsqlStore', () => {
       [7, 'storage-probe'],
       [8, 'refusal-codes'],
       [9, 'task-publishers'],
+      [10, 'secrets'],
     ])
   })
 

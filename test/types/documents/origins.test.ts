@@ -82,10 +82,7 @@ describe('originAllowed', () => {
   })
 
   test('a wildcard never matches a link-local or metadata address; a literal entry does', () => {
-    const wide = [
-      parseOrigin('http://*.169.254'),
-      parseOrigin('http://169.254.169.254'),
-    ]
+    const wide = [parseOrigin('http://*.169.254'), parseOrigin('http://169.254.169.254')]
       .filter((p) => p.ok)
       .map((p) => (p.ok ? p.origin : undefined))
       .filter((o) => o !== undefined)
