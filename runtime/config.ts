@@ -98,7 +98,7 @@ export function resolveConfig(
     maxExpressionCost:
       options.maxExpressionCost ??
       integer('WEIR_MAX_EXPRESSION_COST', env.WEIR_MAX_EXPRESSION_COST) ??
-      1_000_000,
+      250_000,
     maxActiveRuns:
       options.maxActiveRuns ?? integer('WEIR_MAX_ACTIVE_RUNS', env.WEIR_MAX_ACTIVE_RUNS) ?? 20_000,
     maxWaiters: options.maxWaiters ?? integer('WEIR_MAX_WAITERS', env.WEIR_MAX_WAITERS) ?? 2_000,

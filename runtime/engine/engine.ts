@@ -265,7 +265,15 @@ export class Engine {
     if (queued) {
       this.#driver.runs.set(id, state)
       this.#driver.slots.enqueue(state)
-      await this.#driver.startQueued(loaded.record.name)
+      // Started by itself if a slot freed meanwhile; the start is answered now, whatever storage does.
+      void this.#driver
+        .startQueued(loaded.record.name)
+        .catch((error: Error) =>
+          this.#driver.logger?.error(
+            { flow: loaded.record.name, err: error },
+            'could not start a queued run',
+          ),
+        )
     } else {
       this.#driver.adopt(state)
     }

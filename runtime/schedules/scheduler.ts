@@ -35,6 +35,10 @@ export interface NewSchedule {
 export type SchedulePatch = Partial<Omit<NewSchedule, 'flow'>>
 
 const dueBatch = 100
+/** How soon a tick that could not fire (storage down, a bound reached) is tried again. */
+const retryMs = 1000
+/** Start refusals that pass: the tick stays due instead of being skipped. */
+const retryable = new Set<string>(['unavailable', 'storage_unavailable'])
 
 /** The schedule's next tick after `after`; a bad expression is a 422 pointing into the body. */
 function nextFire(cron: string, timezone: string, after: number, at = ''): number | undefined {
@@ -182,12 +186,24 @@ export class Scheduler {
   /** Fires every due schedule once, then waits for the next tick. */
   tick(): Promise<void> {
     this.#ticking ??= (async () => {
+      let failed = false
       try {
         await this.#fireDue()
+      } catch (error) {
+        // Storage down or a bound reached: log it and look again a little later; never crash.
+        failed = true
+        this.#logger?.error({ err: error }, 'schedules could not fire; trying again')
       } finally {
         this.#ticking = undefined
       }
-      await this.#arm()
+      if (failed) {
+        this.#armAt(this.#clock.now() + Math.min(this.#pollMs, retryMs))
+        return
+      }
+      await this.#arm().catch((error: unknown) => {
+        this.#logger?.error({ err: error }, 'schedules could not be read; trying again')
+        this.#armAt(this.#clock.now() + Math.min(this.#pollMs, retryMs))
+      })
     })()
     return this.#ticking
   }
@@ -217,9 +233,19 @@ export class Scheduler {
         { schedule: schedule.id, flow: schedule.flow, err: error },
         'schedule could not start its run',
       )
+      // Refused for now (a bound reached, storage down): the tick stays due and fires later.
+      if (error instanceof WeirError && retryable.has(error.code)) throw error
     }
     // Once for the missed period: the next tick is the first after now, not after the missed one.
-    const next = nextFire(schedule.cron, schedule.timezone, Math.max(now, tick))
+    let next: number | undefined
+    try {
+      next = nextFire(schedule.cron, schedule.timezone, Math.max(now, tick))
+    } catch (error) {
+      this.#logger?.error(
+        { schedule: schedule.id, err: error },
+        'schedule has a cron expression that cannot be read; it stops firing',
+      )
+    }
     await this.#store.advanceSchedule(schedule.id, tick, next, now)
   }
 
@@ -229,7 +255,11 @@ export class Scheduler {
     const now = this.#clock.now()
     const earliest = await this.#store.earliestFire()
     if (this.#stopped || this.#ticking) return
-    const at = Math.min(earliest ?? Number.POSITIVE_INFINITY, now + this.#pollMs)
+    this.#armAt(Math.min(earliest ?? Number.POSITIVE_INFINITY, now + this.#pollMs))
+  }
+
+  #armAt(at: number): void {
+    if (this.#stopped) return
     this.#cancelTimer?.()
     this.#cancelTimer = this.#clock.at(at, () => void this.tick())
   }

@@ -19,7 +19,7 @@ test('defaults', () => {
     maxJsonKb: 1024,
     maxDepth: 64,
     maxValueKb: 1024,
-    maxExpressionCost: 1_000_000,
+    maxExpressionCost: 250_000,
     maxActiveRuns: 20_000,
     maxWaiters: 2_000,
     headersTimeoutMs: 10_000,

@@ -21,6 +21,7 @@ import {
   variantsOf,
 } from '../schema/rooted.js'
 import { withoutNull } from '../schema/without-null.js'
+import { plainKeys } from './plain-keys.js'
 
 export type ToCel = (value: JsonValue) => unknown
 
@@ -44,7 +45,7 @@ export interface MessageInfo {
 }
 
 const identity: ToCel = (v) => v
-const dyn: CelShape = { type: 'dyn', toCel: identity }
+const dyn: CelShape = { type: 'dyn', toCel: plainKeys }
 const toInt: ToCel = (v) => BigInt(v as number)
 
 const scalarShapes: Partial<Record<TypeName, CelShape>> = {
@@ -117,7 +118,7 @@ export class CelShapes {
     )
     const first = shapes[0]
     if (!first || shapes.some((s) => s.type !== first.type))
-      return { type: 'list<dyn>', toCel: identity }
+      return { type: 'list<dyn>', toCel: plainKeys }
     const convert = first.toCel
     if (convert === identity) return { type: `list<${first.type}>`, toCel: identity }
     return { type: `list<${first.type}>`, toCel: (v) => (v as JsonValue[]).map(convert) }
@@ -139,11 +140,11 @@ export class CelShapes {
         type: `map<string, ${value.type}>`,
         toCel:
           convert === identity
-            ? identity
+            ? plainKeys
             : (v) => mapValues(v as Record<string, JsonValue>, convert),
       }
     }
-    return { type: 'map<string, dyn>', toCel: identity }
+    return { type: 'map<string, dyn>', toCel: plainKeys }
   }
 
   /** Objects of a union become one message whose fields are the union of the variants' fields. */
@@ -199,6 +200,8 @@ export class CelShapes {
         for (const [key, value] of Object.entries(v as Record<string, JsonValue>)) {
           if (value === null) continue
           const field = fields.get(key)
+          // An undeclared key cannot be read from CEL; `constructor` would hide the record's type.
+          if (!field && key === 'constructor') continue
           const converted = field ? field.shape.toCel(value) : value
           if (key === '__proto__')
             Object.defineProperty(out, key, { value: converted, enumerable: true })
@@ -227,10 +230,10 @@ export class CelShapes {
   }
 }
 
-function mapValues(obj: Record<string, JsonValue>, convert: ToCel): Record<string, unknown> {
+function mapValues(obj: Record<string, JsonValue>, convert: ToCel): unknown {
   const out: Record<string, unknown> = Object.create(null)
   for (const [k, v] of Object.entries(obj)) out[k] = convert(v)
-  return out
+  return plainKeys(out)
 }
 
 function finiteShape(values: JsonValue[]): CelShape {

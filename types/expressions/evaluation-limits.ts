@@ -14,6 +14,6 @@ export interface EvaluationLimits {
 }
 
 export const defaultEvaluationLimits: EvaluationLimits = Object.freeze({
-  maxCost: 1_000_000,
+  maxCost: 250_000,
   value: defaultJsonLimits,
 })

@@ -11,13 +11,16 @@
  * What costs what (one unit is about the time of one comprehension iteration):
  * - a comprehension (`map`, `filter`, `all`, `exists`, `exists_one`): one unit
  *   per element of the list or map it ranges over, charged before it starts;
- * - a function call: one unit, plus one per 16 characters of the strings it
- *   reads and returns, plus one per element of a list or map it returns;
- * - `matches`: one unit per character of the text (RE2 is linear but slower);
- * - `+`: one per 16 characters of a string it builds, one per element of a list.
+ * - a function call: one unit, plus the size of what it reads and returns
+ *   (one per 16 characters or bytes, one per element of a list or map); a
+ *   getter given a time zone costs 10,000 (time-zone conversion is slow);
+ * - `matches`: one unit per character of the text and of the pattern, and
+ *   500 to compile a pattern not seen before;
+ * - `+`: the size of what it builds; `in`, `==` and `!=`: the size of their
+ *   operands (they may walk whole lists).
  */
 import type { CelNode } from './cel-ast.js'
-import { RegexError, re2Matches } from './regex.js'
+import { isCompiled, RegexError, re2Matches } from './regex.js'
 
 /** Raised when an evaluation spends more than its budget. */
 export class ExpressionLimitError extends Error {
@@ -53,10 +56,18 @@ export function withBudget<T>(limit: number, evaluate: () => T): T {
 
 function sizeCost(value: unknown): number {
   if (typeof value === 'string') return value.length >>> 4
+  if (value === null || typeof value !== 'object') return 0
   if (Array.isArray(value)) return value.length
   if (value instanceof Map || value instanceof Set) return value.size
-  return 0
+  if (value instanceof Uint8Array) return value.length >>> 4
+  return Object.keys(value).length
 }
+
+/** Compiling a pattern not seen before (a dynamic one) costs about as much as 500 iterations. */
+const patternCompileCost = 500
+
+/** A getter given a time zone (`getHours("Asia/Kolkata")`) converts through Intl: slow. */
+const zonedGetterCost = 10_000
 
 function elementsOf(value: unknown): number {
   if (Array.isArray(value)) return value.length
@@ -68,7 +79,7 @@ function elementsOf(value: unknown): number {
 function readCost(values: unknown): number {
   if (!Array.isArray(values)) return 0
   let units = 0
-  for (const v of values) if (typeof v === 'string') units += v.length >>> 4
+  for (const v of values) units += sizeCost(v)
   return units
 }
 
@@ -86,7 +97,7 @@ function matchesHandle(values: unknown): boolean {
     const error = new RegexError('matches needs a string and a string pattern')
     throw Object.assign(error, { summary: error.message })
   }
-  charge(1 + text.length)
+  charge(1 + text.length + pattern.length + (isCompiled(pattern) ? 0 : patternCompileCost))
   try {
     return re2Matches(text, pattern)
   } catch (error) {
@@ -106,8 +117,11 @@ function instrumentNode(node: CelNode & Instrumentable): void {
   } else if (node.op === 'rcall' && (node.args as [string])[0] === 'matches') {
     node.handle = matchesHandle
   } else if (node.op === 'call' || node.op === 'rcall') {
+    const name = (node.args as [string])[0]
+    const zoned = node.op === 'rcall' && name.startsWith('get')
     node.handle = (values, b, c, d) => {
-      charge(1 + readCost(values))
+      const extra = zoned && (values as unknown[]).length > 1 ? zonedGetterCost : 0
+      charge(1 + extra + readCost(values))
       const result = original(values, b, c, d)
       charge(sizeCost(result))
       return result
@@ -117,6 +131,11 @@ function instrumentNode(node: CelNode & Instrumentable): void {
       const result = original(left, right, c, d)
       charge(sizeCost(result))
       return result
+    }
+  } else if (node.op === 'in' || node.op === '==' || node.op === '!=') {
+    node.handle = (left, right, c, d) => {
+      charge(sizeCost(left) + sizeCost(right))
+      return original(left, right, c, d)
     }
   }
 }

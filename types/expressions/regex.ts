@@ -49,6 +49,11 @@ export function compilePattern(pattern: string): {
   return { test: (text) => re.test(text), toString: () => `/${pattern}/` }
 }
 
+/** True when the pattern is compiled already (compiling one costs far more than a match). */
+export function isCompiled(pattern: string): boolean {
+  return compiled.has(pattern)
+}
+
 /** Raised when `matches` is given a pattern RE2 refuses (a pattern only known at run time). */
 export class RegexError extends Error {
   override readonly name = 'RegexError'

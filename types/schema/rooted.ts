@@ -55,7 +55,8 @@ export function lookupRef(root: ValueSchema, ref: string): ValueSchema | undefin
   const match = /^#\/\$defs\/([^/]+)$/.exec(ref)
   if (!match?.[1]) return undefined
   const name = match[1].replaceAll('~1', '/').replaceAll('~0', '~')
-  return root.$defs?.[name]
+  const defs = root.$defs
+  return defs && Object.hasOwn(defs, name) ? defs[name] : undefined
 }
 
 /** True when a schema constrains nothing: every JSON value is valid. */

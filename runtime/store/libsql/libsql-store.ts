@@ -25,7 +25,7 @@ import type { ActiveRun, NewRun, Page, RunChange, RunFilter, Store } from '../st
 import { GroupCommitter } from './group-commit.js'
 import { type GroupWork, writeGroup } from './group-write.js'
 import { GuardedClient } from './guarded-client.js'
-import { type DatabaseOptions, openDatabase, writeBatch } from './open-database.js'
+import { type DatabaseOptions, isBusy, openDatabase, writeBatch } from './open-database.js'
 import { apiKeyFromRow, flowFromRow, taskFromRow } from './row-mapping.js'
 import {
   getRun,
@@ -53,7 +53,8 @@ export class LibsqlStore implements Store {
     this.#health = new StorageHealth(() => writeBatch(this.client, probeStatements(now())), now)
     this.client = new GuardedClient(raw, this.#health)
     this.#committer = new GroupCommitter((work) => writeGroup(this.client, work, this.#now()), {
-      isolate: (error) => storageFault(error) === undefined,
+      // Writing a failed group again one by one finds the one bad change; not when the database is busy or down.
+      isolate: (error) => storageFault(error) === undefined && !isBusy(error),
     })
   }
 

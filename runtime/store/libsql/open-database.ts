@@ -17,7 +17,8 @@ export interface DatabaseOptions {
   readonly durability?: Durability
 }
 
-function isBusy(error: unknown): boolean {
+/** SQLITE_BUSY: another process holds the write lock. */
+export function isBusy(error: unknown): boolean {
   const e = error as { code?: string; message?: string; cause?: { code?: string } }
   const text = `${e.code ?? ''} ${e.cause?.code ?? ''} ${e.message ?? ''}`
   return /SQLITE_BUSY|SQLITE_LOCKED|database is locked/i.test(text)

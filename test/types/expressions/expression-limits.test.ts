@@ -198,6 +198,31 @@ describe('__proto__ and friends are plain keys', () => {
     expect(validateValue(schema, JSON.parse('{"__proto__": 1, "constructor": 2}'))).toEqual([])
   })
 
+  test('a constructor key does not stop evaluation, with or without a schema', () => {
+    const input = JSON.parse('{"a":2,"constructor":1,"m":{"constructor":3}}')
+    for (const schema of [
+      undefined,
+      rooted({
+        type: 'object',
+        properties: {
+          a: { type: 'integer' },
+          m: { type: 'object', additionalProperties: { type: 'integer' } },
+        },
+      }),
+    ]) {
+      const env = new FlowEnvironment(schema, [])
+      const here = new ExpressionScope(env, {
+        input,
+        steps: {},
+        run: { id: 'r', flow: 'f', version: 1, attempt: 1 },
+      })
+      for (const source of ['input.a == 2', 'size(input.m) == 1', 'input.m.constructor == 3']) {
+        const result = compileExpression(env, source)
+        expect(result.ok && result.expression.evaluate(here)).toBe(true)
+      }
+    }
+  })
+
   test('a template keeps a __proto__ key as data', () => {
     const template = templateOf(JSON.parse('{"__proto__": "${input.n}", "constructor": "x"}'))
     const value = evaluateTemplate(template, scope({ s: '', l: [], n: 5 })) as object
@@ -210,4 +235,41 @@ test('a schema pattern RE2 refuses (published before RE2) matches nothing instea
   expect(validateValue({ type: 'string', pattern: '(?=a)a' }, 'a')).toEqual([
     expect.objectContaining({ pointer: '', message: expect.stringContaining('/(?=a)a/') }),
   ])
+})
+
+describe('operations that walk whole values are charged for them', () => {
+  const wide = new FlowEnvironment(
+    rooted({
+      type: 'object',
+      required: ['l', 'm', 's'],
+      properties: {
+        l: { type: 'array', items: { type: 'string' } },
+        m: { type: 'array', items: { type: 'string' } },
+        s: { type: 'string' },
+      },
+    }),
+    [],
+  )
+  const l = Array.from({ length: 20_000 }, (_, i) => `x${i}`)
+  const values = { l, m: [...l], s: 'a'.repeat(100_000) }
+
+  test.each([
+    "input.l.all(x, !('b' in input.l))",
+    'input.l.all(x, input.l == input.m)',
+    "input.l.all(x, input.l.join() != 'z')",
+    "input.l.all(x, timestamp('2024-01-01T00:00:00Z').getHours('Asia/Kolkata') >= 0)",
+    'cel.bind(b, bytes(input.s), input.l.all(x, size(b) > 0))',
+    "input.l.exists(p, 'a'.matches(p))",
+  ])('%s passes the default budget', (source) => {
+    const result = compileExpression(wide, source)
+    if (!result.ok) throw new Error(result.problems[0]?.message)
+    const scope = new ExpressionScope(wide, {
+      input: values,
+      steps: {},
+      run: { id: 'r', flow: 'f', version: 1, attempt: 1 },
+    })
+    expect(() => result.expression.evaluate(scope)).toThrow(
+      'the expression exceeded its budget of 250000 cost units (WEIR_MAX_EXPRESSION_COST)',
+    )
+  })
 })
