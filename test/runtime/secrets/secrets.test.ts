@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { SecretBox } from '../../../runtime/secrets/secret-box.js'
 import { loadSecretKey, parseSecretKey } from '../../../runtime/secrets/secret-key.js'
 import { Secrets } from '../../../runtime/secrets/secrets.js'
+import { taskEnvironment } from '../../../runtime/secrets/task-environment.js'
 import { LibsqlStore } from '../../../runtime/store/index.js'
 
 const key = new Uint8Array(32).fill(1)
@@ -90,5 +91,37 @@ describe('Secrets on a store', () => {
       message:
         'the secret key cannot open the secrets in this database: start with the WEIR_SECRET_KEY (or the data directory key file) the secrets were stored with',
     })
+  })
+})
+
+describe('a task environment', () => {
+  test('literals and secrets in document order, read at each call (rotation needs no republish)', async () => {
+    const store = await LibsqlStore.open({ url: ':memory:' })
+    const secrets = await Secrets.open(store, key)
+    await secrets.set('stripe-live', 'sk_live_first123')
+    const env = { REGION: 'eu-west-1', STRIPE_KEY: { secret: 'stripe-live' } }
+    expect(await taskEnvironment(env, secrets)).toEqual({
+      ok: true,
+      environment: {
+        vars: [
+          ['REGION', 'eu-west-1'],
+          ['STRIPE_KEY', 'sk_live_first123'],
+        ],
+        secretValues: ['sk_live_first123'],
+      },
+    })
+    await secrets.set('stripe-live', 'sk_live_second45')
+    const rotated = await taskEnvironment(env, secrets)
+    expect(rotated.ok && rotated.environment.secretValues).toEqual(['sk_live_second45'])
+    expect(await taskEnvironment({ X: { secret: 'gone' } }, secrets)).toEqual({
+      ok: false,
+      message:
+        'secret "gone" of variable X cannot be read: it is not set, or was sealed with another key',
+    })
+    expect(await taskEnvironment(undefined, secrets)).toEqual({
+      ok: true,
+      environment: { vars: [], secretValues: [] },
+    })
+    await store.close()
   })
 })
