@@ -4,6 +4,7 @@
  * waiting for a run, and takes operations, events and callbacks, which it
  * hands to the run loop (run-driver.ts).
  */
+
 import {
   type CompiledStep,
   type JsonLimits,
@@ -14,6 +15,7 @@ import type { Catalog, LoadedFlow } from '../catalog/catalog.js'
 import { invalidDocument, valueOverLimits, WeirError } from '../errors.js'
 import type { Executor } from '../executor/executor.js'
 import { sortableId } from '../ids.js'
+import type { SecretReader } from '../secrets/task-environment.js'
 import { type RefusedStart, type RunRecord, terminalStatuses } from '../store/records.js'
 import type { RunProgress, Store } from '../store/store.js'
 import type { CallbackBody } from './callbacks.js'
@@ -53,6 +55,8 @@ export interface EngineOptions {
   readonly clock?: Clock
   readonly logger?: EngineLogger
   readonly limits?: Partial<EngineLimits>
+  /** Opens the secrets tasks name in `capabilities.env`. */
+  readonly secrets?: SecretReader
 }
 
 export interface StartOptions {
@@ -94,6 +98,7 @@ export class Engine {
       catalog: options.catalog,
       clock: options.clock ?? systemClock,
       logger: options.logger,
+      secrets: options.secrets,
     })
   }
 

@@ -7,10 +7,12 @@
  * one run never has two writers in this process. A commit that storage
  * refuses is tried again from the run loop until it takes (run-commit.ts).
  */
+
 import type { CompiledStep, JsonValue } from '../../types/index.js'
 import type { Catalog } from '../catalog/catalog.js'
 import { WeirError } from '../errors.js'
 import type { AttemptResult, Executor } from '../executor/executor.js'
+import { noSecrets, type SecretReader, taskEnvironment } from '../secrets/task-environment.js'
 import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
 import type { RunChange, Store } from '../store/store.js'
 import { callbackWaitStarted, newCallbackToken } from './callbacks.js'
@@ -37,6 +39,8 @@ export interface DriverOptions {
   readonly catalog: Catalog
   readonly clock: Clock
   readonly logger: EngineLogger | undefined
+  /** Opens the secrets tasks name in `capabilities.env` (none: such tasks fail their attempts). */
+  readonly secrets?: SecretReader | undefined
 }
 
 const defaultStepTimeoutMs = 30_000
@@ -47,6 +51,7 @@ export class RunDriver {
   readonly catalog: Catalog
   readonly clock: Clock
   readonly logger: EngineLogger | undefined
+  readonly secrets: SecretReader
   /** The active runs of this process, by id. */
   readonly runs = new Map<string, RunState>()
   /** Callers waiting for a run to finish. */
@@ -66,6 +71,7 @@ export class RunDriver {
     this.catalog = options.catalog
     this.clock = options.clock
     this.logger = options.logger
+    this.secrets = options.secrets ?? noSecrets
     this.retries = retryContext(this, options.clock)
   }
 
@@ -356,6 +362,14 @@ export class RunDriver {
       return { status: 'failed', error: { kind: 'trap', message }, log: '', durationMs: 0 }
     }
     const timeoutMs = step.step.timeoutMs ?? task.timeoutMs ?? defaultStepTimeoutMs
+    const env = await taskEnvironment(task.capabilities?.env, this.secrets)
+    if (!env.ok)
+      return {
+        status: 'failed',
+        error: { kind: 'internal', message: env.message },
+        log: '',
+        durationMs: 0,
+      }
     const controller = new AbortController()
     state.inFlight = controller
     try {
@@ -364,6 +378,7 @@ export class RunDriver {
         input,
         group: state.loaded.record.name,
         signal: controller.signal,
+        ...(env.environment.vars.length > 0 ? { environment: env.environment } : {}),
       })
     } finally {
       state.inFlight = undefined

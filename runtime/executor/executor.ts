@@ -2,7 +2,7 @@
  * The executor contract the engine depends on: run one attempt of a task and
  * answer with a tagged result. Expected failures are data, never exceptions.
  */
-import type { JsonValue, ValueSchema } from '../../types/index.js'
+import type { EnvCapability, JsonValue, ValueSchema } from '../../types/index.js'
 import type { FunctionBinding } from '../components/signature.js'
 
 export type FailureKind =
@@ -13,6 +13,7 @@ export type FailureKind =
   | 'output_invalid'
   | 'limit_exceeded'
   | 'cancelled'
+  | 'internal'
 
 export interface AttemptFailure {
   readonly kind: FailureKind
@@ -57,6 +58,15 @@ export interface ExecutableTask {
 /** Grants of a task version: outbound HTTP to an allow-list of origins (`*.` host and `:*` port wildcards). */
 export interface TaskCapabilities {
   readonly http?: { readonly allow: readonly string[] }
+  /** Variables: a literal, or a secret read at each attempt (the engine resolves them). */
+  readonly env?: EnvCapability
+}
+
+/** What an attempt's task sees of its environment, resolved for this attempt. */
+export interface AttemptEnvironment {
+  readonly vars: readonly (readonly [string, string])[]
+  /** Secret values among them: masked in the attempt's output and log. */
+  readonly secretValues: readonly string[]
 }
 
 export interface AttemptRequest {
@@ -66,6 +76,8 @@ export interface AttemptRequest {
   readonly group?: string
   /** Aborting stops the attempt: a queued one never starts, a running one has its worker terminated. */
   readonly signal?: AbortSignal
+  /** The task's environment for this attempt (its `capabilities.env`, secrets opened). */
+  readonly environment?: AttemptEnvironment
 }
 
 export interface Executor {

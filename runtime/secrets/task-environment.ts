@@ -13,6 +13,14 @@ export interface TaskEnvironment {
   readonly secretValues: readonly string[]
 }
 
+/** What reading secrets needs: open one by name (undefined when it cannot be read). */
+export interface SecretReader {
+  reveal(name: string): Promise<string | undefined>
+}
+
+/** A reader that knows no secret (an engine given none). */
+export const noSecrets: SecretReader = { reveal: async () => undefined }
+
 export const emptyEnvironment: TaskEnvironment = Object.freeze({ vars: [], secretValues: [] })
 
 export type EnvironmentResult =
@@ -22,7 +30,7 @@ export type EnvironmentResult =
 /** Resolves `env`; a secret that cannot be read (gone, or sealed with another key) is a failure naming it. */
 export async function taskEnvironment(
   env: EnvCapability | undefined,
-  secrets: { reveal(name: string): Promise<string | undefined> },
+  secrets: SecretReader,
 ): Promise<EnvironmentResult> {
   if (!env) return { ok: true, environment: emptyEnvironment }
   const vars: [string, string][] = []

@@ -140,6 +140,7 @@ export class WeirServer {
       catalog,
       logger: options.logger,
       limits: { maxActiveRuns: config.maxActiveRuns, maxWaiters: config.maxWaiters },
+      secrets,
     })
     const apiKeys = new ApiKeys(store)
     const scheduler = new Scheduler({ store, engine, clock: systemClock, logger: options.logger })
