@@ -19,6 +19,12 @@ export interface Config {
   readonly token: string | undefined
   /** The server the CLI talks to. */
   readonly url: string
+  /**
+   * The URL clients reach the server at (WEIR_PUBLIC_URL), for absolute URLs
+   * handed out (callback URLs); behind a TLS-terminating load balancer the
+   * request's own origin is the wrong scheme and host. Undefined: the request's.
+   */
+  readonly publicUrl: string | undefined
   readonly logLevel: string
   /** Largest component upload, in MiB (componentize-js components are about 12 MiB). */
   readonly maxComponentMb: number
@@ -89,6 +95,7 @@ export function resolveConfig(
     workers: options.workers ?? integer('WEIR_WORKERS', env.WEIR_WORKERS) ?? availableParallelism(),
     token: options.token ?? (env.WEIR_TOKEN || undefined),
     url: (options.url ?? env.WEIR_URL ?? `http://${host}:${port}`).replace(/\/$/, ''),
+    publicUrl: (options.publicUrl ?? (env.WEIR_PUBLIC_URL || undefined))?.replace(/\/+$/, ''),
     logLevel,
     maxComponentMb:
       options.maxComponentMb ?? integer('WEIR_MAX_COMPONENT_MB', env.WEIR_MAX_COMPONENT_MB) ?? 32,

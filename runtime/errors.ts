@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
+  | 'idempotency_key_reused'
   | 'payload_too_large'
   | 'too_many_requests'
   | 'build_failed'
@@ -26,7 +28,9 @@ const statusOf: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
+  idempotency_key_reused: 422,
   payload_too_large: 413,
   invalid_document: 422,
   invalid_component: 422,
@@ -43,7 +47,9 @@ export const titleOf: Record<ErrorCode, string> = {
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',
   not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
   conflict: 'Conflict',
+  idempotency_key_reused: 'Idempotency key reused',
   payload_too_large: 'Payload too large',
   invalid_document: 'Invalid document',
   invalid_component: 'Invalid component',

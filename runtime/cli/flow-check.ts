@@ -1,7 +1,8 @@
 /** `weir flow check <file> --tasks <dir>`: the static checker, offline, against local task documents. */
-import { readFile } from 'node:fs/promises'
 import { checkFlow, formatProblem } from '../../types/index.js'
 import { loadTaskFolder, resolverOf } from './load-tasks.js'
+import { count } from './output.js'
+import { readJsonFile } from './read-json.js'
 
 export interface FlowCheckOptions {
   tasks: string
@@ -10,7 +11,7 @@ export interface FlowCheckOptions {
 
 /** Returns the process exit code: 0 when the flow checks, 1 when it has problems. */
 export async function flowCheckCommand(file: string, options: FlowCheckOptions): Promise<number> {
-  const document: unknown = JSON.parse(await readFile(file, 'utf8'))
+  const document = await readJsonFile(file)
   const tasks = await loadTaskFolder(options.tasks)
   const result = checkFlow(document, resolverOf(tasks))
   if (options.json) {
@@ -20,7 +21,7 @@ export async function flowCheckCommand(file: string, options: FlowCheckOptions):
     console.log(JSON.stringify(body, null, 2))
   } else {
     for (const w of result.warnings) console.log(`warning ${formatProblem(w)}`)
-    if (result.ok) console.log(`${file}: ok (${result.compiled.steps.length} steps)`)
+    if (result.ok) console.log(`${file}: ok (${count(result.compiled.steps.length, 'step')})`)
     else for (const p of result.problems) console.log(`error ${formatProblem(p)}`)
   }
   return result.ok ? 0 : 1

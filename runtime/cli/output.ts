@@ -29,10 +29,25 @@ export function printTable(
   for (const row of text) console.log(line(row))
 }
 
-/** The lines that explain a failed request: the detail and each problem with its place. */
+/**
+ * `n noun` or `n nouns`: "resumed 1 unfinished run", not "1 unfinished runs".
+ * `noun` is the singular; the plural adds an s.
+ */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
+}
+
+/**
+ * The lines that explain a failed request. A problem with items says each
+ * with its place under the problem's title; the detail is left out, because
+ * it repeats the first item (printed once, not twice). Without items, the
+ * detail is the whole story.
+ */
 export function problemLines(error: ApiError): string[] {
-  const lines = [`error: ${error.message} (HTTP ${error.status})`]
-  for (const item of error.problem.errors ?? []) {
+  const items = error.problem.errors ?? []
+  if (items.length === 0) return [`error: ${error.message} (HTTP ${error.status})`]
+  const lines = [`error: ${error.problem.title ?? error.message} (HTTP ${error.status})`]
+  for (const item of items) {
     const where = item.pointer !== undefined ? item.pointer || '/' : `parameter ${item.parameter}`
     lines.push(`  ${where}: ${item.message}`)
   }

@@ -2,9 +2,10 @@
  * The `weir` command line: its commands and options. Commands other than
  * `serve`, `task build` and an offline `flow check --tasks` talk to the server
  * over HTTP. Exit codes: 0 success, 1 the command ran and failed (a problem
- * found, a request refused, a run that failed), 2 the command line is wrong.
+ * found, a request refused, a run that failed), 2 the command line is wrong,
+ * 3 `weir run --wait` ended before the run did.
  */
-import { Command, Option } from 'commander'
+import { Command, type Help, Option, type ParseOptions } from 'commander'
 import { packageInfo } from '../package-info.js'
 import type { ApiClient } from './client.js'
 import { connect, type GlobalOptions } from './connect.js'
@@ -152,7 +153,10 @@ function addRuns(program: Command): void {
     .description('Start a run of a flow')
     .argument('<flow>', 'the flow name')
     .option('--input <json>', 'the input as JSON, or @file (default {})')
-    .option('--wait [ms]', 'wait for the run to finish (default 30000 ms)')
+    .option(
+      '--wait [ms]',
+      'wait for the run to finish (default 30000 ms); exits 3 if it is still going then',
+    )
     .option('--version <n>', 'the flow version (default: latest)')
     .option('--idempotency-key <key>', 'starting again with the same key gives the same run')
     .action(remote<RunOptions>((client, options, flow) => runCommand(client, flow, options)))
@@ -262,10 +266,56 @@ function addKeysAndTypes(program: Command): void {
     .action(remote((client, options, name) => secretsDeleteCommand(client, name, options)))
 }
 
+/** Global options that take a value, skipped when looking for a top-level `--version`. */
+const globalsWithValue = new Set(['--url', '--token', '--data-dir'])
+
+/**
+ * Whether the command line asks for weir's version: `-V` or `--version`
+ * before any command (after global options only). Anywhere else `--version`
+ * is a command's own option (`weir run <flow> --version 2`).
+ */
+export function asksForVersion(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (arg === '-V' || arg === '--version') return true
+    if (globalsWithValue.has(arg)) i++
+    else if (!arg.startsWith('--') || arg === '--') return false
+  }
+  return false
+}
+
+const versionOption = new Option('-V, --version', 'output the version number')
+
+/**
+ * The root command. Commander's `.version()` makes `--version` a program
+ * option, and a program's options are recognized anywhere on the line, so it
+ * took `weir run <flow> --version 2` for itself and printed weir's version.
+ * Here the version is answered only before the command, and shown in help.
+ */
+class WeirProgram extends Command {
+  override async parseAsync(argv?: readonly string[], options?: ParseOptions): Promise<this> {
+    const from = options?.from ?? 'node'
+    const all = argv ?? process.argv
+    const args = from === 'user' ? all : all.slice(from === 'electron' ? 1 : 2)
+    if (asksForVersion(args)) {
+      console.log(packageInfo().version)
+      return this
+    }
+    return super.parseAsync(argv, options)
+  }
+
+  override createHelp(): Help {
+    const help = super.createHelp()
+    const visibleOptions = help.visibleOptions.bind(help)
+    help.visibleOptions = (command) =>
+      command === this ? [versionOption, ...visibleOptions(command)] : visibleOptions(command)
+    return help
+  }
+}
+
 export function buildProgram(): Command {
-  const program = new Command('weir')
+  const program = new WeirProgram('weir')
     .description('A durable flow runtime for WebAssembly components')
-    .version(packageInfo().version)
     .option('--url <url>', 'the server (WEIR_URL, default http://127.0.0.1:8787)')
     .option('--token <key>', 'the API key (WEIR_TOKEN, default: <data dir>/admin.token)')
     .option('--data-dir <dir>', 'where to find admin.token (WEIR_DATA_DIR, default ./.weir)')

@@ -1,10 +1,11 @@
 /** `weir task publish`, `weir flow publish` and `weir flow check` against the server. */
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { sha256Hex } from '../components/component-cache.js'
 import { loadTaskPackage, taskFoldersIn } from '../components/task-package.js'
 import type { ApiClient } from './client.js'
 import { printJson } from './output.js'
+import { readJsonFile } from './read-json.js'
 
 interface Published {
   readonly created: boolean
@@ -58,8 +59,6 @@ export async function taskPublishCommand(
   return 0
 }
 
-const readJson = async (file: string): Promise<unknown> => JSON.parse(await readFile(file, 'utf8'))
-
 export async function flowPublishCommand(
   client: ApiClient,
   files: readonly string[],
@@ -69,7 +68,7 @@ export async function flowPublishCommand(
   for (const file of files) {
     const answer = await client.post<Published & { flow: { name: string; version: number } }>(
       '/v1/flows',
-      await readJson(file),
+      await readJsonFile(file),
     )
     results.push(answer)
     if (!options.json) {
@@ -94,7 +93,7 @@ export async function flowCheckRemoteCommand(
   file: string,
   options: { json?: boolean },
 ): Promise<number> {
-  const answer = await client.post<CheckAnswer>('/v1/flows/check', await readJson(file))
+  const answer = await client.post<CheckAnswer>('/v1/flows/check', await readJsonFile(file))
   if (options.json) printJson(answer)
   else {
     for (const w of answer.warnings) console.log(`warning ${w.pointer || '/'}: ${w.message}`)

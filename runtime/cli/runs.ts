@@ -1,8 +1,15 @@
-/** `weir run` and `weir runs list|show|events|cancel|terminate|pause|resume|retry`. */
+/**
+ * `weir run` and `weir runs list|show|events|cancel|terminate|pause|resume|retry`.
+ * `weir run --wait` exits 0 when the run completed, 1 when it failed, and
+ * `stillGoingExit` (3) when the wait ended first, so a script can tell a slow
+ * run from a finished one.
+ */
 import { readFile } from 'node:fs/promises'
 import type { RunResource } from '../http/resources.js'
 import type { ApiClient } from './client.js'
 import { printJson, printTable } from './output.js'
+import { parseJson } from './read-json.js'
+import { UsageError } from './usage-error.js'
 
 interface Page<T> {
   readonly items: T[]
@@ -30,15 +37,40 @@ interface RunEvent {
 
 const failedStatuses = new Set(['failed', 'cancelled', 'terminated', 'timed_out'])
 
-/** `--input` is JSON text, or `@file` for a file holding it. */
+/** The exit code of `weir run --wait` when the wait ended before the run did. */
+export const stillGoingExit = 3
+
+/**
+ * `--input` is JSON text, or `@file` for a file holding it. Either way a bad
+ * value is a usage error (exit 2) that says where the JSON breaks.
+ */
 async function parseInput(text: string | undefined): Promise<unknown> {
   if (text === undefined) return {}
-  const source = text.startsWith('@') ? await readFile(text.slice(1), 'utf8') : text
-  try {
-    return JSON.parse(source)
-  } catch (error) {
-    throw new Error(`--input is not valid JSON: ${(error as Error).message}`)
+  if (!text.startsWith('@')) {
+    try {
+      return parseJson(text, '--input')
+    } catch (error) {
+      throw new UsageError((error as Error).message)
+    }
   }
+  const file = text.slice(1)
+  let source: string
+  try {
+    source = await readFile(file, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    throw new UsageError(`--input ${text}: cannot read ${file} (${code})`)
+  }
+  try {
+    return parseJson(source, file)
+  } catch (error) {
+    throw new UsageError(`--input ${text}: ${(error as Error).message}`)
+  }
+}
+
+/** A command-line word as a POSIX shell reads it back: quoted when it has to be. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`
 }
 
 const ms = (from: string | null, to: string | null) =>
@@ -88,12 +120,17 @@ export async function runCommand(
     },
   )
   const run = answer.body
-  if (options.json) printJson(run)
-  else {
+  const stillGoing = answer.status === 202
+  const note = `still ${run.status} after ${wait} ms; see: weir runs show ${run.id}`
+  if (options.json) {
+    printJson(run)
+    // stdout stays one JSON document; the note goes beside it.
+    if (stillGoing) console.error(`weir: run ${run.id} is ${note}`)
+  } else {
     printRun(run)
-    if (answer.status === 202)
-      console.log(`  still ${run.status} after ${wait} ms; see: weir runs show ${run.id}`)
+    if (stillGoing) console.log(`  ${note}`)
   }
+  if (stillGoing) return stillGoingExit
   return failedStatuses.has(run.status) ? 1 : 0
 }
 
@@ -108,8 +145,28 @@ export interface ListOptions {
   readonly json?: boolean
 }
 
+/** The filters of `weir runs list`, as they are query parameters and options. */
+const listFilters = ['flow', 'process', 'status', 'from', 'to', 'limit'] as const
+
+/**
+ * The command for the next page: the same filters and page size, and the
+ * cursor (a cursor is only good with the filters it was made under).
+ */
+export function nextPageCommand(options: ListOptions, cursor: string): string {
+  const words = ['weir', 'runs', 'list']
+  for (const name of listFilters) {
+    const value = options[name]
+    if (value !== undefined) words.push(`--${name}`, shellWord(value))
+  }
+  words.push('--cursor', shellWord(cursor))
+  return words.join(' ')
+}
+
 export async function runsListCommand(client: ApiClient, options: ListOptions): Promise<number> {
-  const { json, ...query } = options
+  const { json } = options
+  // Only the filters: the global options (--url, --token…) are not query parameters.
+  const query: Record<string, string | undefined> = { cursor: options.cursor }
+  for (const name of listFilters) query[name] = options[name]
   const page = await client.get<Page<RunResource>>('/v1/runs', query)
   if (json) printJson(page)
   else {
@@ -123,7 +180,7 @@ export async function runsListCommand(client: ApiClient, options: ListOptions): 
         r.currentStep,
       ]),
     )
-    if (page.nextCursor) console.log(`more: weir runs list --cursor ${page.nextCursor}`)
+    if (page.nextCursor) console.log(`more: ${nextPageCommand(options, page.nextCursor)}`)
   }
   return 0
 }

@@ -11,6 +11,7 @@ import { tokenFile } from '../server/admin-token.js'
 import { publishExamples } from '../server/publish-examples.js'
 import { WeirServer } from '../server/weir-server.js'
 import type { Durability } from '../store/index.js'
+import { count } from './output.js'
 
 export interface ServeOptions {
   readonly host?: string
@@ -57,14 +58,14 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
       console.log(`  ${line}`),
     )
     console.log(
-      `  ${published.created} new versions (${published.tasks} tasks, ${published.flows} flows)`,
+      `  ${count(published.created, 'new version')} (${count(published.tasks, 'task')}, ${count(published.flows, 'flow')})`,
     )
   }
   const absolute = tokenFile(config.dataDir)
   const relativeFile = relative(process.cwd(), absolute)
   const file = relativeFile.startsWith('..') ? absolute : relativeFile
   console.log(`\nweir ${server.context.version} is listening on ${server.url}`)
-  if (server.recovered > 0) console.log(`resumed ${server.recovered} unfinished runs`)
+  if (server.recovered > 0) console.log(`resumed ${count(server.recovered, 'unfinished run')}`)
   if (server.newAdminKey) {
     console.log(`admin API key (shown once; also saved to ${file}):\n  ${server.newAdminKey}`)
   } else {

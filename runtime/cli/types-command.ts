@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises'
 import { compile, type JSONSchema } from 'json-schema-to-typescript'
 import type { ApiClient } from './client.js'
+import { count } from './output.js'
 import { describeCapabilities, type TaskCapabilities } from './tasks.js'
 
 interface TaskAnswer {
@@ -56,7 +57,7 @@ export async function typesCommand(client: ApiClient, options: { out: string }):
   if (options.out === '-') process.stdout.write(source)
   else {
     await writeFile(options.out, source)
-    console.log(`wrote ${options.out}: types for ${items.length} tasks`)
+    console.log(`wrote ${options.out}: types for ${count(items.length, 'task')}`)
   }
   return 0
 }

@@ -3,6 +3,10 @@
  * authentication (a role check on everything but the open routes), a body
  * size limit answered before the body is read past it, a depth limit on JSON
  * bodies, and one error handler that turns every failure into problem+json.
+ * HTTP's conventions hold: a 401 says `WWW-Authenticate: Bearer`, a known path
+ * asked with another method is a 405 with `Allow`, and URLs made for clients
+ * are relative or under `WEIR_PUBLIC_URL` (never the request's own origin,
+ * which is wrong behind a TLS-terminating load balancer).
  * Callback tokens are credentials: the request log and the error log mask them.
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
@@ -51,6 +55,12 @@ export interface RequestLogger {
 export interface AppOptions {
   readonly limits?: Partial<Limits>
   readonly logger?: RequestLogger
+  /**
+   * The URL clients reach weir at (WEIR_PUBLIC_URL), for the absolute URLs
+   * handed to third parties (callback URLs). Without it they are built from
+   * the request's origin, which a TLS-terminating proxy makes `http://…`.
+   */
+  readonly publicUrl?: string
 }
 
 type Env = { Variables: { key: ApiKeyRecord | undefined } }
@@ -109,6 +119,28 @@ function loggedError(
   })
 }
 
+/**
+ * The methods a path is served with, for the `Allow` of a 405: each route's
+ * path as a pattern (a `{name}` segment matches any one segment, as Hono's
+ * `:name` does); HEAD goes with GET, which Hono answers it with.
+ */
+export function allowedMethods(routes: readonly Route[]): (path: string) => string[] {
+  const patterns = routes.map((route) => ({
+    method: route.method.toUpperCase(),
+    pattern: new RegExp(
+      `^${route.path
+        .split(/\{[^}]+\}/)
+        .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+        .join('[^/]+')}$`,
+    ),
+  }))
+  return (path) => {
+    const methods = new Set(patterns.filter((p) => p.pattern.test(path)).map((p) => p.method))
+    if (methods.has('GET')) methods.add('HEAD')
+    return [...methods]
+  }
+}
+
 function respond(c: Context, response: RouteResponse): Response {
   for (const [name, value] of Object.entries(response.headers ?? {})) c.header(name, value)
   if (response.body === undefined) return c.body(null, response.status as StatusCode)
@@ -165,6 +197,7 @@ function limitBody(route: Route, limits: Limits): MiddlewareHandler<Env> {
 export function createApp(context: AppContext, options: AppOptions = {}): Hono<Env> {
   const limits: Limits = { ...defaultLimits, ...options.limits }
   const logger = options.logger
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '')
   const app = new Hono<Env>()
   const problem = (c: Context, error: unknown) => {
     const { status, body } = problemOf(error)
@@ -175,13 +208,26 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
       logger.error({ err: loggedError(error, token), path: maskPath(c.req.path) }, 'request failed')
     }
     if (status === 503) c.header('retry-after', String(retryAfterSeconds))
+    // RFC 9110 §11.6.1: a 401 names the scheme that would authenticate (RFC 6750's Bearer).
+    if (status === 401) c.header('www-authenticate', 'Bearer realm="weir"')
     c.header('content-type', 'application/problem+json')
     return c.body(JSON.stringify(body), status as ContentfulStatusCode)
   }
   app.onError((error, c) => problem(c, error))
-  app.notFound((c) =>
-    problem(c, new WeirError('not_found', `no route for ${c.req.method} ${c.req.path}`)),
-  )
+  const methodsOf = allowedMethods(routes)
+  app.notFound((c) => {
+    const allowed = methodsOf(c.req.path)
+    if (allowed.length === 0)
+      return problem(c, new WeirError('not_found', `no route for ${c.req.method} ${c.req.path}`))
+    c.header('allow', allowed.join(', '))
+    return problem(
+      c,
+      new WeirError(
+        'method_not_allowed',
+        `${c.req.path} does not take ${c.req.method}; it takes ${allowed.join(', ')}`,
+      ),
+    )
+  })
   if (logger?.isLevelEnabled('debug')) {
     app.use(async (c, next) => {
       const start = performance.now()
@@ -201,9 +247,9 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
       async (c) => {
         const params = readParameters(c, route)
         const { body, bytes } = await readBody(c, route, limits)
-        const origin = new URL(c.req.url).origin
+        const baseUrl = publicUrl ?? new URL(c.req.url).origin
         const response = await route.handle(
-          { params, body, bytes, key: c.get('key'), origin },
+          { params, body, bytes, key: c.get('key'), baseUrl },
           context,
         )
         return respond(c, response)

@@ -15,9 +15,17 @@ function errorResponses(route: Route): Record<string, Schema> {
     content: { 'application/problem+json': { schema: ref('Problem') } },
   })
   const out: Record<string, Schema> = {}
-  if (route.parameters?.length || route.body) out[400] = problem('Malformed request or parameter')
+  // Every route refuses query parameters it does not declare, so every route can answer 400.
+  out[400] = problem(
+    'Malformed request, a bad parameter, or a query parameter the route does not take',
+  )
   if (route.role) {
-    out[401] = problem('Missing or invalid API key')
+    out[401] = {
+      ...problem('Missing or invalid API key'),
+      headers: {
+        'WWW-Authenticate': { description: 'Bearer realm="weir"', schema: { type: 'string' } },
+      },
+    }
     out[403] = problem(`The key's role is below ${route.role}`)
   }
   if (route.parameters?.some((p) => p.in === 'path')) out[404] = problem('Not found')
@@ -25,7 +33,11 @@ function errorResponses(route: Route): Record<string, Schema> {
     out[409] = problem('The run is not in a state for this')
   if (route.body) {
     out[413] = problem('The body is over the size limit')
-    out[422] = problem('The body fails validation; errors has a pointer for each problem')
+    out[422] = problem(
+      route.parameters?.some((p) => p.name === 'Idempotency-Key')
+        ? 'The body fails validation (errors has a pointer for each problem), or the Idempotency-Key was used before with another body (idempotency_key_reused)'
+        : 'The body fails validation; errors has a pointer for each problem',
+    )
   }
   if (route.path.startsWith('/v1/')) {
     const why =

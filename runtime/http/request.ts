@@ -1,10 +1,12 @@
 /**
  * Reads a request as a route's spec describes it: parameters parsed (numbers
- * from their text) and validated against their schemas, the body parsed as
- * JSON or taken as bytes. Problems are `invalid_request` (400) naming the
- * parameter, or the position in the body where the JSON breaks; a JSON body
- * that nests deeper than the depth limit is `invalid_document` (422) with a
- * pointer to where it does, found on the text before it is parsed.
+ * from their text) and validated against their schemas, query parameters the
+ * route does not declare refused (a misspelt `?limt=` is not silently
+ * ignored), the body parsed as JSON or taken as bytes. Problems are
+ * `invalid_request` (400) naming the parameter, or the position in the body
+ * where the JSON breaks; a JSON body that nests deeper than the depth limit
+ * is `invalid_document` (422) with a pointer to where it does, found on the
+ * text before it is parsed.
  */
 import type { Context } from 'hono'
 import { type JsonValue, pointer, validateValue } from '../../types/index.js'
@@ -24,9 +26,29 @@ function typed(spec: ParameterSpec, raw: string): JsonValue {
   return raw
 }
 
+/** Query parameters every route takes: `?pretty` indents the JSON answer (hono's prettyJSON). */
+export const everyRouteQuery: readonly string[] = ['pretty']
+
+/** A problem for each query parameter the route does not declare, naming those it takes. */
+function unknownQueryItems(c: Context, route: Route): ProblemItem[] {
+  const declared = (route.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)
+  const known = new Set([...declared, ...everyRouteQuery])
+  const takes = declared.length > 0 ? `it takes ${declared.join(', ')}` : 'it takes none'
+  return Object.keys(c.req.queries())
+    .filter((name) => !known.has(name))
+    .map((name) => ({
+      parameter: name,
+      message: `is not a query parameter of ${route.method.toUpperCase()} ${route.path} (${takes})`,
+    }))
+}
+
+/**
+ * The route's parameters, parsed and checked; every problem (unknown query
+ * parameters first) in one 400 that names each parameter.
+ */
 export function readParameters(c: Context, route: Route): Record<string, JsonValue | undefined> {
   const params: Record<string, JsonValue | undefined> = {}
-  const items: ProblemItem[] = []
+  const items: ProblemItem[] = unknownQueryItems(c, route)
   for (const spec of route.parameters ?? []) {
     const raw = rawParameter(c, spec)
     if (raw === undefined || raw === '') {

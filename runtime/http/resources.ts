@@ -116,10 +116,12 @@ export const callbackRoles: ReadonlySet<Role> = new Set<Role>(['admin', 'operato
 
 /**
  * A step run. An async step's `callback` carries its token and the URL to
- * call (under `origin`) when `showToken` is true (see `callbackRoles`); for
- * other keys both are null, so the step still says it waits for a callback.
+ * call (under `baseUrl`: WEIR_PUBLIC_URL, else the request's origin — the URL
+ * goes to a third party, so it must be absolute) when `showToken` is true (see
+ * `callbackRoles`); for other keys both are null, so the step still says it
+ * waits for a callback.
  */
-export function stepRunResource(step: StepRunRecord, origin: string, showToken: boolean) {
+export function stepRunResource(step: StepRunRecord, baseUrl: string, showToken: boolean) {
   return {
     seq: step.seq,
     stepId: step.stepId,
@@ -134,7 +136,7 @@ export function stepRunResource(step: StepRunRecord, origin: string, showToken: 
     ...(step.callback
       ? {
           callback: showToken
-            ? { token: step.callback.token, url: `${origin}/v1/callbacks/${step.callback.token}` }
+            ? { token: step.callback.token, url: `${baseUrl}/v1/callbacks/${step.callback.token}` }
             : { token: null, url: null },
         }
       : {}),

@@ -51,8 +51,12 @@ export interface RouteRequest {
   readonly bytes: Uint8Array | undefined
   /** The authenticated key; undefined on open routes. */
   readonly key: ApiKeyRecord | undefined
-  /** Scheme, host and port the request came to, for absolute URLs. */
-  readonly origin: string
+  /**
+   * Where clients reach weir, for the few absolute URLs given to third parties
+   * (callback URLs): WEIR_PUBLIC_URL when set, else the request's origin.
+   * `Location` headers stay relative and do not use it.
+   */
+  readonly baseUrl: string
 }
 
 export interface RouteResponse {

@@ -158,6 +158,7 @@ export class WeirServer {
     }
     await scheduler.start()
     const app = createApp(context, {
+      publicUrl: config.publicUrl,
       logger: options.logger,
       limits: {
         componentBytes: config.maxComponentMb * 2 ** 20,

@@ -14,6 +14,7 @@ test('defaults', () => {
     workers: availableParallelism(),
     token: undefined,
     url: 'http://127.0.0.1:8787',
+    publicUrl: undefined,
     logLevel: 'info',
     maxComponentMb: 32,
     maxJsonKb: 1024,
@@ -39,6 +40,7 @@ test('environment variables override the defaults, and options override them', (
     WEIR_WORKERS: '3',
     WEIR_TOKEN: 'weir_x',
     WEIR_URL: 'http://weir.internal:9000/',
+    WEIR_PUBLIC_URL: 'https://weir.example.com/',
     WEIR_LOG_LEVEL: 'debug',
     WEIR_MAX_COMPONENT_MB: '64',
     WEIR_MAX_JSON_KB: '256',
@@ -62,6 +64,7 @@ test('environment variables override the defaults, and options override them', (
     workers: 3,
     token: 'weir_x',
     url: 'http://weir.internal:9000',
+    publicUrl: 'https://weir.example.com',
     logLevel: 'debug',
     maxComponentMb: 64,
     maxJsonKb: 256,
@@ -76,12 +79,16 @@ test('environment variables override the defaults, and options override them', (
     extraCa: '/etc/weir/ca.pem',
     secretKey: 'k'.repeat(43),
   })
-  const config = resolveConfig({ port: 1234, dataDir: '/tmp/w', dbUrl: ':memory:' }, env)
-  expect([config.port, config.dataDir, config.dbUrl, config.host]).toEqual([
+  const config = resolveConfig(
+    { port: 1234, dataDir: '/tmp/w', dbUrl: ':memory:', publicUrl: 'https://lb.example.com' },
+    env,
+  )
+  expect([config.port, config.dataDir, config.dbUrl, config.host, config.publicUrl]).toEqual([
     1234,
     '/tmp/w',
     ':memory:',
     '0.0.0.0',
+    'https://lb.example.com',
   ])
   expect(Object.isFrozen(config)).toBe(true)
 })

@@ -1,5 +1,10 @@
-/** Runs: start one (idempotently, optionally waiting for it), list, read a run, its steps and events. */
+/**
+ * Runs: start one (idempotently, optionally waiting for it), list, read a run,
+ * its steps and events. An Idempotency-Key answers its first run only for the
+ * same body (compared as JSON values, key order aside); another body is a 422.
+ */
 import type { JsonValue, ValueSchema } from '../../../types/index.js'
+import { deepEqual } from '../../../types/schema/value-matches.js'
 import { WeirError } from '../../errors.js'
 import { type RunRecord, terminalStatuses } from '../../store/records.js'
 import { itemsOf, pageOf, parameterSchemas, ref, runStatus } from '../api-schemas.js'
@@ -37,13 +42,44 @@ function instant(request: RouteRequest, name: string): number | undefined {
 
 const optional = (value: JsonValue | undefined) => (value === undefined ? undefined : String(value))
 
+/**
+ * The IETF Idempotency-Key draft's rule: a key reused with another request
+ * body is the client's mistake (422), not a request for the first run —
+ * answering the first run would hide that the new input never ran.
+ */
+function checkSameBody(run: RunRecord, key: string, body: JsonValue): void {
+  if (deepEqual(run.input, body)) return
+  throw new WeirError(
+    'idempotency_key_reused',
+    `the Idempotency-Key "${key}" was used for run ${run.id} with another body; a new input needs a new key`,
+  )
+}
+
+/** A cursor the store does not know is a bad parameter, named as such (400 with `parameter`). */
+async function withCursor<T>(cursor: JsonValue | undefined, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read()
+  } catch (error) {
+    const badCursor =
+      cursor !== undefined &&
+      error instanceof WeirError &&
+      !(error instanceof ParameterError) &&
+      error.code === 'invalid_request' &&
+      error.message.includes('cursor')
+    if (!badCursor) throw error
+    throw new ParameterError([
+      { parameter: 'cursor', message: `"${cursor}" is not a cursor this API gave out` },
+    ])
+  }
+}
+
 export const runRoutes: Route[] = [
   {
     method: 'post',
     path: '/v1/flows/{name}/runs',
     operationId: 'startRun',
     summary:
-      'Start a run of the latest (or ?version) flow version. With an Idempotency-Key, a repeated start answers the first run (200). With ?wait=<ms>, answers the finished run (200) when it finishes within the wait, else 202. 503 with Retry-After, and no run started, when weir holds its limit of active runs (WEIR_MAX_ACTIVE_RUNS) or, with ?wait, of waiting callers (WEIR_MAX_WAITERS)',
+      'Start a run of the latest (or ?version) flow version. With an Idempotency-Key, a repeated start with the same body answers the first run (200); with another body it is 422 idempotency_key_reused. With ?wait=<ms>, answers the finished run (200) when it finishes within the wait, else 202. 503 with Retry-After, and no run started, when weir holds its limit of active runs (WEIR_MAX_ACTIVE_RUNS) or, with ?wait, of waiting callers (WEIR_MAX_WAITERS)',
     tag: 'runs',
     role: 'operator',
     parameters: [
@@ -57,7 +93,8 @@ export const runRoutes: Route[] = [
       {
         name: 'Idempotency-Key',
         in: 'header',
-        description: 'a key of your choice; starting again with the same key answers the same run',
+        description:
+          'a key of your choice; starting again with the same key and body answers the same run, with another body 422',
         schema: { type: 'string', minLength: 1, maxLength: 255 },
       },
     ],
@@ -77,7 +114,7 @@ export const runRoutes: Route[] = [
       },
       202: { description: 'Still going after ?wait; Location has its URL', schema: ref('Run') },
     },
-    async handle({ params, body, origin }, { engine }) {
+    async handle({ params, body }, { engine }) {
       // A ?wait caller takes its place before the run starts: refused (503), it starts nothing.
       const release = params.wait === undefined ? undefined : engine.reserveWaiter()
       try {
@@ -89,7 +126,10 @@ export const runRoutes: Route[] = [
         })
         if (!start.started) return { status: 200, body: refusalResource(start.refused) }
         const { run, created } = start
-        const headers = { location: `${origin}/v1/runs/${run.id}` }
+        if (!created && idempotencyKey !== undefined)
+          checkSameBody(run, idempotencyKey, body as JsonValue)
+        // Relative (RFC 9110 §10.2.2): right whatever scheme and host the client used.
+        const headers = { location: `/v1/runs/${run.id}` }
         if (params.wait === undefined)
           return { status: created ? 201 : 200, body: runResource(run), headers }
         const finished = terminalStatuses.has(run.status)
@@ -124,15 +164,17 @@ export const runRoutes: Route[] = [
       const { params } = request
       const from = instant(request, 'from')
       const to = instant(request, 'to')
-      const page = await store.listRuns({
-        ...(params.flow === undefined ? {} : { flow: String(params.flow) }),
-        ...(params.process === undefined ? {} : { process: String(params.process) }),
-        ...(params.status === undefined ? {} : { status: params.status as RunRecord['status'] }),
-        ...(from === undefined ? {} : { from }),
-        ...(to === undefined ? {} : { to }),
-        ...(params.limit === undefined ? {} : { limit: Number(params.limit) }),
-        ...(params.cursor === undefined ? {} : { cursor: String(params.cursor) }),
-      })
+      const page = await withCursor(params.cursor, () =>
+        store.listRuns({
+          ...(params.flow === undefined ? {} : { flow: String(params.flow) }),
+          ...(params.process === undefined ? {} : { process: String(params.process) }),
+          ...(params.status === undefined ? {} : { status: params.status as RunRecord['status'] }),
+          ...(from === undefined ? {} : { from }),
+          ...(to === undefined ? {} : { to }),
+          ...(params.limit === undefined ? {} : { limit: Number(params.limit) }),
+          ...(params.cursor === undefined ? {} : { cursor: String(params.cursor) }),
+        }),
+      )
       return {
         status: 200,
         body: { items: page.items.map(runResource), nextCursor: page.nextCursor ?? null },
@@ -162,13 +204,13 @@ export const runRoutes: Route[] = [
     role: 'viewer',
     parameters: [runIdParam],
     responses: { 200: { description: 'Step runs', schema: itemsOf('StepRun') } },
-    async handle({ params, origin, key }, context) {
+    async handle({ params, baseUrl, key }, context) {
       const run = await existingRun(context, String(params.id))
       const steps = await context.store.getStepRuns(run.id)
       const showToken = key !== undefined && callbackRoles.has(key.role)
       return {
         status: 200,
-        body: { items: steps.map((s) => stepRunResource(s, origin, showToken)) },
+        body: { items: steps.map((s) => stepRunResource(s, baseUrl, showToken)) },
       }
     },
   },

@@ -3,7 +3,7 @@
  * against a real server on an ephemeral port: their tables, their JSON, and
  * their exit codes.
  */
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,6 +11,7 @@ import pino from 'pino'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { ApiError } from '../../../runtime/cli/client.js'
 import { buildProgram } from '../../../runtime/cli/program.js'
+import { UsageError } from '../../../runtime/cli/usage-error.js'
 import { resolveConfig } from '../../../runtime/config.js'
 import { WeirServer } from '../../../runtime/server/weir-server.js'
 import { addTwo } from '../../fixtures/app-harness.js'
@@ -236,4 +237,157 @@ test('secrets set (from a file), list and delete; the value is never printed', a
   expect(list.out).not.toContain('sk_test')
   expect((await weir('secrets', 'delete', 'stripe-test')).out).toBe('deleted secret stripe-test')
   expect((await weir('secrets', 'list', '--json')).out).toBe('{\n  "items": []\n}')
+})
+
+const main = new URL('../../../runtime/cli/main.ts', import.meta.url).pathname
+
+/**
+ * The entry point in a child process against the test server; with
+ * `closeStdout`, its standard output is closed at once, as `| head` does once
+ * it has its lines.
+ */
+function weirProcess(
+  args: readonly string[],
+  { closeStdout = false } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', main, '--url', server.url, '--data-dir', dataDir, ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    )
+    let stdout = ''
+    let stderr = ''
+    if (closeStdout) child.stdout.destroy()
+    else child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
+    child.on('close', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+test("run <flow> --version <n> runs that version; only a top-level --version prints weir's", async () => {
+  await server.context.catalog.publishFlow({ ...addTwo, description: 'version 2' })
+  const first = await weir(
+    'run',
+    'add-two',
+    '--version',
+    '1',
+    '--input',
+    '{"n":1}',
+    '--wait',
+    '--json',
+  )
+  expect([first.code, JSON.parse(first.out).flow]).toEqual([0, { name: 'add-two', version: 1 }])
+  const missing = await weir('run', 'add-two', '--version', '9').catch((e: unknown) => e)
+  expect([(missing as ApiError).status, (missing as ApiError).message]).toEqual([
+    404,
+    'flow "add-two" has no version 9',
+  ])
+  expect(await weir('--version')).toEqual({ out: '0.1.0', code: undefined })
+  expect(await weir('--json', '-V')).toEqual({ out: '0.1.0', code: undefined })
+})
+
+test('a closed pipe ends the command quietly: no EPIPE stack trace, exit 0', async () => {
+  const { out } = await weir('run', 'add-two', '--input', '{"n":1}', '--wait')
+  const id = out.slice(4, 30)
+  const show = await weirProcess(['runs', 'show', id], { closeStdout: true })
+  expect([show.code, show.stderr]).toEqual([0, ''])
+  const help = await weirProcess(['--help'], { closeStdout: true })
+  expect([help.code, help.stderr]).toEqual([0, ''])
+})
+
+test('an API error is printed once: the title, then each problem', async () => {
+  const listed = await weirProcess(['runs', 'list', '--limit', '0', '--status', 'nope'])
+  expect([listed.code, listed.stdout]).toEqual([1, ''])
+  expect(listed.stderr.trimEnd().split('\n')).toEqual([
+    'error: Invalid request (HTTP 400)',
+    '  parameter status: expected one of "queued", "running", "waiting", "paused", "completed", "failed", "cancelled", "terminated", "timed_out", found "nope"',
+    '  parameter limit: expected a number >= 1, found 0',
+  ])
+})
+
+test('a bad --input is a usage error: exit 2, saying where the JSON breaks', async () => {
+  const inline = await weirProcess(['run', 'add-two', '--input', '{"n":1,}'])
+  expect([inline.code, inline.stderr]).toEqual([
+    2,
+    'weir: --input:1:8: not valid JSON: Expected double-quoted property name\n',
+  ])
+  const file = join(dataDir, 'input.json')
+  writeFileSync(file, '{\n  "n": 1\n')
+  const fromFile = await weir('run', 'add-two', '--input', `@${file}`).catch((e: unknown) => e)
+  expect(fromFile).toBeInstanceOf(UsageError)
+  expect((fromFile as Error).message).toBe(
+    `--input @${file}: ${file}:3:1: not valid JSON: Expected ',' or '}' after property value`,
+  )
+  const missing = await weir('run', 'add-two', '--input', '@/no/such/file').catch((e: unknown) => e)
+  expect((missing as Error).message).toBe(
+    '--input @/no/such/file: cannot read /no/such/file (ENOENT)',
+  )
+})
+
+test('run --wait that ends before the run exits 3 and says so', async () => {
+  const text = await weir('run', 'retrying', '--wait', '50')
+  const id = text.out.slice(4, 30)
+  expect(text.code).toBe(3)
+  expect(text.out.split('\n').at(-1)).toBe(`  still waiting after 50 ms; see: weir runs show ${id}`)
+  const errors: string[] = []
+  const spy = vi.spyOn(console, 'error').mockImplementation((line: string) => {
+    errors.push(line)
+  })
+  try {
+    const json = await weir('run', 'retrying', '--wait', '50', '--json')
+    const run = JSON.parse(json.out) as { id: string; status: string }
+    expect([json.code, run.status]).toEqual([3, 'waiting'])
+    expect(errors).toEqual([
+      `weir: run ${run.id} is still waiting after 50 ms; see: weir runs show ${run.id}`,
+    ])
+  } finally {
+    spy.mockRestore()
+  }
+})
+
+test('a flow file that is not JSON is named with the line and column', async () => {
+  const file = join(dataDir, 'broken-flow.json')
+  writeFileSync(file, '{\n  "name": "broken",\n}\n')
+  const message = `${file}:3:1: not valid JSON: Expected double-quoted property name`
+  for (const args of [
+    ['flow', 'publish', file],
+    ['flow', 'check', file],
+    ['flow', 'check', file, '--tasks', dataDir],
+  ]) {
+    const error = await weir(...args).catch((e: unknown) => e)
+    expect((error as Error).message).toBe(message)
+  }
+})
+
+test('the next-page hint keeps the filters and the page size', async () => {
+  for (let i = 0; i < 3; i++) await weir('run', 'add-two', '--input', '{"n":1}')
+  const page = await weir(
+    'runs',
+    'list',
+    '--flow',
+    'add-two',
+    '--limit',
+    '2',
+    '--status',
+    'completed',
+  )
+  const more = page.out.split('\n').at(-1) ?? ''
+  expect(more).toMatch(
+    /^more: weir runs list --flow add-two --status completed --limit 2 --cursor [A-Za-z0-9_-]+$/,
+  )
+  const cursor = more.split(' ').at(-1) as string
+  const next = await weir(
+    'runs',
+    'list',
+    '--flow',
+    'add-two',
+    '--limit',
+    '2',
+    '--status',
+    'completed',
+    '--cursor',
+    cursor,
+  )
+  expect(next.out.split('\n')[1]).toMatch(/ add-two@\d +completed /)
 })

@@ -36,7 +36,11 @@ test('each operation documents its path parameters, its errors and its body', ()
     for (const op of Object.values(ops)) {
       const inPath = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name)
       expect(inPath).toEqual(placeholders)
-      if (op['x-weir-role']) expect(op.responses).toHaveProperty('401')
+      expect(op.responses).toHaveProperty('400')
+      if (op['x-weir-role'])
+        expect(op.responses['401']).toMatchObject({
+          headers: { 'WWW-Authenticate': { description: 'Bearer realm="weir"' } },
+        })
       else expect(op.responses).not.toHaveProperty('401')
       if (op.requestBody) expect(op.responses).toHaveProperty('413')
     }

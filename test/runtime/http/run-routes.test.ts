@@ -75,7 +75,7 @@ describe('POST /v1/flows/{name}/runs', () => {
     const response = await start('add-two', { n: 5 }, '?wait=10000')
     expect(response.status).toBe(200)
     const run = await asRun(response)
-    expect(response.headers.get('location')).toBe(`http://localhost/v1/runs/${run.id}`)
+    expect(response.headers.get('location')).toBe(`/v1/runs/${run.id}`)
     expect(run).toMatchObject({
       flow: { name: 'add-two', version: 1 },
       process: 'math',
@@ -96,7 +96,7 @@ describe('POST /v1/flows/{name}/runs', () => {
     expect(waited.status).toBe(202)
     const run = await asRun(waited)
     expect(run.status).toBe('running')
-    expect(waited.headers.get('location')).toBe(`http://localhost/v1/runs/${run.id}`)
+    expect(waited.headers.get('location')).toBe(`/v1/runs/${run.id}`)
     for (const id of [run.id, first.id]) {
       await h.call('POST', `/v1/runs/${id}/terminate`, { role: 'operator' })
       await until(id, 'terminated')

@@ -73,7 +73,7 @@ test('the first start makes an admin key, writes it 0600, and serves runs with ?
   expect(response.status).toBe(200)
   const run = (await response.json()) as RunResource
   expect([run.status, run.output]).toEqual(['completed', 3])
-  expect(response.headers.get('location')).toBe(`${server.url}/v1/runs/${run.id}`)
+  expect(response.headers.get('location')).toBe(`/v1/runs/${run.id}`)
   expect((await fetch(`${server.url}/v1/runs`)).status).toBe(401)
   const started = await call(server, 'POST', '/v1/flows/forever/runs', {})
   inFlight = ((await started.json()) as RunResource).id
