@@ -2,7 +2,8 @@
  * Executor overhead: per-call time of the worker-pool executor (validation,
  * value conversion, a message round trip to a worker thread, a warm instance)
  * against a raw call on an instance of the same component in this thread; and
- * the first call of a task from the on-disk cache (compile, instantiate).
+ * the first call of a task from the on-disk cache (compile, instantiate);
+ * and the overhead of one outbound HTTP request (executor-http.ts).
  */
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,10 +12,14 @@ import { checkTaskComponent } from '../runtime/components/check-task.js'
 import { ComponentCache } from '../runtime/components/component-cache.js'
 import type { ExecutableTask } from '../runtime/executor/executor.js'
 import { AttemptLog } from '../runtime/executor/sandbox/attempt-log.js'
+import { HttpSession } from '../runtime/executor/sandbox/http/session.js'
 import { sandboxImports } from '../runtime/executor/sandbox/wasi-imports.js'
 import { WorkerPool } from '../runtime/executor/worker-pool.js'
 import { probeComponent } from '../test/fixtures/probe-component.js'
 import type { JsonValue } from '../types/index.js'
+import { benchExecutorHttp } from './executor-http.js'
+
+const sealedHttp = { maxResponseBytes: 16 * 2 ** 20, extraCa: undefined }
 
 interface Subject {
   readonly name: string
@@ -37,7 +42,10 @@ async function rawCallMicros(
   const log = new AttemptLog(65536)
   const exports = await instantiate(
     (n: string) => modules[n],
-    sandboxImports(() => log),
+    sandboxImports(
+      () => log,
+      new HttpSession({ ref: task.ref, allow: undefined }, sealedHttp, () => log),
+    ),
     (m: WebAssembly.Module, i: WebAssembly.Imports) => new WebAssembly.Instance(m, i),
   )
   const fn = exports[subject.exportName] as (...args: unknown[]) => unknown
@@ -122,5 +130,6 @@ export async function benchExecutor(): Promise<string[]> {
       `| ${subject.name} | ${raw.toFixed(1)} µs | ${exec.toFixed(1)} µs | ${(exec - raw).toFixed(1)} µs | ${(exec / raw).toFixed(1)}× | ${firstMs.toFixed(1)} ms |`,
     )
   }
+  lines.push(...(await benchExecutorHttp(new ComponentCache(dir))))
   return lines
 }

@@ -1,6 +1,7 @@
 /**
- * Builds the componentize-js components the tests run (the example tasks and
- * the all-kinds fixture) once, before any test, reusing builds whose inputs
+ * Builds the componentize-js components the tests run (the example tasks, the
+ * all-kinds fixture, and the fetch fixtures: js-http with the http capability,
+ * js-sealed-fetch without) once, before any test, reusing builds whose inputs
  * have not changed.
  */
 import { createHash } from 'node:crypto'
@@ -38,6 +39,9 @@ export default async function setup(): Promise<void> {
   await inParallel(
     [
       buildKindsFixture,
+      ...['js-http', 'js-sealed-fetch'].map(
+        (f) => () => buildTask(join(root, 'test', 'fixtures', f), { ifChanged: true }),
+      ),
       ...tasks.map((t) => () => buildTask(join(root, 'tasks', t), { ifChanged: true })),
     ],
     2,

@@ -2,12 +2,16 @@
  * `weir task build <dir>`: builds a JavaScript task folder (`task.json` +
  * `src/index.js`) into `dist/<name>.wasm`. The WIT world is generated from the
  * declared schemas; componentize-js runs in a child process; the result is
- * decoded and signature-checked before it is written.
+ * decoded and signature-checked before it is written. A task that declares
+ * `capabilities.http` is built with componentize-js's `http` feature (fetch,
+ * importing wasi:http/outgoing-handler); one that does not is built without
+ * it, and its `fetch` rejects with an error naming the missing capability
+ * (see taskEntry).
  */
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { type TaskDocument, validateTaskDocument } from '../../types/index.js'
 import { WeirError } from '../errors.js'
 import { packageInfo } from '../package-info.js'
@@ -26,22 +30,67 @@ export interface BuiltTask {
 const childScript = () =>
   join(packageInfo().root, 'runtime', 'components', 'componentize-child.mjs')
 
-/** Runs componentize-js on a source file against a WIT world, in a child process. */
+/** Runs componentize-js on a source file against a WIT world, in a child process (`http`: with fetch). */
 export function componentizeJs(
   sourcePath: string,
   witPath: string,
   outPath: string,
   timeoutMs = 180_000,
+  http = false,
 ): Promise<void> {
-  return runChild([sourcePath, witPath, outPath], timeoutMs)
+  return runChild([sourcePath, witPath, outPath, ...(http ? ['--http'] : [])], timeoutMs)
 }
 
-function runChild(args: string[], timeoutMs: number): Promise<void> {
+/**
+ * The module componentize-js builds: the task's own (dist/entry.js re-exports
+ * ../src/index.js; componentize-js maps the folder it runs in, the task
+ * folder, as `/`). Without the http capability, `fetch` rejects with an error
+ * naming what is missing (the engine's own fetch would trap). When the error
+ * type is a string, an Error thrown by `run` (or rejecting its promise)
+ * becomes a task error with the Error's message; componentize-js would trap
+ * on anything but a string.
+ */
+export function taskEntry(name: string, http: boolean, stringErrors: boolean): string {
+  const lines = [`// Written by weir task build for task ${name}: the task is ../src/index.js.`]
+  if (stringErrors) lines.push("import { run as taskRun } from '../src/index.js'")
+  lines.push("export * from '../src/index.js'")
+  if (!http)
+    lines.push(
+      'globalThis.fetch = (input) =>',
+      '  Promise.reject(',
+      '    new TypeError(',
+      `      \`fetch(\${String(input?.url ?? input)}) is not available: task ${name} has no http capability (declare capabilities.http.allow in task.json)\`,`,
+      '    ),',
+      '  )',
+    )
+  if (stringErrors)
+    lines.push(
+      'const asTaskError = (error) => {',
+      '  throw error instanceof Error ? error.message : error',
+      '}',
+      'export function run(...args) {',
+      '  let out',
+      '  try {',
+      '    out = taskRun(...args)',
+      '  } catch (error) {',
+      '    asTaskError(error)',
+      '  }',
+      '  return out instanceof Promise ? out.catch(asTaskError) : out',
+      '}',
+    )
+  return `${lines.join('\n')}\n`
+}
+
+/** Whether the task's error payload is a string (the default): then thrown Errors can become task errors. */
+const stringErrors = (task: TaskDocument): boolean =>
+  task.error === undefined || (task.error as { type?: unknown }).type === 'string'
+
+function runChild(args: string[], timeoutMs: number, cwd?: string): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [childScript(), ...args],
-      { timeout: timeoutMs, maxBuffer: 8 << 20 },
+      { timeout: timeoutMs, maxBuffer: 8 << 20, ...(cwd ? { cwd } : {}) },
       (error, _stdout, stderr) => {
         if (!error) return resolve()
         const detail = stderr.trim().split('\n').slice(0, 12).join('\n') || error.message
@@ -111,11 +160,12 @@ export interface BuildOptions {
 }
 
 /** A hash of everything a build depends on, stored beside the built component. */
-async function inputsHash(dir: string, wit: string): Promise<string> {
+async function inputsHash(dir: string, wit: string, entry: string): Promise<string> {
   const hash = createHash('sha256')
   hash.update(await readFile(join(dir, 'task.json')))
   hash.update(await readFile(join(dir, 'src', 'index.js')).catch(() => new Uint8Array()))
   hash.update(wit)
+  hash.update(entry)
   hash.update(packageInfo().version)
   return hash.digest('hex')
 }
@@ -141,7 +191,9 @@ export async function buildTask(
   const witPath = join(dist, 'world.wit')
   const wasmPath = join(dist, `${task.name}.wasm`)
   const hashPath = join(dist, 'build.sha256')
-  const hash = await inputsHash(dir, world.wit)
+  const http = task.capabilities?.http !== undefined
+  const entryText = taskEntry(task.name, http, stringErrors(task))
+  const hash = await inputsHash(dir, world.wit, entryText)
   if (ifChanged && (await readFile(hashPath, 'utf8').catch(() => '')) === hash) {
     const bytes = await readFile(wasmPath).catch(() => undefined)
     if (bytes)
@@ -157,7 +209,11 @@ export async function buildTask(
   const partial = `${wasmPath}.partial`
   const source = join(dir, 'src', 'index.js')
   await checkSyntax(source)
-  await runChild([source, witPath, partial], timeoutMs)
+  const entry = join(dist, 'entry.js')
+  await writeFile(entry, entryText)
+  // The child runs in the task folder: give it absolute paths.
+  const paths = [entry, witPath, partial].map((p) => resolve(p))
+  await runChild([...paths, ...(http ? ['--http'] : [])], timeoutMs, resolve(dir))
   const bytes = new Uint8Array(await readFile(partial))
   const run = decodeComponent(bytes).exports.find((e) => e.name === 'run')
   if (!run)

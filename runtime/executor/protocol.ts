@@ -1,6 +1,7 @@
 /** Messages between the worker pool and its worker threads. */
 import type { JsonLimits, JsonValue } from '../../types/index.js'
 import type { AttemptResult, ExecutableTask } from './executor.js'
+import type { HttpSettings } from './sandbox/http/session.js'
 
 export interface PrepareMessage {
   readonly type: 'prepare'
@@ -12,6 +13,8 @@ export interface PrepareMessage {
   readonly logLimit: number
   /** Bounds on the task's output and error payload, checked before anything else reads them. */
   readonly valueLimits: JsonLimits
+  /** Outbound HTTP settings of the pool (body cap, extra CA); the grant itself is `task.capabilities`. */
+  readonly http: HttpSettings
 }
 
 export interface CallMessage {

@@ -1,9 +1,12 @@
 /**
  * One task inside one worker thread: its compiled validators and value codecs,
- * and its warm instance. An attempt validates the input, calls the export,
- * converts the output, checks it against the value limits, validates it, and
- * classifies every failure. An instance that trapped, exited or hit its memory
- * limit is discarded; the next attempt instantiates afresh.
+ * its outbound-HTTP session (the version's grant, fixed here), and its warm
+ * instance. An attempt validates the input, calls the export, converts the
+ * output, checks it against the value limits, validates it, and classifies
+ * every failure (a JavaScript task's "out of memory" is the memory limit). An
+ * instance that trapped, exited or hit its memory limit is discarded; the next
+ * attempt instantiates afresh. Requests still open when an attempt ends are
+ * stopped.
  */
 import { type JsonValue, type Problem, validateValue } from '../../types/index.js'
 import { lowerCamelCase } from '../components/wit-schema.js'
@@ -11,6 +14,7 @@ import type { AttemptFailure, AttemptResult, ExecutableTask } from './executor.j
 import type { PrepareMessage } from './protocol.js'
 import { AttemptLog } from './sandbox/attempt-log.js'
 import { ExitSignal } from './sandbox/cli.js'
+import { HttpSession } from './sandbox/http/session.js'
 import { sandboxImports } from './sandbox/wasi-imports.js'
 import { CodecError, type Convert, fromGuest, toGuest, toJson } from './value-codec.js'
 import { valueLimitFailure } from './value-limits.js'
@@ -43,12 +47,18 @@ export class TaskRuntime {
   readonly #output: Convert
   readonly #error: Convert
   readonly #returnsResult: boolean
+  readonly #http: HttpSession
   #live: Live | undefined
 
   constructor(prepare: PrepareMessage) {
     this.#prepare = prepare
     this.task = prepare.task
     this.#log = new AttemptLog(prepare.logLimit)
+    this.#http = new HttpSession(
+      { ref: prepare.task.ref, allow: prepare.task.capabilities?.http?.allow },
+      prepare.http,
+      () => this.#log,
+    )
     const { binding } = prepare.task
     const params = binding.params.map((p) => ({ key: p.key, convert: toGuest(p.type) }))
     const only = params[0]
@@ -70,6 +80,7 @@ export class TaskRuntime {
     const started = performance.now()
     this.#log.reset()
     const finish = (outcome: { output: JsonValue } | { error: AttemptFailure }): AttemptResult => {
+      this.#http.endAttempt()
       const common = { log: this.#log.text(), durationMs: performance.now() - started }
       return 'output' in outcome
         ? { status: 'succeeded', output: outcome.output, ...common }
@@ -134,6 +145,10 @@ export class TaskRuntime {
   #classify(error: unknown, live: Live | undefined): AttemptFailure {
     if (error instanceof ExitSignal)
       return { kind: 'trap', message: `${error.message}: exit ends the attempt` }
+    const memoryLimit: AttemptFailure = {
+      kind: 'limit_exceeded',
+      message: `the task reached its memory limit of ${this.task.memoryMb} MiB`,
+    }
     if (this.#returnsResult && error !== null && typeof error === 'object' && 'payload' in error) {
       let details: JsonValue
       try {
@@ -141,6 +156,8 @@ export class TaskRuntime {
       } catch (codec) {
         return { kind: 'output_invalid', message: (codec as Error).message }
       }
+      // SpiderMonkey (JavaScript tasks) reports a failed allocation as a thrown "out of memory".
+      if (details === 'out of memory') return memoryLimit
       const tooBig = valueLimitFailure('error', details, this.#prepare.valueLimits)
       if (tooBig) return tooBig
       const message = typeof details === 'string' ? details : 'the task returned an error'
@@ -149,12 +166,7 @@ export class TaskRuntime {
     // A guest traps when an allocation fails: a trap with memory near its cap is the limit at work.
     const capBytes = this.task.memoryMb * 2 ** 20
     const nearCap = capBytes - Math.max(2 ** 20, capBytes / 16)
-    if (live?.memories.some((m) => m.buffer.byteLength > nearCap)) {
-      return {
-        kind: 'limit_exceeded',
-        message: `the task reached its memory limit of ${this.task.memoryMb} MiB`,
-      }
-    }
+    if (live?.memories.some((m) => m.buffer.byteLength > nearCap)) return memoryLimit
     if (error instanceof CodecError) return { kind: 'output_invalid', message: error.message }
     return { kind: 'trap', message: error instanceof Error ? error.message : String(error) }
   }
@@ -170,7 +182,7 @@ export class TaskRuntime {
         if (!module) throw new Error(`the component has no core module ${name}`)
         return module
       },
-      sandboxImports(() => this.#log),
+      sandboxImports(() => this.#log, this.#http),
       (module, imports) => {
         const instance = new WebAssembly.Instance(module, imports)
         for (const value of Object.values(instance.exports)) {

@@ -25,7 +25,9 @@ import type { ComponentCache } from '../components/component-cache.js'
 import { WeirError } from '../errors.js'
 import type { AttemptFailure, AttemptRequest, AttemptResult, Executor } from './executor.js'
 import { FairQueue } from './fair-queue.js'
+import { type HttpOptions, resolveHttpSettings } from './http-settings.js'
 import type { FromWorker, ToWorker } from './protocol.js'
+import type { HttpSettings } from './sandbox/http/session.js'
 import { spawnWorker } from './spawn-worker.js'
 
 export interface WorkerPoolOptions {
@@ -50,6 +52,8 @@ export interface WorkerPoolOptions {
    * throughput when a single flow has all the work.
    */
   readonly maxWorkersPerGroup?: number
+  /** Outbound HTTP of tasks granted it: the response body cap and the extra CA file. */
+  readonly http?: HttpOptions
 }
 
 interface Pending {
@@ -97,13 +101,15 @@ function failed(error: AttemptFailure, durationMs: number): AttemptResult {
 }
 
 export class WorkerPool implements Executor {
-  readonly #options: Required<WorkerPoolOptions>
+  readonly #options: Required<Omit<WorkerPoolOptions, 'http'>>
+  readonly #http: HttpSettings
   readonly #slots: Slot[] = []
   readonly #queue: FairQueue<Pending>
   #nextId = 1
   #closed = false
 
-  private constructor(options: WorkerPoolOptions) {
+  private constructor(options: WorkerPoolOptions, http: HttpSettings) {
+    this.#http = http
     const size = options.size ?? availableParallelism()
     this.#options = {
       size,
@@ -119,7 +125,7 @@ export class WorkerPool implements Executor {
 
   /** Starts the pool; resolves when every worker is ready. */
   static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
-    const pool = new WorkerPool(options)
+    const pool = new WorkerPool(options, await resolveHttpSettings(options.http))
     await Promise.all(Array.from({ length: pool.#options.size }, () => pool.#addSlot()))
     return pool
   }
@@ -339,6 +345,7 @@ export class WorkerPool implements Executor {
         modules,
         logLimit: this.#options.logLimit,
         valueLimits: this.#options.valueLimits,
+        http: this.#http,
       })
       slot.prepared.add(task.key)
     } catch (error) {

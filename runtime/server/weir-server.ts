@@ -130,6 +130,7 @@ export class WeirServer {
       cache,
       size: Math.max(1, config.workers),
       valueLimits: value,
+      http: { maxResponseBytes: config.maxHttpResponseMb * 2 ** 20, extraCa: config.extraCa },
     })
     const catalog = new Catalog(store, cache, {
       limits: { maxCost: config.maxExpressionCost, value },

@@ -21,8 +21,10 @@ class TerminalOutput {}
 
 export function createCli(log: () => AttemptLog) {
   const stdin = new InputStream()
-  const stdout = new OutputStream(log)
-  const stderr = new OutputStream(log)
+  // `log()` is the log of the attempt under way: the streams outlive attempts on a warm instance.
+  const toLog = (bytes: Uint8Array) => log().write(bytes)
+  const stdout = new OutputStream(toLog)
+  const stderr = new OutputStream(toLog)
   return {
     'wasi:cli/environment': {
       getEnvironment: (): [string, string][] => [],

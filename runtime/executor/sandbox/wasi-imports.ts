@@ -1,16 +1,19 @@
 /**
  * The import object a task component is instantiated with: weir's WASI 0.2
  * sandbox, keyed by interface name as jco's instantiation API expects. Each
- * instance gets its own streams, writing to the log of the attempt under way.
+ * instance gets its own streams, writing to the log of the attempt under way,
+ * and its own HTTP session (the task version's grant).
  */
 import { insecure, insecureSeed, random } from '@bytecodealliance/preview2-shim/random'
 import type { AttemptLog } from './attempt-log.js'
 import { createCli } from './cli.js'
 import { clocks } from './clocks.js'
 import { denied } from './denied.js'
+import type { HttpSession } from './http/session.js'
+import { wasiHttp } from './http/wasi-http.js'
 import { InputStream, IoError, OutputStream, Pollable, poll } from './io.js'
 
-export function sandboxImports(log: () => AttemptLog): Record<string, object> {
+export function sandboxImports(log: () => AttemptLog, http: HttpSession): Record<string, object> {
   return {
     'wasi:io/error': { Error: IoError },
     'wasi:io/poll': { Pollable, poll },
@@ -21,5 +24,6 @@ export function sandboxImports(log: () => AttemptLog): Record<string, object> {
     'wasi:random/insecure': insecure,
     'wasi:random/insecure-seed': insecureSeed,
     ...denied,
+    ...wasiHttp(http),
   }
 }
