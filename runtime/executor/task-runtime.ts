@@ -8,7 +8,7 @@
  * attempt instantiates afresh. Requests still open when an attempt ends are
  * stopped.
  */
-import { type JsonValue, type Problem, validateValue } from '../../types/index.js'
+import { type JsonValue, measureJson, type Problem, validateValue } from '../../types/index.js'
 import { lowerCamelCase } from '../components/wit-schema.js'
 import type { AttemptFailure, AttemptResult, ExecutableTask } from './executor.js'
 import type { PrepareMessage } from './protocol.js'
@@ -36,8 +36,12 @@ interface Live {
 }
 
 const identity: Convert = (v) => v
+/** The first problems kept in an error's details (ajv reports every one; the rest are counted). */
+const detailedProblems = 20
 const problemDetails = (problems: Problem[]): JsonValue =>
-  problems.map((p) => ({ pointer: p.pointer, message: p.message }))
+  problems.slice(0, detailedProblems).map((p) => ({ pointer: p.pointer, message: p.message }))
+/** An invalid output is kept in the details only while it is small. */
+const detailedOutputBytes = 16 * 1024
 
 export class TaskRuntime {
   readonly task: ExecutableTask
@@ -92,7 +96,7 @@ export class TaskRuntime {
         error: {
           kind: 'input_invalid',
           message: `the input does not match the task's input schema: ${describe(inputProblems)}`,
-          details: problemDetails(inputProblems),
+          details: { problems: problemDetails(inputProblems), problemCount: inputProblems.length },
         },
       })
     }
@@ -135,7 +139,13 @@ export class TaskRuntime {
         error: {
           kind: 'output_invalid',
           message: `the output does not match the task's output schema: ${describe(problems)}`,
-          details: { output, problems: problemDetails(problems) },
+          details: {
+            ...(measureJson(output, { maxDepth: 64, maxBytes: detailedOutputBytes }).ok
+              ? { output }
+              : {}),
+            problems: problemDetails(problems),
+            problemCount: problems.length,
+          },
         },
       }
     }

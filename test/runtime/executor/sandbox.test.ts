@@ -137,7 +137,10 @@ describe('sandbox', () => {
       status: 'failed',
       error: {
         kind: 'input_invalid',
-        details: [{ pointer: '/a', message: 'expected a number >= 0, found -1' }],
+        details: {
+          problems: [{ pointer: '/a', message: 'expected a number >= 0, found -1' }],
+          problemCount: 1,
+        },
       },
     })
   })

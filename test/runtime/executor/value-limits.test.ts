@@ -136,3 +136,26 @@ describe('task value limits', () => {
     }
   })
 })
+
+test('an invalid output over 16 KiB is left out of the error details; the problems are counted', async () => {
+  const pool = await WorkerPool.start({ cache, size: 1 })
+  try {
+    const sized = await watComponent(sizedWat, sizedWit, 'sized')
+    const short = await executableTask(cache, sized, 'text', {
+      declared: { output: { type: 'string', maxLength: 10 } },
+    })
+    const big = await pool.execute({ task: short, input: { n: 20_000 } })
+    expect(big).toMatchObject({
+      status: 'failed',
+      error: { kind: 'output_invalid', details: { problemCount: 1 } },
+    })
+    expect(big.status === 'failed' && 'output' in (big.error.details as object)).toBe(false)
+    const small = await pool.execute({ task: short, input: { n: 12 } })
+    expect(small).toMatchObject({
+      status: 'failed',
+      error: { details: { output: 'xxxxxxxxxxxx', problemCount: 1 } },
+    })
+  } finally {
+    await pool.close()
+  }
+})
