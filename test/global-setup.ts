@@ -1,8 +1,8 @@
 /**
  * Builds the componentize-js components the tests run (the example tasks, the
- * all-kinds fixture, and the fetch fixtures: js-http with the http capability,
- * js-sealed-fetch without) once, before any test, reusing builds whose inputs
- * have not changed.
+ * all-kinds fixture, the fetch fixtures: js-http with the http capability,
+ * js-sealed-fetch without, and js-env, which reads its environment) once,
+ * before any test, reusing builds whose inputs have not changed.
  */
 import { createHash } from 'node:crypto'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
@@ -39,7 +39,7 @@ export default async function setup(): Promise<void> {
   await inParallel(
     [
       buildKindsFixture,
-      ...['js-http', 'js-sealed-fetch'].map(
+      ...['js-http', 'js-sealed-fetch', 'js-env'].map(
         (f) => () => buildTask(join(root, 'test', 'fixtures', f), { ifChanged: true }),
       ),
       ...tasks.map((t) => () => buildTask(join(root, 'tasks', t), { ifChanged: true })),

@@ -6,7 +6,9 @@
  * `capabilities.http` is built with componentize-js's `http` feature (fetch,
  * importing wasi:http/outgoing-handler); one that does not is built without
  * it, and its `fetch` rejects with an error naming the missing capability
- * (see taskEntry).
+ * (see taskEntry). A task that declares `capabilities.env` imports
+ * `wasi:cli/environment` and reads its variables as `process.env` (set by the
+ * entry at each call).
  */
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -17,7 +19,7 @@ import { WeirError } from '../errors.js'
 import { packageInfo } from '../package-info.js'
 import { componentView } from './check-task.js'
 import { decodeComponent } from './decode-component.js'
-import { worldForTask } from './schema-to-wit.js'
+import { taskEnvironmentInterface, worldForTask } from './schema-to-wit.js'
 import { checkSignature } from './signature.js'
 
 export interface BuiltTask {
@@ -48,11 +50,15 @@ export function componentizeJs(
  * naming what is missing (the engine's own fetch would trap). When the error
  * type is a string, an Error thrown by `run` (or rejecting its promise)
  * becomes a task error with the Error's message; componentize-js would trap
- * on anything but a string.
+ * on anything but a string. With `env` (the task declares `capabilities.env`),
+ * each call first sets `process.env` to the attempt's variables
+ * (StarlingMonkey has no `process`; the module's top level runs once, at
+ * build time, so it is read inside `run`).
  */
-export function taskEntry(name: string, http: boolean, stringErrors: boolean): string {
+export function taskEntry(name: string, http: boolean, stringErrors: boolean, env = false): string {
   const lines = [`// Written by weir task build for task ${name}: the task is ../src/index.js.`]
-  if (stringErrors) lines.push("import { run as taskRun } from '../src/index.js'")
+  if (stringErrors || env) lines.push("import { run as taskRun } from '../src/index.js'")
+  if (env) lines.push(`import { getEnvironment } from '${taskEnvironmentInterface}'`)
   lines.push("export * from '../src/index.js'")
   if (!http)
     lines.push(
@@ -63,12 +69,21 @@ export function taskEntry(name: string, http: boolean, stringErrors: boolean): s
       '    ),',
       '  )',
     )
+  if (env)
+    lines.push(
+      '// The variables of the attempt under way (an instance serves many attempts).',
+      'const readEnvironment = () => {',
+      '  globalThis.process ??= {}',
+      '  globalThis.process.env = Object.fromEntries(getEnvironment())',
+      '}',
+    )
   if (stringErrors)
     lines.push(
       'const asTaskError = (error) => {',
       '  throw error instanceof Error ? error.message : error',
       '}',
       'export function run(...args) {',
+      ...(env ? ['  readEnvironment()'] : []),
       '  let out',
       '  try {',
       '    out = taskRun(...args)',
@@ -76,6 +91,13 @@ export function taskEntry(name: string, http: boolean, stringErrors: boolean): s
       '    asTaskError(error)',
       '  }',
       '  return out instanceof Promise ? out.catch(asTaskError) : out',
+      '}',
+    )
+  else if (env)
+    lines.push(
+      'export function run(...args) {',
+      '  readEnvironment()',
+      '  return taskRun(...args)',
       '}',
     )
   return `${lines.join('\n')}\n`
@@ -192,7 +214,8 @@ export async function buildTask(
   const wasmPath = join(dist, `${task.name}.wasm`)
   const hashPath = join(dist, 'build.sha256')
   const http = task.capabilities?.http !== undefined
-  const entryText = taskEntry(task.name, http, stringErrors(task))
+  const env = task.capabilities?.env !== undefined
+  const entryText = taskEntry(task.name, http, stringErrors(task), env)
   const hash = await inputsHash(dir, world.wit, entryText)
   if (ifChanged && (await readFile(hashPath, 'utf8').catch(() => '')) === hash) {
     const bytes = await readFile(wasmPath).catch(() => undefined)

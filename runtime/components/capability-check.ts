@@ -3,18 +3,18 @@
  * component that imports `wasi:http/outgoing-handler` (any 0.2.x) publishes
  * only when its task grants `http`, and a grant its component cannot use is
  * warned about. Versions published before this rule keep publishing's old
- * verdict: they stay valid and every request of theirs is refused.
+ * verdict: they stay valid and every request of theirs is refused. A
+ * component that imports `wasi:config/store` publishes only with `env`.
  */
 import type { Problem, TaskDocument } from '../../types/index.js'
 import type { ComponentImport } from './decode-component.js'
 import { splitVersion } from './imports-policy.js'
 
 const outgoingHandler = 'wasi:http/outgoing-handler'
+const configStore = 'wasi:config/store'
 
-function httpImport(imports: readonly ComponentImport[]): ComponentImport | undefined {
-  return imports.find(
-    (i) => i.sort === 'instance' && splitVersion(i.name).interface === outgoingHandler,
-  )
+function importOf(imports: readonly ComponentImport[], iface: string): ComponentImport | undefined {
+  return imports.find((i) => i.sort === 'instance' && splitVersion(i.name).interface === iface)
 }
 
 /** Problems (a capability the component needs and the task lacks) and warnings (a grant it cannot use). */
@@ -24,7 +24,7 @@ export function checkCapabilities(
 ): { problems: Problem[]; warnings: Problem[] } {
   const problems: Problem[] = []
   const warnings: Problem[] = []
-  const imported = httpImport(imports)
+  const imported = importOf(imports, outgoingHandler)
   const granted = task.capabilities?.http
   if (imported && !granted) {
     problems.push({
@@ -38,6 +38,14 @@ export function checkCapabilities(
       pointer: '/capabilities/http',
       code: 'capability_unused',
       message: `the task grants http but its component does not import ${outgoingHandler}: it cannot make requests (a JavaScript task gets fetch when built with weir task build from a task.json that grants http)`,
+    })
+  }
+  const config = importOf(imports, configStore)
+  if (config && !task.capabilities?.env) {
+    problems.push({
+      pointer: '/capabilities/env',
+      code: 'capability_required',
+      message: `the component imports "${config.name}", which reads the task's environment: declare it with "capabilities": { "env": { "NAME": "value" } }`,
     })
   }
   return { problems, warnings }

@@ -39,7 +39,11 @@ const provided = new Set([
   'wasi:sockets/udp-create-socket',
   'wasi:http/types',
   'wasi:http/outgoing-handler',
+  'wasi:config/store',
 ])
+
+/** The drafts of wasi:config/store the sandbox serves (from the task's `capabilities.env`). */
+const configVersions = new Set(['0.2.0-draft', '0.2.0-draft-2024-09-27'])
 
 /** `wasi:io/streams@0.2.3` → `{ interface: 'wasi:io/streams', version: '0.2.3' }`. */
 export function splitVersion(name: string): { interface: string; version: string | undefined } {
@@ -76,6 +80,12 @@ export function checkImports(imports: readonly ComponentImport[]): Problem[] {
         item.name,
         'is not provided by the sandbox (it provides wasi:io, wasi:cli, wasi:clocks, wasi:random, and denies wasi:filesystem, wasi:sockets and wasi:http)',
       )
+    } else if (iface === 'wasi:config/store') {
+      if (!configVersions.has(version ?? ''))
+        reject(
+          item.name,
+          `has version ${version ?? '(none)'}: the sandbox provides wasi:config/store ${[...configVersions].join(' and ')}`,
+        )
     } else if (version !== undefined && !/^0\.2\.\d+/.test(version)) {
       reject(item.name, `has version ${version}: the sandbox provides WASI 0.2.x`)
     }

@@ -4,7 +4,9 @@
  * kebab-case fields, optional or nullable ones as `option`), string enums
  * become enums, integers the narrowest WIT integer that holds their range,
  * numbers f64, arrays lists, tuples tuples. The world exports
- * `run: func(input: input) -> result<output, error>`.
+ * `run: func(input: input) -> result<output, error>`; a task that declares
+ * `capabilities.env` also imports `wasi:cli/environment` (its variables, read
+ * at each attempt), which the entry of `weir task build` reads for it.
  */
 import {
   type Problem,
@@ -179,6 +181,24 @@ class WorldWriter {
   }
 }
 
+/**
+ * The interface a JavaScript task with `capabilities.env` imports: at the
+ * wasi:cli version componentize-js's engine imports its own wasi:cli
+ * interfaces at, so the component needs one version of the package.
+ */
+export const taskEnvironmentInterface = 'wasi:cli/environment@0.2.12'
+
+const environmentPackage = [
+  'package wasi:cli@0.2.12 {',
+  '  interface environment {',
+  '    get-environment: func() -> list<tuple<string, string>>;',
+  '    get-arguments: func() -> list<string>;',
+  '    initial-cwd: func() -> option<string>;',
+  '  }',
+  '}',
+  '',
+]
+
 /** The WIT source of the world a JavaScript task is built against. */
 export function worldForTask(task: TaskDocument): GeneratedWorld {
   const writer = new WorldWriter()
@@ -187,10 +207,13 @@ export function worldForTask(task: TaskDocument): GeneratedWorld {
   const error = task.error ? writer.type(rooted(task.error), '/error', 'error') : 'string'
   const params = input ? `input: ${input}` : ''
   const result = `result<${output ?? '_'}, ${error}>`
+  const env = task.capabilities?.env !== undefined
   const wit = [
     'package weir:task;',
     '',
+    ...(env ? environmentPackage : []),
     'world task {',
+    ...(env ? [`  import ${taskEnvironmentInterface};`] : []),
     ...writer.definitions,
     `  export run: func(${params}) -> ${result};`,
     '}',

@@ -1,6 +1,6 @@
 /** Messages between the worker pool and its worker threads. */
 import type { JsonLimits, JsonValue } from '../../types/index.js'
-import type { AttemptResult, ExecutableTask } from './executor.js'
+import type { AttemptEnvironment, AttemptResult, ExecutableTask } from './executor.js'
 import type { HttpSettings } from './sandbox/http/session.js'
 
 export interface PrepareMessage {
@@ -22,6 +22,8 @@ export interface CallMessage {
   readonly id: number
   readonly key: string
   readonly input: JsonValue
+  /** The task's environment for this attempt only (vars, and the secret values to mask); absent: none. */
+  readonly environment?: AttemptEnvironment
 }
 
 /** Drops an attempt queued in the worker before it starts (it was aborted, or another group goes first). */

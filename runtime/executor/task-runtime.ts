@@ -2,17 +2,26 @@
  * One task inside one worker thread: its compiled validators and value codecs,
  * its outbound-HTTP session (the version's grant, fixed here), and its warm
  * instance. An attempt validates the input, calls the export, converts the
- * output, checks it against the value limits, validates it, and classifies
- * every failure (a JavaScript task's "out of memory" is the memory limit). An
- * instance that trapped, exited or hit its memory limit is discarded; the next
- * attempt instantiates afresh. Requests still open when an attempt ends are
- * stopped.
+ * output, masks its secret values, checks it against the value limits,
+ * validates it, and classifies every failure (a JavaScript task's "out of
+ * memory" is the memory limit); its log and failures are masked too. The
+ * sandbox reads the attempt's environment at call time (instances outlive
+ * attempts). An instance that trapped, exited or hit its memory limit is
+ * discarded; the next attempt instantiates afresh. Requests still open when an
+ * attempt ends are stopped.
  */
 import { type JsonValue, measureJson, type Problem, validateValue } from '../../types/index.js'
 import { lowerCamelCase } from '../components/wit-schema.js'
-import type { AttemptFailure, AttemptResult, ExecutableTask } from './executor.js'
+import { AttemptMasking, noMasking } from './attempt-masking.js'
+import type {
+  AttemptEnvironment,
+  AttemptFailure,
+  AttemptResult,
+  ExecutableTask,
+} from './executor.js'
 import type { PrepareMessage } from './protocol.js'
 import { AttemptLog } from './sandbox/attempt-log.js'
+import { type AttemptVars, noVars } from './sandbox/attempt-vars.js'
 import { ExitSignal } from './sandbox/cli.js'
 import { HttpSession } from './sandbox/http/session.js'
 import { sandboxImports } from './sandbox/wasi-imports.js'
@@ -53,6 +62,9 @@ export class TaskRuntime {
   readonly #returnsResult: boolean
   readonly #http: HttpSession
   #live: Live | undefined
+  /** The environment and masking of the attempt under way. */
+  #vars: AttemptVars = noVars
+  #masking: AttemptMasking = noMasking
 
   constructor(prepare: PrepareMessage) {
     this.#prepare = prepare
@@ -80,15 +92,23 @@ export class TaskRuntime {
     this.#error = result?.kind === 'result' && result.err ? fromGuest(result.err) : identity
   }
 
-  async call(input: JsonValue): Promise<AttemptResult> {
+  async call(input: JsonValue, environment?: AttemptEnvironment): Promise<AttemptResult> {
     const started = performance.now()
     this.#log.reset()
+    this.#vars = environment?.vars ?? noVars
+    const masking = environment?.secretValues.length
+      ? new AttemptMasking(environment.secretValues)
+      : noMasking
+    this.#masking = masking
     const finish = (outcome: { output: JsonValue } | { error: AttemptFailure }): AttemptResult => {
       this.#http.endAttempt()
-      const common = { log: this.#log.text(), durationMs: performance.now() - started }
+      this.#vars = noVars
+      this.#masking = noMasking
+      const log = this.#log.text((kept, cut) => masking.log(kept, cut))
+      const common = { log, durationMs: performance.now() - started }
       return 'output' in outcome
         ? { status: 'succeeded', output: outcome.output, ...common }
-        : { status: 'failed', error: outcome.error, ...common }
+        : { status: 'failed', error: masking.failure(outcome.error), ...common }
     }
     const inputProblems = validateValue(this.task.schemas.input, input)
     if (inputProblems.length > 0) {
@@ -125,20 +145,24 @@ export class TaskRuntime {
   }
 
   #checkOutput(returned: unknown): { output: JsonValue } | { error: AttemptFailure } {
-    let output: JsonValue
+    let unmasked: JsonValue
     try {
-      output = toJson(this.#output, returned)
+      unmasked = toJson(this.#output, returned)
     } catch (error) {
       return { error: { kind: 'output_invalid', message: (error as Error).message } }
     }
+    // What is measured, validated, posted and stored is the masked output: the next step sees exactly that.
+    const output = this.#masking.json(unmasked)
     const tooBig = valueLimitFailure('output', output, this.#prepare.valueLimits)
     if (tooBig) return { error: tooBig }
-    const problems = validateValue(this.task.schemas.output, output)
+    const schema = this.task.schemas.output
+    const problems = validateValue(schema, output)
     if (problems.length > 0) {
+      const byMasking = !this.#masking.empty && validateValue(schema, unmasked).length === 0
       return {
         error: {
           kind: 'output_invalid',
-          message: `the output does not match the task's output schema: ${describe(problems)}`,
+          message: `the output does not match the task's output schema${byMasking ? ' after masking secret values' : ''}: ${describe(problems)}`,
           details: {
             ...(measureJson(output, { maxDepth: 64, maxBytes: detailedOutputBytes }).ok
               ? { output }
@@ -162,7 +186,7 @@ export class TaskRuntime {
     if (this.#returnsResult && error !== null && typeof error === 'object' && 'payload' in error) {
       let details: JsonValue
       try {
-        details = toJson(this.#error, (error as { payload: unknown }).payload)
+        details = this.#masking.json(toJson(this.#error, (error as { payload: unknown }).payload))
       } catch (codec) {
         return { kind: 'output_invalid', message: (codec as Error).message }
       }
@@ -192,7 +216,11 @@ export class TaskRuntime {
         if (!module) throw new Error(`the component has no core module ${name}`)
         return module
       },
-      sandboxImports(() => this.#log, this.#http),
+      sandboxImports(
+        () => this.#log,
+        this.#http,
+        () => this.#vars,
+      ),
       (module, imports) => {
         const instance = new WebAssembly.Instance(module, imports)
         for (const value of Object.values(instance.exports)) {

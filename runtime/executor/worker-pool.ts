@@ -370,6 +370,7 @@ export class WorkerPool implements Executor {
       id,
       key: pending.request.task.key,
       input: pending.request.input,
+      environment: pending.request.environment,
     })
     this.#hold(slot)
     this.#startHead(slot)

@@ -30,7 +30,7 @@ async function call(message: CallMessage): Promise<void> {
   }
   const runtime = tasks.get(message.key)
   const result = runtime
-    ? await runtime.call(message.input)
+    ? await runtime.call(message.input, message.environment)
     : {
         status: 'failed' as const,
         error: {

@@ -27,15 +27,19 @@ export class AttemptLog {
     this.#dropped += bytes.length - kept.length
   }
 
-  /** The log as text; a last line says how much was cut when the limit was reached. */
-  text(): string {
+  /**
+   * The log as text; a last line says how much was cut when the limit was
+   * reached. `mask` sees the kept text (and whether it was cut) before that
+   * line is added, so an attempt's secret values never leave the worker.
+   */
+  text(mask: (kept: string, cut: boolean) => string = (kept) => kept): string {
     const all = new Uint8Array(this.#kept)
     let offset = 0
     for (const chunk of this.#chunks) {
       all.set(chunk, offset)
       offset += chunk.length
     }
-    const text = decoder.decode(all)
+    const text = mask(decoder.decode(all), this.#dropped > 0)
     return this.#dropped > 0 ? `${text}\n[log truncated: ${this.#dropped} more bytes]` : text
   }
 

@@ -1,9 +1,11 @@
 /**
- * wasi:cli for the sandbox: no environment, no arguments, no working
+ * wasi:cli for the sandbox: the environment of the attempt under way (its
+ * task's `capabilities.env`, never the host's), no arguments, no working
  * directory, an empty stdin, stdout and stderr into the attempt's log, no
  * terminals, and `exit` that ends the attempt (never the host process).
  */
 import type { AttemptLog } from './attempt-log.js'
+import type { AttemptVars } from './attempt-vars.js'
 import { InputStream, OutputStream } from './io.js'
 
 /** Thrown by `exit`: unwinds the guest and ends the attempt. */
@@ -19,7 +21,8 @@ export class ExitSignal extends Error {
 class TerminalInput {}
 class TerminalOutput {}
 
-export function createCli(log: () => AttemptLog) {
+/** `log()` and `vars()` are those of the attempt under way: a warm instance outlives attempts. */
+export function createCli(log: () => AttemptLog, vars: () => AttemptVars) {
   const stdin = new InputStream()
   // `log()` is the log of the attempt under way: the streams outlive attempts on a warm instance.
   const toLog = (bytes: Uint8Array) => log().write(bytes)
@@ -27,7 +30,7 @@ export function createCli(log: () => AttemptLog) {
   const stderr = new OutputStream(toLog)
   return {
     'wasi:cli/environment': {
-      getEnvironment: (): [string, string][] => [],
+      getEnvironment: (): [string, string][] => vars().map(([name, value]) => [name, value]),
       getArguments: (): string[] => [],
       initialCwd: (): string | undefined => undefined,
     },

@@ -46,3 +46,35 @@ test('a grant the component cannot use is warned about', async () => {
     },
   ])
 })
+
+const importsConfig =
+  'package a:b; package wasi:config@0.2.0-draft { interface store { get: func(key: string) -> option<string>; } } world w { import wasi:config/store@0.2.0-draft; export run: func() -> u32; }'
+
+test('a component that imports wasi:config/store needs capabilities.env', async () => {
+  const bytes = await dummyComponent(importsConfig, 'w')
+  const without = checkTaskComponent({ name: 'reader' }, bytes)
+  expect(without.ok ? [] : without.problems).toEqual([
+    {
+      pointer: '/capabilities/env',
+      code: 'capability_required',
+      message:
+        'the component imports "wasi:config/store@0.2.0-draft", which reads the task\'s environment: declare it with "capabilities": { "env": { "NAME": "value" } }',
+    },
+  ])
+  const granted = checkTaskComponent(
+    { name: 'reader', capabilities: { env: { REGION: 'eu-west-1' } } },
+    bytes,
+  )
+  expect(granted.ok).toBe(true)
+})
+
+test('wasi:config/store is served in its two drafts only', async () => {
+  const other = importsConfig.replaceAll('0.2.0-draft', '0.3.0')
+  const result = checkTaskComponent(
+    { name: 'reader', capabilities: { env: { REGION: 'eu-west-1' } } },
+    await dummyComponent(other, 'w'),
+  )
+  expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([
+    'import "wasi:config/store@0.3.0" has version 0.3.0: the sandbox provides wasi:config/store 0.2.0-draft and 0.2.0-draft-2024-09-27',
+  ])
+})
