@@ -10,8 +10,10 @@
  *       .toJSON()
  *
  * References (`$.input.order.items`) are typed by the flow input and the task
- * output types, and become `${input.order.items}` templates; a template is
- * typed by the task's input type. The result is a plain flow document that the
+ * output types, and become `${input.order.items}` templates, also inside a JS
+ * template string (`` `order ${$.input.order.id}` `` is `"order ${input.order.id}"`);
+ * in a condition, which is CEL, they read as bare paths. A template is typed
+ * by the task's input type. The result is a plain flow document that the
  * server checks again on publish. Browser-safe.
  */
 
@@ -31,7 +33,11 @@ export function task<I = unknown, O = unknown>(name: string, version?: number): 
 
 declare const exprType: unique symbol
 
-/** A reference to a value in scope; in a template it becomes `${path}`, in a string the bare path. */
+/**
+ * A reference to a value in scope. In a value (`{ total: $.input.total }`) and
+ * interpolated in a JS template string (`` `blocked ${$.input.id}` ``) it
+ * becomes a `${path}` template; in a condition, which is CEL, the bare path.
+ */
 export interface Expr<T> {
   readonly [exprType]?: T
   toJSON(): string
@@ -88,26 +94,37 @@ export type EdgeSpec<Input, Steps> =
   | { if: Resolvable<string, Input, Steps>; goto: string }
   | { else: string }
 
-function reference(path: string): unknown {
+/** How an interpolated reference reads: a `${path}` template in values, the bare path in CEL. */
+type ReferenceMode = 'template' | 'expression'
+
+function reference(path: string, mode: ReferenceMode): unknown {
+  const text = mode === 'template' ? `\${${path}}` : path
   const target = {
     toJSON: () => `\${${path}}`,
-    toString: () => path,
-    [Symbol.toPrimitive]: () => path,
+    toString: () => text,
+    [Symbol.toPrimitive]: () => text,
   }
   return new Proxy(target, {
     get(t, key) {
       if (typeof key === 'symbol' || key === 'toJSON' || key === 'toString')
         return Reflect.get(t, key)
-      return reference(`${path}.${key}`)
+      return reference(`${path}.${key}`, mode)
     },
   })
 }
 
-const scope = {
-  input: reference('input'),
-  steps: new Proxy({}, { get: (_, id) => reference(`steps.${String(id)}`) }),
-  run: reference('run'),
+function scopeOf(mode: ReferenceMode): unknown {
+  return {
+    input: reference('input', mode),
+    steps: new Proxy({}, { get: (_, id) => reference(`steps.${String(id)}`, mode) }),
+    run: reference('run', mode),
+  }
 }
+
+/** The scope of step inputs and the flow output: references become `${…}` templates. */
+const scope = scopeOf('template')
+/** The scope of conditions: references become bare CEL paths. */
+const conditionScope = scopeOf('expression')
 
 function resolve<V>(value: Resolvable<V, unknown, unknown>): JsonValue {
   const v = typeof value === 'function' ? (value as (s: unknown) => V)(scope) : value
@@ -219,7 +236,9 @@ export class FlowBuilder<Input = unknown, Steps = Record<never, never>> {
 }
 
 function resolveCondition(condition: Resolvable<string, unknown, unknown>): string {
-  return typeof condition === 'function' ? condition(scope as Scope<unknown, unknown>) : condition
+  return typeof condition === 'function'
+    ? condition(conditionScope as Scope<unknown, unknown>)
+    : condition
 }
 
 /** Starts a flow document named `name`. */

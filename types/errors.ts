@@ -29,6 +29,7 @@ export type ProblemCode =
   | 'capability_required'
   | 'capability_unused'
   | 'unknown_secret'
+  | 'checks_stopped'
 
 export interface Problem {
   /** JSON Pointer into the checked document. */

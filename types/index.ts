@@ -37,6 +37,7 @@ export {
   type TaskRef,
   type TaskResolver,
 } from './checker/task-refs.js'
+export { closest, didYouMean } from './did-you-mean.js'
 export { schemaIds } from './documents/document-schemas.js'
 export {
   type AllowedOrigin,

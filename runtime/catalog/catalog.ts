@@ -8,6 +8,7 @@ import {
   type CompiledFlow,
   checkFlow,
   defaultEvaluationLimits,
+  didYouMean,
   type EvaluationLimits,
   type Problem,
   parseTaskRef,
@@ -170,14 +171,15 @@ export class Catalog {
   /** Checks a flow document against the published tasks, without publishing it. */
   async checkFlow(document: unknown) {
     const tasks = await this.#tasksFor(document)
-    return checkFlow(
-      document,
-      (name, version) => {
-        const versions = tasks.filter((t) => t.name === name).sort((a, b) => b.version - a.version)
-        return version === undefined ? versions[0] : versions.find((t) => t.version === version)
-      },
-      { limits: this.limits },
-    )
+    const names = (await this.store.listTasks()).map((t) => t.name)
+    const resolve = (name: string, version?: number) => {
+      const versions = tasks.filter((t) => t.name === name).sort((a, b) => b.version - a.version)
+      return version === undefined ? versions[0] : versions.find((t) => t.version === version)
+    }
+    // The published names let an unknown task's problem suggest the closest one.
+    return checkFlow(document, Object.assign(resolve, { names: () => names }), {
+      limits: this.limits,
+    })
   }
 
   /** Calls `listener` after each flow version this catalog publishes (the scheduler follows triggers so). */
@@ -243,7 +245,10 @@ export class Catalog {
     const known = this.#latest.get(name)
     if (known && Date.now() - known.at < latestTtlMs) return known.version
     const record = await this.store.getFlow(name)
-    if (!record) throw new WeirError('not_found', `flow "${name}" is not published`)
+    if (!record) {
+      const names = (await this.store.listFlows()).map((f) => f.name)
+      throw new WeirError('not_found', `flow "${name}" is not published${didYouMean(name, names)}`)
+    }
     this.#latest.set(name, { version: record.version, at: Date.now() })
     return record.version
   }

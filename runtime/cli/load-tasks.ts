@@ -25,8 +25,9 @@ export async function loadTaskFolder(dir: string): Promise<ResolvedTask[]> {
 }
 
 export function resolverOf(tasks: readonly ResolvedTask[]): TaskResolver {
-  return (name, version) => {
+  const resolve = (name: string, version?: number) => {
     const versions = tasks.filter((t) => t.name === name).sort((a, b) => b.version - a.version)
     return version === undefined ? versions[0] : versions.find((t) => t.version === version)
   }
+  return Object.assign(resolve, { names: () => tasks.map((t) => t.name) })
 }

@@ -3,12 +3,14 @@
  * parameters and for the OpenAPI document (`#/components/schemas/…`).
  */
 import type { ValueSchema } from '../../types/index.js'
-import { refusalCodes } from '../store/records.js'
+import { type EventType, refusalCodes } from '../store/records.js'
 import type { Schema } from './route.js'
 
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` })
 
 const timestamp = { type: ['string', 'null'], format: 'date-time' }
+/** A time that is always known (a row's creation, an event's time). */
+const instant = { type: 'string', format: 'date-time' }
 const anyJson = {}
 const nameRef = {
   type: 'object',
@@ -42,6 +44,28 @@ export const parameterSchemas = {
   limit: { type: 'integer', minimum: 1, maximum: 500 },
   cursor: { type: 'string', maxLength: 200 },
 } satisfies Record<string, ValueSchema>
+
+/** Every event type a run's history can hold (a record, so the compiler checks it is complete). */
+const eventTypes: Record<EventType, true> = {
+  run_queued: true,
+  run_started: true,
+  step_started: true,
+  step_waiting: true,
+  step_succeeded: true,
+  step_failed: true,
+  step_timed_out: true,
+  retry_scheduled: true,
+  branch_taken: true,
+  error_routed: true,
+  run_completed: true,
+  run_failed: true,
+  run_cancelled: true,
+  run_terminated: true,
+  run_timed_out: true,
+  run_paused: true,
+  run_resumed: true,
+  run_retried: true,
+}
 
 const runError = {
   type: 'object',
@@ -109,6 +133,8 @@ export const resourceSchemas: Record<string, Schema> = {
       'startedAt',
       'finishedAt',
       'currentStep',
+      'waiting',
+      'idempotencyKey',
     ],
     properties: {
       id: { type: 'string' },
@@ -118,7 +144,7 @@ export const resourceSchemas: Record<string, Schema> = {
       input: anyJson,
       output: anyJson,
       error: nullableRunError,
-      createdAt: timestamp,
+      createdAt: instant,
       startedAt: timestamp,
       finishedAt: timestamp,
       currentStep: { type: ['string', 'null'] },
@@ -203,8 +229,8 @@ export const resourceSchemas: Record<string, Schema> = {
     required: ['seq', 'type', 'at', 'data'],
     properties: {
       seq: { type: 'integer' },
-      type: { type: 'string' },
-      at: timestamp,
+      type: { enum: Object.keys(eventTypes) },
+      at: instant,
       stepId: { type: 'string' },
       data: anyJson,
     },
@@ -227,7 +253,7 @@ export const resourceSchemas: Record<string, Schema> = {
       component: { type: 'string', description: 'sha256:<hex>' },
       signature: { type: 'string', description: 'the WIT signature of the exported function' },
       export: { type: 'string' },
-      createdAt: timestamp,
+      createdAt: instant,
       capabilities: {
         description: 'what the version may do beyond computing ({} = sealed)',
         $ref: 'https://weir.dev/schemas/task.schema.json#/$defs/capabilities',
@@ -247,7 +273,7 @@ export const resourceSchemas: Record<string, Schema> = {
       name: { type: 'string' },
       version: { type: 'integer' },
       process: { type: 'string' },
-      createdAt: timestamp,
+      createdAt: instant,
       document: { $ref: 'https://weir.dev/schemas/flow.schema.json' },
     },
   },
@@ -269,7 +295,7 @@ export const resourceSchemas: Record<string, Schema> = {
       id: { type: 'string' },
       flow: nameRef,
       input: anyJson,
-      createdAt: timestamp,
+      createdAt: instant,
     },
   },
   Schedule: {
@@ -307,7 +333,7 @@ export const resourceSchemas: Record<string, Schema> = {
   Secret: {
     type: 'object',
     required: ['name', 'createdAt', 'updatedAt'],
-    properties: { name: { type: 'string' }, createdAt: timestamp, updatedAt: timestamp },
+    properties: { name: { type: 'string' }, createdAt: instant, updatedAt: instant },
   },
   ApiKey: {
     type: 'object',
@@ -316,7 +342,7 @@ export const resourceSchemas: Record<string, Schema> = {
       id: { type: 'string' },
       name: { type: 'string' },
       role: { enum: ['admin', 'publisher', 'operator', 'viewer'] },
-      createdAt: timestamp,
+      createdAt: instant,
       key: { type: 'string', description: 'the whole key; only in the answer that creates it' },
     },
   },

@@ -1,12 +1,14 @@
 /**
  * The OpenAPI 3.1 document, built from the route table: every route with its
  * parameters, body, success responses and the problem+json errors it can give.
- * weir's document schemas (flow, task, value schema) are included by their `$id`.
+ * weir's document schemas (flow, task, value schema) are published as components
+ * (openapi-schemas.ts), so generators and linters resolve every reference.
  */
 import flowSchema from '../../types/schemas/flow.schema.json' with { type: 'json' }
 import taskSchema from '../../types/schemas/task.schema.json' with { type: 'json' }
 import valueSchema from '../../types/schemas/value-schema.schema.json' with { type: 'json' }
 import { ref, resourceSchemas } from './api-schemas.js'
+import { publishSchemas } from './openapi-schemas.js'
 import type { Route, Schema } from './route.js'
 
 function errorResponses(route: Route): Record<string, Schema> {
@@ -52,12 +54,34 @@ function errorResponses(route: Route): Record<string, Schema> {
   return out
 }
 
+/**
+ * Success answers that carry a `Location` header (the resource's relative URL):
+ * status → whether every such answer has it (a refused start has none).
+ */
+const locations: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
+  startRun: { 201: true, 200: false, 202: true },
+  publishFlow: { 201: true, 200: true },
+  publishTask: { 201: true, 200: true },
+  createSchedule: { 201: true },
+}
+
+function locationHeader(route: Route, status: string): Schema {
+  const required = locations[route.operationId]?.[status]
+  if (required === undefined) return {}
+  const description = required
+    ? "the resource's URL, relative"
+    : "the run's URL, relative; absent when the start was refused"
+  return { headers: { Location: { description, required, schema: { type: 'string' } } } }
+}
+
 function operation(route: Route): Schema {
   const responses: Record<string, Schema> = {}
   for (const [status, spec] of Object.entries(route.responses)) {
-    responses[status] = spec.schema
-      ? { description: spec.description, content: { 'application/json': { schema: spec.schema } } }
-      : { description: spec.description }
+    responses[status] = {
+      description: spec.description,
+      ...locationHeader(route, status),
+      ...(spec.schema ? { content: { 'application/json': { schema: spec.schema } } } : {}),
+    }
   }
   return {
     operationId: route.operationId,
@@ -88,17 +112,24 @@ function operation(route: Route): Schema {
   }
 }
 
+const embedded = publishSchemas([
+  { component: 'FlowDocument', schema: flowSchema },
+  { component: 'TaskDocument', schema: taskSchema },
+  { component: 'ValueSchema', schema: valueSchema },
+])
+
 export function openApiDocument(routes: readonly Route[], version: string): Schema {
   const paths: Record<string, Record<string, Schema>> = {}
   for (const route of routes) {
     paths[route.path] ??= {}
     ;(paths[route.path] as Record<string, Schema>)[route.method] = operation(route)
   }
-  return {
+  return embedded.publish({
     openapi: '3.1.0',
     info: {
       title: 'weir',
       version,
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       description:
         'A durable flow runtime for WebAssembly components. Errors are application/problem+json.',
     },
@@ -108,12 +139,7 @@ export function openApiDocument(routes: readonly Route[], version: string): Sche
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'weir_<id>_<secret>' },
       },
-      schemas: {
-        ...resourceSchemas,
-        FlowDocument: flowSchema,
-        TaskDocument: taskSchema,
-        ValueSchema: valueSchema,
-      },
+      schemas: { ...resourceSchemas, ...embedded.components },
     },
-  }
+  }) as Schema
 }

@@ -33,6 +33,7 @@ import {
 import { checkTriggers } from './check-triggers.js'
 import type { CompiledFlow, CompiledStep } from './compiled-flow.js'
 import { buildGraph, type FlowGraph } from './flow-graph.js'
+import { schemaFailure } from './schema-failure.js'
 import { formatTaskRef, type ResolvedTask, resolveTaskRef, type TaskResolver } from './task-refs.js'
 
 export type FlowCheck =
@@ -68,7 +69,7 @@ export function checkFlow(
     return { ok: false, problems: [problem], warnings: [] }
   }
   const validated = validateFlowSchema(document)
-  if (!validated.ok) return { ok: false, problems: validated.problems, warnings: [] }
+  if (!validated.ok) return schemaFailure(document, validated.problems, resolveTask)
   const flow = validated.value
   const graph = buildGraph(flow)
   const errors: Problem[] = [...graph.problems]

@@ -2,14 +2,22 @@
  * Task references in flows: `name` (the latest version, pinned on publish) or
  * `name@version`, and how the checker resolves them.
  */
+import { didYouMean } from '../did-you-mean.js'
 import type { Problem } from '../errors.js'
 import type { TaskDocument } from '../generated/task.js'
 
 /** A published task: a task document with its version. */
 export type ResolvedTask = TaskDocument & { readonly version: number }
 
-/** Looks a task up: the given version, or the latest when `version` is undefined. */
-export type TaskResolver = (name: string, version?: number) => ResolvedTask | undefined
+/**
+ * Looks a task up: the given version, or the latest when `version` is
+ * undefined. A resolver that can list the published task names (`names`) lets
+ * an unknown name come with a did-you-mean hint.
+ */
+export interface TaskResolver {
+  (name: string, version?: number): ResolvedTask | undefined
+  readonly names?: () => Iterable<string>
+}
 
 export interface TaskRef {
   readonly name: string
@@ -37,6 +45,6 @@ export function resolveTaskRef(
   const latest = version === undefined ? undefined : resolver(name)
   const message = latest
     ? `task "${name}" has no version ${version} (latest is ${latest.version})`
-    : `unknown task "${name}": no task of that name is published`
+    : `unknown task "${name}": no task of that name is published${didYouMean(name, resolver.names?.() ?? [])}`
   return { problem: { pointer: at, code: 'unknown_task', message } }
 }

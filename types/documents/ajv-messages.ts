@@ -3,6 +3,7 @@
  * the offending place and a sentence, instead of ajv's raw text.
  */
 import type { ErrorObject } from 'ajv/dist/2020.js'
+import { closest } from '../did-you-mean.js'
 import type { Problem } from '../errors.js'
 import type { JsonValue } from '../json.js'
 import { pointer } from '../pointer.js'
@@ -23,36 +24,6 @@ function customMessage(error: ErrorObject, keyword: string): string | undefined 
 
 function quoteList(items: readonly unknown[]): string {
   return items.map((i) => describeValue(i as JsonValue)).join(', ')
-}
-
-function closest(name: string, candidates: string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = 3
-  for (const c of candidates) {
-    const d = editDistance(name.toLowerCase(), c.toLowerCase())
-    if (d < bestDistance) {
-      best = c
-      bestDistance = d
-    }
-  }
-  return best
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + cost,
-      )
-    }
-    previous = current
-  }
-  return previous[b.length] ?? 0
 }
 
 function foundType(data: unknown): string {
@@ -79,11 +50,14 @@ export function humanize(error: ErrorObject, base: string, context?: BranchConte
     }
     case 'additionalProperties': {
       const name = String(params.additionalProperty)
-      const custom = customMessage(error, 'additionalProperties')
-      if (custom) return problem(custom.replace('{property}', name), pointer(at, name))
       const known = Object.keys((error.parentSchema as { properties?: object })?.properties ?? {})
       const suggestion = closest(name, known)
       const hint = suggestion ? ` (did you mean "${suggestion}"?)` : ''
+      const custom = customMessage(error, 'additionalProperties')
+      if (custom) {
+        const text = custom.replace('"{property}"', `"${name}"${hint}`).replace('{property}', name)
+        return problem(text, pointer(at, name))
+      }
       return problem(`unknown field "${name}"${hint}`, pointer(at, name))
     }
     case 'type':

@@ -12,7 +12,6 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
 import { Secrets } from '../../../runtime/secrets/secrets.js'
-import type { LibsqlStore } from '../../../runtime/store/index.js'
 import { type Harness, harness } from '../../fixtures/engine-harness.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
 

@@ -230,6 +230,19 @@ test('flows are listed by process and read by name and version', async () => {
   ])
 })
 
+test('starting an unpublished flow is 404, with the published name closest to it', async () => {
+  const typo = await h.call('POST', '/v1/flows/add-tow/runs', { json: { input: { n: 1 } } })
+  expect([typo.status, (await json(typo)).detail]).toEqual([
+    404,
+    'flow "add-tow" is not published; did you mean "add-two"?',
+  ])
+  const unlike = await h.call('POST', '/v1/flows/welcome/runs', { json: { input: { n: 1 } } })
+  expect([unlike.status, (await json(unlike)).detail]).toEqual([
+    404,
+    'flow "welcome" is not published',
+  ])
+})
+
 test('bodies over the limits are 413, before the body is read when Content-Length says so', async () => {
   const big = { ...addTwo, description: 'x'.repeat(5000) }
   const response = await h.call('POST', '/v1/flows', { json: big })

@@ -4,6 +4,7 @@ import { createApp, honoPath } from '../../../runtime/http/app.js'
 import { openApiDocument } from '../../../runtime/http/openapi.js'
 import type { AppContext } from '../../../runtime/http/route.js'
 import { routes } from '../../../runtime/http/routes/index.js'
+import flowSchema from '../../../types/schemas/flow.schema.json' with { type: 'json' }
 
 type Operation = {
   operationId: string
@@ -55,4 +56,32 @@ test('the document is served at /openapi.json without a key', async () => {
   const response = await app.request('/openapi.json')
   expect(response.status).toBe(200)
   expect(await response.json()).toEqual(document)
+})
+
+test('the published schemas refer only within the document and carry no keyword of weir’s own', () => {
+  const text = JSON.stringify(document)
+  expect(text.match(/"\$ref":"(?!#\/components\/schemas\/)[^"]*"/g)).toBeNull()
+  expect(text.match(/"(errorMessages|tsType)":|"\$id":"/g)).toBeNull()
+  expect(document.components.schemas.TaskDocument_capabilities).toMatchObject({ type: 'object' })
+  expect(JSON.stringify(flowSchema)).toContain('"errorMessages":')
+})
+
+test('start answers declare Location, and a run always has waiting and idempotencyKey', () => {
+  const start = document.paths['/v1/flows/{name}/runs']?.post?.responses as Record<
+    string,
+    { headers?: { Location?: { required: boolean } } }
+  >
+  expect(['200', '201', '202'].map((status) => start[status]?.headers?.Location?.required)).toEqual(
+    [false, true, true],
+  )
+  expect(document.components.schemas.Run).toMatchObject({
+    required: expect.arrayContaining(['waiting', 'idempotencyKey']),
+    properties: { createdAt: { type: 'string', format: 'date-time' } },
+  })
+  expect(document.components.schemas.Event).toMatchObject({
+    properties: { at: { type: 'string' }, type: { enum: expect.arrayContaining(['run_queued']) } },
+  })
+  const eventType = (document.components.schemas.Event as { properties: { type: { enum: [] } } })
+    .properties.type
+  expect(eventType.enum).toHaveLength(18)
 })
