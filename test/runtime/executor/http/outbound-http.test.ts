@@ -162,10 +162,15 @@ describe('outbound HTTP', () => {
       input: { url: `http://127.0.0.1:${api.port}/away`, follow: true },
     })
     expect(followed).toMatchObject({ status: 'failed', error: { kind: 'task_error' } })
-    // The 302's line is written when its (empty) body ends, which may come after the next request.
+    // The 302's line is written when its (empty) body ends, which may come after the next request,
+    // or, on a busy machine, only when the attempt ends (the task never read that body).
     const [first, refusal] = lines(followed).sort()
     expect(lines(followed)).toHaveLength(2)
-    expect(first).toMatch(new RegExp(`^http GET http://127.0.0.1:${api.port}/away 302 0 B ${ms}$`))
+    expect(first).toMatch(
+      new RegExp(
+        `^http GET http://127.0.0.1:${api.port}/away 302 0 B ${ms}(: still under way when the attempt ended)?$`,
+      ),
+    )
     expect(refusal).toBe(
       `http request to http://127.0.0.1:${elsewhere.port} refused: task ${task.ref} ${allowed()}`,
     )
