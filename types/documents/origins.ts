@@ -1,7 +1,7 @@
 /**
  * Origins a task may send HTTP requests to (`capabilities.http.allow`):
  * `scheme://host[:port]` with scheme http or https, a host that is a DNS name
- * (optionally `*.`-prefixed: any subdomain, never the bare domain), an IPv4
+ * (optionally `*.`-prefixed, for every subdomain but never the bare domain), an IPv4
  * address or a bracketed IPv6 address, and a port number or `*` (any). No
  * userinfo, path, query or fragment. Parsed once at publish; the sandbox
  * matches each request's origin against the parsed list.
