@@ -11,6 +11,7 @@ import type { ApiClient } from './client.js'
 import { connect, type GlobalOptions } from './connect.js'
 import { flowCheckCommand } from './flow-check.js'
 import { keysCreateCommand, keysDeleteCommand, keysListCommand } from './keys.js'
+import { eventsSendCommand, flowShowCommand, schedulesCreateCommand } from './more-commands.js'
 import { printJson, printTable } from './output.js'
 import { flowCheckRemoteCommand, flowPublishCommand, taskPublishCommand } from './publish.js'
 import {
@@ -145,6 +146,16 @@ function addFlow(program: Command): void {
     .command('list')
     .description('The latest version of every published flow')
     .action(remote((client, options) => flowListCommand(client, options.json)))
+  flow
+    .command('show')
+    .description('A flow version: process, when it was published, and what each step does')
+    .argument('<name>', 'the flow name')
+    .argument('[version]', 'the version (default: latest)')
+    .action(
+      remote((client, options, name, version) =>
+        flowShowCommand(client, name, { json: options.json, version }),
+      ),
+    )
 }
 
 function addRuns(program: Command): void {
@@ -191,6 +202,22 @@ function addRuns(program: Command): void {
   }
 }
 
+function addEvents(program: Command): void {
+  program
+    .command('events')
+    .description('Events for runs that wait for them')
+    .command('send')
+    .description("Deliver an event to a run's waitFor step")
+    .argument('<run>', 'the run id')
+    .argument('<event>', 'the event name')
+    .option('--data <json>', 'the payload as JSON, or @file (default null)')
+    .action(
+      remote<{ data?: string }>((client, options, run, event) =>
+        eventsSendCommand(client, run, event, options),
+      ),
+    )
+}
+
 function addSchedules(program: Command): void {
   const schedules = program
     .command('schedules')
@@ -200,6 +227,19 @@ function addSchedules(program: Command): void {
     .description('Schedules with their next fire times')
     .option('--flow <name>', 'only schedules of this flow')
     .action(remote<{ flow?: string }>((client, options) => schedulesListCommand(client, options)))
+  schedules
+    .command('create')
+    .description('Make a cron schedule that starts runs of a flow')
+    .argument('<flow>', 'the flow name')
+    .requiredOption('--cron <expr>', 'five cron fields, e.g. "*/5 * * * *"')
+    .option('--timezone <zone>', 'an IANA time zone (default UTC)')
+    .option('--input <json>', 'the input of each run as JSON, or @file (default {})')
+    .option('--paused', 'make it paused')
+    .action(
+      remote<{ cron: string; timezone?: string; input?: string; paused?: boolean }>(
+        (client, options, flow) => schedulesCreateCommand(client, flow, options),
+      ),
+    )
   for (const [name, paused] of [
     ['pause', true],
     ['resume', false],
@@ -327,6 +367,7 @@ export function buildProgram(): Command {
   addFlow(program)
   addRuns(program)
   addSchedules(program)
+  addEvents(program)
   addKeysAndTypes(program)
   for (const command of program.commands) {
     command.exitOverride()

@@ -41,14 +41,19 @@ const failedStatuses = new Set(['failed', 'cancelled', 'terminated', 'timed_out'
 export const stillGoingExit = 3
 
 /**
- * `--input` is JSON text, or `@file` for a file holding it. Either way a bad
- * value is a usage error (exit 2) that says where the JSON breaks.
+ * `--input` (or another option) is JSON text, or `@file` for a file holding
+ * it. Either way a bad value is a usage error (exit 2) that says where the
+ * JSON breaks.
  */
-async function parseInput(text: string | undefined): Promise<unknown> {
-  if (text === undefined) return {}
+export async function parseInput(
+  text: string | undefined,
+  option = '--input',
+  absent: unknown = {},
+): Promise<unknown> {
+  if (text === undefined) return absent
   if (!text.startsWith('@')) {
     try {
-      return parseJson(text, '--input')
+      return parseJson(text, option)
     } catch (error) {
       throw new UsageError((error as Error).message)
     }
@@ -59,12 +64,12 @@ async function parseInput(text: string | undefined): Promise<unknown> {
     source = await readFile(file, 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-    throw new UsageError(`--input ${text}: cannot read ${file} (${code})`)
+    throw new UsageError(`${option} ${text}: cannot read ${file} (${code})`)
   }
   try {
     return parseJson(source, file)
   } catch (error) {
-    throw new UsageError(`--input ${text}: ${(error as Error).message}`)
+    throw new UsageError(`${option} ${text}: ${(error as Error).message}`)
   }
 }
 
