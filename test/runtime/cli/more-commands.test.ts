@@ -3,11 +3,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
-import { afterAll, beforeAll, expect, test, vi } from 'vitest'
-import { buildProgram } from '../../../runtime/cli/program.js'
+import { afterAll, beforeAll, expect, test } from 'vitest'
 import { UsageError } from '../../../runtime/cli/usage-error.js'
 import { resolveConfig } from '../../../runtime/config.js'
 import { WeirServer } from '../../../runtime/server/weir-server.js'
+import { cliRunner } from '../../fixtures/cli-runner.js'
 import { publishEngineTasks } from '../../fixtures/engine-tasks.js'
 import { untilStatus } from '../../fixtures/run-status.js'
 
@@ -38,29 +38,7 @@ afterAll(async () => {
   await server.stop()
 })
 
-async function weir(...args: string[]): Promise<{ out: string; code: number | undefined }> {
-  const lines: string[] = []
-  const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => {
-    lines.push(line)
-  })
-  process.exitCode = undefined
-  try {
-    await buildProgram().parseAsync([
-      'node',
-      'weir',
-      '--url',
-      server.url,
-      '--data-dir',
-      dataDir,
-      ...args,
-    ])
-  } finally {
-    spy.mockRestore()
-  }
-  const code = typeof process.exitCode === 'number' ? process.exitCode : undefined
-  process.exitCode = undefined
-  return { out: lines.join('\n'), code }
-}
+const weir = cliRunner(() => server.url, dataDir)
 
 test('flow show prints a version and what each step does', async () => {
   const shown = await weir('flow', 'show', 'signalled')

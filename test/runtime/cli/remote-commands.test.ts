@@ -10,11 +10,11 @@ import { join } from 'node:path'
 import pino from 'pino'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { ApiError } from '../../../runtime/cli/client.js'
-import { buildProgram } from '../../../runtime/cli/program.js'
 import { UsageError } from '../../../runtime/cli/usage-error.js'
 import { resolveConfig } from '../../../runtime/config.js'
 import { WeirServer } from '../../../runtime/server/weir-server.js'
 import { addTwo } from '../../fixtures/app-harness.js'
+import { cliRunner } from '../../fixtures/cli-runner.js'
 import { publishEngineTasks } from '../../fixtures/engine-tasks.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'weir-cli-'))
@@ -47,29 +47,7 @@ afterAll(async () => {
   await server.stop()
 })
 
-async function weir(...args: string[]): Promise<{ out: string; code: number | undefined }> {
-  const lines: string[] = []
-  const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => {
-    lines.push(line)
-  })
-  process.exitCode = undefined
-  try {
-    await buildProgram().parseAsync([
-      'node',
-      'weir',
-      '--url',
-      server.url,
-      '--data-dir',
-      dataDir,
-      ...args,
-    ])
-  } finally {
-    spy.mockRestore()
-  }
-  const code = typeof process.exitCode === 'number' ? process.exitCode : undefined
-  process.exitCode = undefined
-  return { out: lines.join('\n'), code }
-}
+const weir = cliRunner(() => server.url, dataDir)
 
 test('run --wait --json prints the finished run; a failed run exits with 1', async () => {
   const done = await weir('run', 'add-two', '--input', '{"n": 4}', '--wait', '--json')

@@ -7,11 +7,11 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
-import { afterAll, beforeAll, expect, test, vi } from 'vitest'
-import { buildProgram } from '../../../runtime/cli/program.js'
+import { afterAll, beforeAll, expect, test } from 'vitest'
 import { resolveConfig } from '../../../runtime/config.js'
 import type { RunResource } from '../../../runtime/http/resources.js'
 import { WeirServer } from '../../../runtime/server/weir-server.js'
+import { cliRunner } from '../../fixtures/cli-runner.js'
 import { engineTasksComponent, publishEngineTasks } from '../../fixtures/engine-tasks.js'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'weir-credentials-'))
@@ -66,27 +66,8 @@ async function tokenOf(id: string): Promise<string> {
   return steps.items[0]?.callback.token ?? ''
 }
 
-async function weir(...args: string[]): Promise<string> {
-  const out: string[] = []
-  const spy = vi.spyOn(console, 'log').mockImplementation((line: string) => {
-    out.push(line)
-  })
-  try {
-    await buildProgram().parseAsync([
-      'node',
-      'weir',
-      '--url',
-      server.url,
-      '--data-dir',
-      dataDir,
-      ...args,
-    ])
-  } finally {
-    spy.mockRestore()
-    process.exitCode = undefined
-  }
-  return out.join('\n')
-}
+const cli = cliRunner(() => server.url, dataDir)
+const weir = async (...args: string[]) => (await cli(...args)).out
 
 test('weir runs show prints the callback URL for an admin key, not for a viewer key', async () => {
   const run = await waitingRun()
