@@ -77,7 +77,10 @@ function addServe(program: Command): void {
       '--data-dir <dir>',
       'database, component cache, admin token (WEIR_DATA_DIR, default ./.weir)',
     )
-    .option('--db-url <url>', 'libSQL URL (WEIR_DB_URL, default file:<data dir>/weir.db)')
+    .option(
+      '--db-url <url>',
+      'libSQL file URL or postgres://user:pass@host:port/db (WEIR_DB_URL, default file:<data dir>/weir.db)',
+    )
     .addOption(
       new Option(
         '--durability <mode>',

@@ -27,12 +27,22 @@ export function parseSecretKey(text: string): Uint8Array {
   return new Uint8Array(bytes)
 }
 
-/** The configured key, else the data directory's key file (made on first use). */
+/**
+ * The configured key, else the data directory's key file (made on first use).
+ * A database that several nodes share (`shared`, PostgreSQL) needs the
+ * configured key: a key file is one machine's, and each node would make its own.
+ */
 export async function loadSecretKey(
   configured: string | undefined,
   dataDir: string,
+  options: { shared?: boolean } = {},
 ): Promise<Uint8Array> {
   if (configured !== undefined) return parseSecretKey(configured)
+  if (options.shared)
+    throw new WeirError(
+      'invalid_request',
+      'WEIR_SECRET_KEY is required with PostgreSQL: every node must seal secrets with the same key (32 bytes, e.g. the output of `openssl rand -base64 32`)',
+    )
   const file = join(dataDir, keyFileName)
   const existing = await readFile(file, 'utf8').catch(() => undefined)
   if (existing !== undefined) return parseSecretKey(existing)

@@ -28,7 +28,7 @@ import { packageInfo } from '../package-info.js'
 import { Scheduler } from '../schedules/scheduler.js'
 import { loadSecretKey } from '../secrets/secret-key.js'
 import { Secrets } from '../secrets/secrets.js'
-import { LibsqlStore } from '../store/index.js'
+import { isPostgresUrl, openStore } from '../store/index.js'
 import { ensureAdminKey } from './admin-token.js'
 
 export interface ServerOptions {
@@ -117,8 +117,9 @@ export class WeirServer {
 
   static async start(config: Config, options: ServerOptions): Promise<WeirServer> {
     await mkdir(config.dataDir, { recursive: true })
-    const store = await LibsqlStore.open({ url: config.dbUrl, durability: config.durability })
-    const secrets = await loadSecretKey(config.secretKey, config.dataDir)
+    const store = await openStore({ url: config.dbUrl, durability: config.durability })
+    const shared = isPostgresUrl(config.dbUrl)
+    const secrets = await loadSecretKey(config.secretKey, config.dataDir, { shared })
       .then((key) => Secrets.open(store, key))
       .catch(async (error: unknown) => {
         await store.close()

@@ -1,6 +1,8 @@
 /**
- * The Store interface: what the engine and the HTTP API need from storage.
- * The engine never sees SQL; libSQL is the one implementation.
+ * The store's interfaces, by capability (catalog, runs, schedules, keys,
+ * secrets): what the engine and the HTTP API need from storage. The engine
+ * never sees SQL; libSQL and PostgreSQL implement them all, held to one
+ * contract test suite.
  */
 import type { FlowDocument, JsonValue, TaskDocument } from '../../types/index.js'
 import type { FunctionBinding } from '../components/signature.js'
@@ -129,14 +131,16 @@ export interface SecretStore {
   initSecretCheck(sealed: Uint8Array): Promise<Uint8Array>
 }
 
-export interface Store extends SecretStore {
-  /** Whether writes work: unavailable after a storage fault until a write succeeds (see storage-health.ts). */
-  readonly storage: StorageHealthView
-
+/** Components, and the immutable versions of tasks and flows. */
+export interface CatalogStore {
   putComponent(sha256: string, bytes: Uint8Array): Promise<void>
   getComponent(sha256: string): Promise<Uint8Array | undefined>
 
-  /** `publishedBy`: the API key id that publishes it (who granted its capabilities). */
+  /**
+   * Stores the next version of a task (1 for a new name): versions are never
+   * handed out twice, also to concurrent publishes. `publishedBy`: the API key
+   * id that publishes it (who granted its capabilities).
+   */
   publishTask(
     document: TaskDocument & { component: string },
     binding: FunctionBinding,
@@ -145,10 +149,14 @@ export interface Store extends SecretStore {
   getTask(name: string, version?: number): Promise<TaskRecord | undefined>
   listTasks(): Promise<TaskRecord[]>
 
+  /** Stores the next version of a flow (as `publishTask` does for tasks). */
   publishFlow(document: FlowDocument, process: string): Promise<FlowRecord>
   getFlow(name: string, version?: number): Promise<FlowRecord | undefined>
   listFlows(process?: string): Promise<FlowRecord[]>
+}
 
+/** Runs: their creation, the engine's changes, and what the API reads of them. */
+export interface RunStore {
   /** Creates a run, or returns the run an idempotency key already started (`created` false). */
   createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }>
   /**
@@ -170,7 +178,10 @@ export interface Store extends SecretStore {
   recordRefusedStart(refused: RefusedStart): Promise<void>
   /** Refused starts of a flow, newest first. */
   listRefusedStarts(flow: string, limit?: number): Promise<RefusedStart[]>
+}
 
+/** Cron schedules, claimed tick by tick so that a tick fires once. */
+export interface ScheduleStore {
   saveSchedule(schedule: ScheduleRecord): Promise<void>
   getSchedule(id: string): Promise<ScheduleRecord | undefined>
   listSchedules(flow?: string): Promise<ScheduleRecord[]>
@@ -186,12 +197,23 @@ export interface Store extends SecretStore {
   ): Promise<boolean>
   /** The earliest next tick of any unpaused schedule. */
   earliestFire(): Promise<number | undefined>
+}
 
+/** API keys, stored as a hash of their secret. */
+export interface KeyStore {
   createApiKey(key: ApiKeyRecord): Promise<void>
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>
   listApiKeys(): Promise<ApiKeyRecord[]>
   /** Returns false when no key had that id. */
   deleteApiKey(id: string): Promise<boolean>
+}
 
+/**
+ * Everything weir keeps, as one implementation (libSQL, PostgreSQL) provides
+ * it; parts of the server depend on the capability interfaces they use.
+ */
+export interface Store extends CatalogStore, RunStore, ScheduleStore, KeyStore, SecretStore {
+  /** Whether writes work: unavailable after a storage fault until a write succeeds (see storage-health.ts). */
+  readonly storage: StorageHealthView
   close(): Promise<void>
 }

@@ -7,7 +7,9 @@
  * (which @libsql/client opens on demand) would run without them.
  */
 import { type Client, createClient, type InStatement } from '@libsql/client'
-import { migrations } from '../migrations/index.js'
+import { WeirError } from '../../errors.js'
+import { latestVersion } from '../sql/migration.js'
+import { migrations } from './migrations/index.js'
 
 export type Durability = 'normal' | 'strict'
 
@@ -51,6 +53,14 @@ async function applyMigrations(client: Client): Promise<void> {
   await writeBatch(client, [
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   ])
+  const newest = Number(
+    (await client.execute('SELECT MAX(version) AS v FROM schema_migrations')).rows[0]?.v ?? 0,
+  )
+  if (newest > latestVersion(migrations))
+    throw new WeirError(
+      'internal',
+      `the database's schema is at version ${newest}, newer than this weir knows (${latestVersion(migrations)}): upgrade weir`,
+    )
   for (const migration of migrations) {
     const applied = await client.execute({
       sql: 'SELECT 1 FROM schema_migrations WHERE version = ?',

@@ -13,15 +13,17 @@ import { expect, test } from 'vitest'
 import { ManualClock } from '../../../runtime/engine/clock.js'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
 import { Scheduler } from '../../../runtime/schedules/scheduler.js'
-import { harness } from '../../fixtures/engine-harness.js'
+import { databaseOf, harness } from '../../fixtures/engine-harness.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
 import { untilStatus } from '../../fixtures/run-status.js'
+import { testStoreKind } from '../../fixtures/test-stores.js'
 
 const child = fileURLToPath(new URL('../../fixtures/waiting-child.ts', import.meta.url))
 
 test('a callback wait, a sleep and a schedule survive kill -9', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'weir-waits-restart-'))
-  const proc = spawn(process.execPath, ['--import', 'tsx', child, dir], {
+  const url = await databaseOf(testStoreKind(), dir)
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, dir, url], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const line = await new Promise<string>((resolve, reject) => {

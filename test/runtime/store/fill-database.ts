@@ -4,7 +4,7 @@
  * write that needs a new page fails with SQLITE_FULL. The store keeps one
  * connection, so the PRAGMA (which is per connection) holds for every write.
  */
-import type { Client } from '@libsql/client'
+import type { SqlClient as Client } from '../../../runtime/store/sql/sql-client.js'
 
 const pragma = async (client: Client, sql: string) =>
   Number(Object.values((await client.execute(sql)).rows[0] ?? {})[0])

@@ -5,21 +5,21 @@
  * cycle) therefore fails its own change, never the group's transaction and
  * the other runs' changes in it.
  */
-import type { InValue } from '@libsql/client'
 import type { JsonValue } from '../../../types/index.js'
 import { UnstorableValueError } from '../../errors.js'
 import type { NewEvent, NewRun, RunChange, RunProgress } from '../store.js'
+import type { SqlValue } from './sql-client.js'
 
 /** A run change as row values: the group's statements are built from these alone. */
 export interface ChangeRows {
   readonly runId: string
   /** The runs row (every column the change sets but `updated_at`, which the write sets). */
-  readonly progress: InValue[]
-  readonly stepRun: InValue[] | undefined
-  readonly attempt: InValue[] | undefined
-  readonly events: InValue[][]
+  readonly progress: SqlValue[]
+  readonly stepRun: SqlValue[] | undefined
+  readonly attempt: SqlValue[] | undefined
+  readonly events: SqlValue[][]
   /** `[status, at, runId, seq]` of a waiting step run to end. */
-  readonly endWait: InValue[] | undefined
+  readonly endWait: SqlValue[] | undefined
 }
 
 /** A new run as row values; `idempotencyKey` set when the insert is guarded by one. */
@@ -29,13 +29,35 @@ export interface NewRunRows {
   readonly idempotencyKey: string | undefined
   readonly createdAt: number
   /** The runs row, in the order of `newRunColumns`. */
-  readonly run: InValue[]
-  readonly events: InValue[][]
+  readonly run: SqlValue[]
+  readonly events: SqlValue[][]
 }
 
 /** The columns of `NewRunRows.run`. */
 export const newRunColumns =
   'id, flow_name, flow_version, process, status, input, current_step, attempt, step_seq, step_runs, previous_step, wake_at, deadline, event_seq, idempotency_key, created_at, started_at, updated_at'
+
+/** Which of `newRunColumns` hold integers (the others hold text). */
+export const runTypes = [
+  'text',
+  'text',
+  'int',
+  'text',
+  'text',
+  'text',
+  'text',
+  'int',
+  'int',
+  'int',
+  'text',
+  'int',
+  'int',
+  'int',
+  'text',
+  'int',
+  'int',
+  'int',
+] as const
 
 /** The `runs` columns a change sets, in the order of `ChangeRows.progress`, then `updated_at`. */
 export const progressColumns = [
@@ -55,7 +77,25 @@ export const progressColumns = [
   'waiting',
 ] as const
 
-const opt = <T extends InValue>(value: T | undefined): T | null =>
+/** Which of `progressColumns` hold integers. */
+export const progressTypes = [
+  'text',
+  'text',
+  'int',
+  'int',
+  'int',
+  'text',
+  'int',
+  'int',
+  'int',
+  'text',
+  'text',
+  'int',
+  'int',
+  'text',
+] as const
+
+const opt = <T extends SqlValue>(value: T | undefined): T | null =>
   value === undefined ? null : value
 
 /** Why JSON.stringify gave up, in words a client can act on. */
@@ -88,7 +128,7 @@ function eventRows(
   firstSeq: number,
   events: readonly NewEvent[],
   json: ReturnType<typeof serializer>,
-): InValue[][] {
+): SqlValue[][] {
   return events.map((e, i) => [
     runId,
     firstSeq + i,
@@ -99,7 +139,7 @@ function eventRows(
   ])
 }
 
-function progressRow(p: RunProgress, json: ReturnType<typeof serializer>): InValue[] {
+function progressRow(p: RunProgress, json: ReturnType<typeof serializer>): SqlValue[] {
   return [
     p.status,
     p.currentStep ?? null,

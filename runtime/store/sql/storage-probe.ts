@@ -4,14 +4,16 @@
  * in one transaction. It needs new pages as real writes do, so a full disk
  * (or a database at its page limit) fails it; it leaves no row behind.
  */
-import type { InStatement } from '@libsql/client'
+import type { SqlStatement } from './sql-client.js'
 
 /** Bytes of padding: four 4 KiB pages, more than any free space inside existing pages. */
 const padBytes = 16_384
 
-export function probeStatements(now: number): InStatement[] {
+const pad = new Uint8Array(padBytes)
+
+export function probeStatements(now: number): SqlStatement[] {
   return [
-    { sql: 'INSERT INTO storage_probe (at, pad) VALUES (?, zeroblob(?))', args: [now, padBytes] },
-    'DELETE FROM storage_probe',
+    { sql: 'INSERT INTO storage_probe (at, pad) VALUES (?, ?)', args: [now, pad] },
+    { sql: 'DELETE FROM storage_probe' },
   ]
 }

@@ -1,4 +1,6 @@
 /** The numbered migrations, applied in order at start (each in one transaction). */
+
+import type { Migration } from '../../sql/migration.js'
 import { statements as initial } from './001-initial.js'
 import { statements as apiKeys } from './002-api-keys.js'
 import { statements as stepWaits } from './003-step-waits.js'
@@ -9,12 +11,6 @@ import { statements as storageProbe } from './007-storage-probe.js'
 import { statements as refusalCodes } from './008-refusal-codes.js'
 import { statements as taskPublishers } from './009-task-publishers.js'
 import { statements as secrets } from './010-secrets.js'
-
-export interface Migration {
-  readonly version: number
-  readonly name: string
-  readonly statements: readonly string[]
-}
 
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initial },

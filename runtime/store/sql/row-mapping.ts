@@ -1,5 +1,4 @@
 /** Reads rows back into records, parsing the JSON columns. */
-import type { Row } from '@libsql/client'
 import type { JsonValue } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
 import type {
@@ -18,6 +17,7 @@ import type {
   TaskRecord,
 } from '../records.js'
 import type { RunProgress } from '../store.js'
+import type { SqlRow as Row } from './sql-client.js'
 
 export function parseJson<T = JsonValue>(value: unknown): T | undefined {
   return value === null || value === undefined ? undefined : (JSON.parse(String(value)) as T)
@@ -120,10 +120,12 @@ export function apiKeyFromRow(row: Row): ApiKeyRecord {
 }
 
 export function taskFromRow(row: Row): TaskRecord {
-  const document = JSON.parse(String(row.document)) as TaskRecord['document']
+  const version = Number(row.version)
+  // The stored document lacks its version (it is allocated in the same insert): it is added here.
+  const document = { ...JSON.parse(String(row.document)), version } as TaskRecord['document']
   return {
     name: String(row.name),
-    version: Number(row.version),
+    version,
     document,
     binding: JSON.parse(String(row.binding)) as FunctionBinding,
     createdAt: Number(row.created_at),
@@ -134,11 +136,12 @@ export function taskFromRow(row: Row): TaskRecord {
 }
 
 export function flowFromRow(row: Row): FlowRecord {
+  const version = Number(row.version)
   return {
     name: String(row.name),
-    version: Number(row.version),
+    version,
     process: String(row.process),
-    document: JSON.parse(String(row.document)) as FlowRecord['document'],
+    document: { ...JSON.parse(String(row.document)), version } as FlowRecord['document'],
     createdAt: Number(row.created_at),
   }
 }

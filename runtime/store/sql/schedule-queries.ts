@@ -1,12 +1,12 @@
 /** SQL for schedules: saved whole, listed, claimed tick by tick with a conditional update. */
-import type { Client, Row } from '@libsql/client'
+
 import type { JsonValue } from '../../../types/index.js'
 import type { ScheduleRecord } from '../records.js'
-import { writeBatch } from './open-database.js'
+import type { SqlClient, SqlRow } from './sql-client.js'
 
 const num = (value: unknown) => (value === null || value === undefined ? undefined : Number(value))
 
-function scheduleFromRow(row: Row): ScheduleRecord {
+function scheduleFromRow(row: SqlRow): ScheduleRecord {
   return {
     id: String(row.id),
     flow: String(row.flow_name),
@@ -23,8 +23,8 @@ function scheduleFromRow(row: Row): ScheduleRecord {
   }
 }
 
-export async function saveSchedule(client: Client, s: ScheduleRecord): Promise<void> {
-  await writeBatch(client, [
+export async function saveSchedule(client: SqlClient, s: ScheduleRecord): Promise<void> {
+  await client.write([
     {
       sql: `INSERT INTO schedules (id, flow_name, source, trigger_index, cron, timezone, input, paused, next_fire_at, last_fire_at, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -48,13 +48,16 @@ export async function saveSchedule(client: Client, s: ScheduleRecord): Promise<v
   ])
 }
 
-export async function getSchedule(client: Client, id: string): Promise<ScheduleRecord | undefined> {
+export async function getSchedule(
+  client: SqlClient,
+  id: string,
+): Promise<ScheduleRecord | undefined> {
   const row = (await client.execute({ sql: 'SELECT * FROM schedules WHERE id = ?', args: [id] }))
     .rows[0]
   return row ? scheduleFromRow(row) : undefined
 }
 
-export async function listSchedules(client: Client, flow?: string): Promise<ScheduleRecord[]> {
+export async function listSchedules(client: SqlClient, flow?: string): Promise<ScheduleRecord[]> {
   const result =
     flow === undefined
       ? await client.execute('SELECT * FROM schedules ORDER BY flow_name, id')
@@ -65,15 +68,13 @@ export async function listSchedules(client: Client, flow?: string): Promise<Sche
   return result.rows.map(scheduleFromRow)
 }
 
-export async function deleteSchedule(client: Client, id: string): Promise<boolean> {
-  const [result] = await writeBatch(client, [
-    { sql: 'DELETE FROM schedules WHERE id = ?', args: [id] },
-  ])
+export async function deleteSchedule(client: SqlClient, id: string): Promise<boolean> {
+  const [result] = await client.write([{ sql: 'DELETE FROM schedules WHERE id = ?', args: [id] }])
   return (result?.rowsAffected ?? 0) > 0
 }
 
 export async function dueSchedules(
-  client: Client,
+  client: SqlClient,
   now: number,
   limit: number,
 ): Promise<ScheduleRecord[]> {
@@ -86,13 +87,13 @@ export async function dueSchedules(
 
 /** Moves a schedule past the tick `due`; false when another process (or an update) moved it first. */
 export async function advanceSchedule(
-  client: Client,
+  client: SqlClient,
   id: string,
   due: number,
   next: number | undefined,
   firedAt: number,
 ): Promise<boolean> {
-  const [result] = await writeBatch(client, [
+  const [result] = await client.write([
     {
       sql: 'UPDATE schedules SET next_fire_at = ?, last_fire_at = ?, updated_at = ? WHERE id = ? AND next_fire_at = ?',
       args: [next ?? null, due, firedAt, id, due],
@@ -101,7 +102,7 @@ export async function advanceSchedule(
   return (result?.rowsAffected ?? 0) > 0
 }
 
-export async function earliestFire(client: Client): Promise<number | undefined> {
+export async function earliestFire(client: SqlClient): Promise<number | undefined> {
   const row = (
     await client.execute('SELECT MIN(next_fire_at) AS at FROM schedules WHERE paused = 0')
   ).rows[0]

@@ -3,7 +3,6 @@
  * (by creation time then id, stable under concurrent inserts), step runs with
  * their attempts, history events, and the active runs recovery resumes.
  */
-import type { Client, InValue } from '@libsql/client'
 import { WeirError } from '../../errors.js'
 import type { EventRecord, RunError, RunRecord, StepRunRecord } from '../records.js'
 import type { ActiveRun, Page, RunFilter } from '../store.js'
@@ -15,8 +14,9 @@ import {
   runFromRow,
   stepRunFromRow,
 } from './row-mapping.js'
+import type { SqlClient, SqlValue } from './sql-client.js'
 
-export async function getRun(client: Client, id: string): Promise<RunRecord | undefined> {
+export async function getRun(client: SqlClient, id: string): Promise<RunRecord | undefined> {
   const result = await client.execute({ sql: 'SELECT * FROM runs WHERE id = ?', args: [id] })
   const row = result.rows[0]
   return row ? runFromRow(row) : undefined
@@ -38,10 +38,10 @@ function decodeCursor(cursor: string): [number, string] {
 }
 
 /** Newest first. The filter columns come from this fixed list; values are always bound. */
-export async function listRuns(client: Client, filter: RunFilter): Promise<Page<RunRecord>> {
+export async function listRuns(client: SqlClient, filter: RunFilter): Promise<Page<RunRecord>> {
   const where: string[] = []
-  const args: InValue[] = []
-  const add = (clause: string, value: InValue) => {
+  const args: SqlValue[] = []
+  const add = (clause: string, value: SqlValue) => {
     where.push(clause)
     args.push(value)
   }
@@ -63,14 +63,11 @@ export async function listRuns(client: Client, filter: RunFilter): Promise<Page<
   return { items, nextCursor: result.rows.length > limit && last ? encodeCursor(last) : undefined }
 }
 
-export async function getStepRuns(client: Client, runId: string): Promise<StepRunRecord[]> {
-  const [steps, attempts] = await client.batch(
-    [
-      { sql: 'SELECT * FROM step_runs WHERE run_id = ? ORDER BY seq', args: [runId] },
-      { sql: 'SELECT * FROM attempts WHERE run_id = ? ORDER BY step_seq, number', args: [runId] },
-    ],
-    'read',
-  )
+export async function getStepRuns(client: SqlClient, runId: string): Promise<StepRunRecord[]> {
+  const [steps, attempts] = await client.read([
+    { sql: 'SELECT * FROM step_runs WHERE run_id = ? ORDER BY seq', args: [runId] },
+    { sql: 'SELECT * FROM attempts WHERE run_id = ? ORDER BY step_seq, number', args: [runId] },
+  ])
   const bySeq = new Map<number, ReturnType<typeof attemptFromRow>[]>()
   for (const row of attempts?.rows ?? []) {
     const seq = Number(row.step_seq)
@@ -80,7 +77,7 @@ export async function getStepRuns(client: Client, runId: string): Promise<StepRu
 }
 
 export async function listEvents(
-  client: Client,
+  client: SqlClient,
   runId: string,
   after = 0,
   limit = 500,
@@ -98,7 +95,7 @@ export async function listEvents(
 const active = "status IN ('queued', 'running', 'waiting', 'paused')"
 
 /** Runs with their progress and each step's latest output or error, as the engine resumes them. */
-async function loadRuns(client: Client, where: string, args: InValue[]): Promise<ActiveRun[]> {
+async function loadRuns(client: SqlClient, where: string, args: SqlValue[]): Promise<ActiveRun[]> {
   const runs = await client.execute({ sql: `SELECT * FROM runs WHERE ${where}`, args })
   if (runs.rows.length === 0) return []
   const values = await client.execute({
@@ -128,10 +125,10 @@ async function loadRuns(client: Client, where: string, args: InValue[]): Promise
   }))
 }
 
-export function loadActiveRuns(client: Client): Promise<ActiveRun[]> {
+export function loadActiveRuns(client: SqlClient): Promise<ActiveRun[]> {
   return loadRuns(client, active, [])
 }
 
-export async function loadRun(client: Client, id: string): Promise<ActiveRun | undefined> {
+export async function loadRun(client: SqlClient, id: string): Promise<ActiveRun | undefined> {
   return (await loadRuns(client, 'id = ?', [id]))[0]
 }

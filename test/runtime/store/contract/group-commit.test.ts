@@ -1,52 +1,16 @@
 /**
- * One bad change fails alone: values are serialized before a change joins a
- * group commit, so a value JSON cannot hold (nested 10,000 levels deep, a
- * BigInt) rejects its own new run or run change while the others submitted in
- * the same tick commit; and a group that still fails (a constraint) is written
- * again one submission at a time. On a real libSQL file.
+ * One bad change fails alone, on libSQL and PostgreSQL: values are serialized
+ * before a change joins a group commit, so a value JSON cannot hold (nested
+ * 10,000 levels deep, a BigInt) rejects its own new run or run change while
+ * the others submitted in the same tick commit; and a group that still fails
+ * (a constraint) is written again one submission at a time.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, test } from 'vitest'
-import { UnstorableValueError } from '../../../runtime/errors.js'
-import { LibsqlStore } from '../../../runtime/store/index.js'
-import type { NewRun, RunChange, RunProgress } from '../../../runtime/store/store.js'
-import type { JsonValue } from '../../../types/index.js'
-
-let store: LibsqlStore
-
-beforeEach(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'weir-isolation-'))
-  store = await LibsqlStore.open({ url: `file:${join(dir, 'weir.db')}`, now: () => 5000 })
-})
-
-afterEach(async () => {
-  await store.close()
-})
-
-/** An array nested `depth` levels deep: JSON.stringify overflows the stack on it. */
-function nested(depth: number): JsonValue {
-  let value: JsonValue = []
-  for (let i = 0; i < depth; i++) value = [value]
-  return value
-}
-
-/** A BigInt where JSON is expected, as a buggy caller could pass it. */
-const bigint = { n: 10n } as unknown as JsonValue
-
-const running: RunProgress = {
-  status: 'running',
-  currentStep: 'a',
-  attempt: 1,
-  stepSeq: 1,
-  stepRuns: 1,
-  previousStep: undefined,
-  wakeAt: undefined,
-  deadline: undefined,
-  eventSeq: 1,
-  startedAt: 1,
-}
+import { describe, expect, test } from 'vitest'
+import { UnstorableValueError } from '../../../../runtime/errors.js'
+import type { NewRun } from '../../../../runtime/store/store.js'
+import type { JsonValue } from '../../../../types/index.js'
+import { bigint, completion, nested, running } from '../../../fixtures/store-records.js'
+import { storeKinds, storePerTest } from '../../../fixtures/test-stores.js'
 
 const newRun = (id: string, input: JsonValue, idempotencyKey?: string): NewRun => ({
   id,
@@ -59,45 +23,17 @@ const newRun = (id: string, input: JsonValue, idempotencyKey?: string): NewRun =
   events: [{ type: 'run_started', at: 1000, data: {} }],
 })
 
-/** The change that completes a run with `output`, its attempt's `data` in the step_succeeded event. */
-const completion = (runId: string, output: JsonValue, data: JsonValue = {}): RunChange => ({
-  runId,
-  progress: {
-    ...running,
-    status: 'completed',
-    currentStep: undefined,
-    eventSeq: 3,
-    output,
-    finishedAt: 2000,
-  },
-  stepRun: {
-    seq: 1,
-    stepId: 'a',
-    status: 'succeeded',
-    task: { name: 't', version: 1 },
-    input: { n: 1 },
-    output,
-    error: undefined,
-    startedAt: 1500,
-    finishedAt: 2000,
-  },
-  events: [
-    { type: 'step_succeeded', at: 2000, stepId: 'a', data },
-    { type: 'run_completed', at: 2000, data: {} },
-  ],
-})
-
-const rows = async (sql: string) =>
-  (await store.client.execute(sql)).rows.map((row) => ({ ...row }))
-
-describe('group commit isolation', () => {
+describe.each(storeKinds)('group commit isolation on %s', (kind) => {
+  const current = storePerTest(kind, { now: () => 5000 })
+  const rows = async (sql: string) =>
+    (await current().client.execute(sql)).rows.map((row) => ({ ...row }))
   test('a run change whose value cannot be serialized fails alone; the others in its tick commit', async () => {
-    for (const id of ['r1', 'r2', 'r3', 'r4']) await store.createRun(newRun(id, { id }))
+    for (const id of ['r1', 'r2', 'r3', 'r4']) await current().createRun(newRun(id, { id }))
     const results = await Promise.allSettled([
-      store.commit([completion('r1', { n: 1 })]),
-      store.commit([completion('r2', nested(10_000))]),
-      store.commit([completion('r3', { n: 3 })]),
-      store.commit([completion('r4', { n: 4 }, bigint)]),
+      current().commit([completion('r1', { n: 1 })]),
+      current().commit([completion('r2', nested(10_000))]),
+      current().commit([completion('r3', { n: 3 })]),
+      current().commit([completion('r4', { n: 4 }, bigint)]),
     ])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected'])
     const [, deep, , big] = results.map((r) => (r.status === 'rejected' ? r.reason : undefined))
@@ -140,11 +76,11 @@ describe('group commit isolation', () => {
 
   test('a new run whose input cannot be serialized fails alone; the runs started beside it are stored', async () => {
     const results = await Promise.allSettled([
-      store.createRun(newRun('a', { n: 1 })),
-      store.createRun(newRun('deep', nested(10_000))),
-      store.createRun(newRun('b', { n: 2 }, 'key-b')),
-      store.createRun(newRun('big', bigint, 'key-big')),
-      store.createRun(newRun('c', { n: 3 })),
+      current().createRun(newRun('a', { n: 1 })),
+      current().createRun(newRun('deep', nested(10_000))),
+      current().createRun(newRun('b', { n: 2 }, 'key-b')),
+      current().createRun(newRun('big', bigint, 'key-big')),
+      current().createRun(newRun('c', { n: 3 })),
     ])
     expect(results.map((r) => r.status)).toEqual([
       'fulfilled',
@@ -178,20 +114,23 @@ describe('group commit isolation', () => {
 
   test('a group that fails on a constraint is written again one submission at a time', async () => {
     const results = await Promise.allSettled([
-      store.createRun(newRun('same', { n: 1 })),
-      store.createRun(newRun('same', { n: 2 })),
-      store.createRun(newRun('other', { n: 3 })),
+      current().createRun(newRun('same', { n: 1 })),
+      current().createRun(newRun('same', { n: 2 })),
+      current().createRun(newRun('other', { n: 3 })),
     ])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled'])
     const reason = (results[1] as PromiseRejectedResult).reason
-    expect([reason.code, reason.extendedCode]).toEqual([
-      'SQLITE_CONSTRAINT',
-      'SQLITE_CONSTRAINT_PRIMARYKEY',
-    ])
+    // The driver's own error, unchanged: a unique violation.
+    if (kind === 'libsql')
+      expect([reason.code, reason.extendedCode]).toEqual([
+        'SQLITE_CONSTRAINT',
+        'SQLITE_CONSTRAINT_PRIMARYKEY',
+      ])
+    else expect([reason.code, reason.constraint]).toEqual(['23505', 'runs_pkey'])
     expect(await rows('SELECT id, input FROM runs ORDER BY id')).toEqual([
       { id: 'other', input: '{"n":3}' },
       { id: 'same', input: '{"n":1}' },
     ])
-    expect(store.storage.status).toBe('ok')
+    expect(current().storage.status).toBe('ok')
   })
 })

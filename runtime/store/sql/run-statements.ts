@@ -3,10 +3,19 @@
  * (runs updated from a VALUES list, step runs upserted, attempts and events
  * inserted), so a transaction's cost grows with rows, not with statements.
  * The statements are built from rows serialized beforehand (run-rows.ts):
- * nothing here can fail on a value.
+ * nothing here can fail on a value. Values that do not go straight into a
+ * column of an INSERT … VALUES are cast to the column's type, which SQLite
+ * ignores and PostgreSQL needs (it reads an untyped placeholder there as text).
  */
-import type { InStatement, InValue } from '@libsql/client'
-import { type ChangeRows, type NewRunRows, newRunColumns, progressColumns } from './run-rows.js'
+import {
+  type ChangeRows,
+  type NewRunRows,
+  newRunColumns,
+  progressColumns,
+  progressTypes,
+  runTypes,
+} from './run-rows.js'
+import type { SqlStatement, SqlValue } from './sql-client.js'
 
 /** Rows per statement: keeps each statement far below SQLite's limit on bound parameters. */
 const chunkRows = 200
@@ -21,9 +30,9 @@ function multiRow(
   prefix: string,
   suffix: string,
   width: number,
-  rows: InValue[][],
-  before: InValue[] = [],
-): InStatement[] {
+  rows: SqlValue[][],
+  before: SqlValue[] = [],
+): SqlStatement[] {
   const row = `(${Array(width).fill('?').join(', ')})`
   return chunks(rows).map((chunk) => ({
     sql: `${prefix} VALUES ${chunk.map(() => row).join(', ')}${suffix}`,
@@ -31,14 +40,26 @@ function multiRow(
   }))
 }
 
-const insertEvents = (rows: InValue[][]) =>
+const insertEvents = (rows: SqlValue[][]) =>
   multiRow('INSERT INTO events (run_id, seq, type, at, step_id, data)', '', 6, rows)
 
+/** `CAST(? AS BIGINT)` for a typed column, a bare `?` for text. */
+const typed = (type: 'text' | 'int') => (type === 'int' ? 'CAST(? AS BIGINT)' : '?')
+
 /** `status = v.column2, …, updated_at = ?`: the VALUES list carries the run id first. */
-const setProgress = `${progressColumns.map((c, i) => `${c} = v.column${i + 2}`).join(', ')}, updated_at = ?`
+const setProgress = `${progressColumns
+  .map((c, i) =>
+    progressTypes[i] === 'int'
+      ? `${c} = CAST(v.column${i + 2} AS BIGINT)`
+      : `${c} = v.column${i + 2}`,
+  )
+  .join(', ')}, updated_at = ?`
+
+/** The events of a run whose insert an idempotency key guards, one guarded statement each. */
+const eventTypes = ['text', 'int', 'text', 'int', 'text', 'text'] as const
 
 /** The statements of a group of run changes; the last change of a run sets its row. */
-export function changeStatements(changes: readonly ChangeRows[], now: number): InStatement[] {
+export function changeStatements(changes: readonly ChangeRows[], now: number): SqlStatement[] {
   const lastByRun = new Map<string, ChangeRows>()
   for (const c of changes) lastByRun.set(c.runId, c)
   const progress = [...lastByRun.values()].map((c) => [c.runId, ...c.progress])
@@ -62,7 +83,7 @@ export function changeStatements(changes: readonly ChangeRows[], now: number): I
     changes.flatMap((c) => (c.attempt ? [c.attempt] : [])),
   )
   const events = changes.flatMap((c) => c.events)
-  const endWaits = changes.flatMap((c): InStatement[] =>
+  const endWaits = changes.flatMap((c): SqlStatement[] =>
     c.endWait
       ? [
           {
@@ -76,34 +97,32 @@ export function changeStatements(changes: readonly ChangeRows[], now: number): I
 }
 
 /** Inserts a run (and its first events), unless its idempotency key already names another run. */
-export function newRunStatements(run: NewRunRows): InStatement[] {
+export function newRunStatements(run: NewRunRows): SqlStatement[] {
   const key = run.idempotencyKey
   if (key === undefined) return newRunsStatements([run])
   const guard =
     ' WHERE EXISTS (SELECT 1 FROM idempotency_keys WHERE flow_name = ? AND key = ? AND run_id = ?)'
   const guardArgs = [run.flowName, key, run.id]
-  const statements: InStatement[] = [
+  const statements: SqlStatement[] = [
     {
       sql: 'INSERT INTO idempotency_keys (flow_name, key, run_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
       args: [run.flowName, key, run.id, run.createdAt],
     },
     {
-      sql: `INSERT INTO runs (${newRunColumns}) SELECT ${run.run.map(() => '?').join(', ')}${guard}`,
+      sql: `INSERT INTO runs (${newRunColumns}) SELECT ${runTypes.map(typed).join(', ')}${guard}`,
       args: [...run.run, ...guardArgs],
     },
   ]
-  for (const s of insertEvents(run.events)) {
-    const { sql, args } = s as { sql: string; args: InValue[] }
+  for (const event of run.events)
     statements.push({
-      sql: `${sql.replace(' VALUES ', ' SELECT * FROM (VALUES ')})${guard}`,
-      args: [...args, ...guardArgs],
+      sql: `INSERT INTO events (run_id, seq, type, at, step_id, data) SELECT ${eventTypes.map(typed).join(', ')}${guard}`,
+      args: [...event, ...guardArgs],
     })
-  }
   return statements
 }
 
 /** Inserts runs that carry no idempotency key (and their first events) as multi-row statements. */
-export function newRunsStatements(runs: readonly NewRunRows[]): InStatement[] {
+export function newRunsStatements(runs: readonly NewRunRows[]): SqlStatement[] {
   return [
     ...multiRow(
       `INSERT INTO runs (${newRunColumns})`,

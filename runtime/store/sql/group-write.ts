@@ -4,13 +4,12 @@
  * few multi-row statements; each new run comes back as it was stored (the
  * run an idempotency key names, when the key was taken).
  */
-import type { Client, InStatement } from '@libsql/client'
 import type { RunRecord } from '../records.js'
 import type { NewRun } from '../store.js'
-import { writeBatch } from './open-database.js'
 import { runFromRow } from './row-mapping.js'
 import type { ChangeRows, NewRunRows } from './run-rows.js'
 import { changeStatements, newRunStatements, newRunsStatements } from './run-statements.js'
+import type { SqlClient, SqlStatement } from './sql-client.js'
 
 /** What a group holds: run changes and new runs, serialized when submitted. */
 export type GroupWork =
@@ -38,14 +37,14 @@ function newRunRecord(run: NewRun): RunRecord {
 
 /** One transaction for a group: new runs first (in order), then run changes; returns each new run as stored. */
 export async function writeGroup(
-  client: Client,
+  client: SqlClient,
   work: readonly GroupWork[],
   now: number,
 ): Promise<(RunRecord | undefined)[]> {
   const plain = work.flatMap((item) =>
     'create' in item && item.rows.idempotencyKey === undefined ? [item.rows] : [],
   )
-  const statements: InStatement[] = newRunsStatements(plain)
+  const statements: SqlStatement[] = newRunsStatements(plain)
   const reads: (number | undefined)[] = []
   const changes: ChangeRows[] = []
   for (const item of work) {
@@ -67,7 +66,7 @@ export async function writeGroup(
     })
   }
   statements.push(...changeStatements(changes, now))
-  const results = await writeBatch(client, statements)
+  const results = await client.write(statements)
   return work.map((item, i) => {
     if ('change' in item) return undefined
     const read = reads[i]

@@ -1,0 +1,10 @@
+/**
+ * PostgreSQL's numbered migrations: the first is numbered 10, the schema
+ * libSQL reaches with its migrations 1–10, and later ones share libSQL's numbers.
+ */
+import type { Migration } from '../../sql/migration.js'
+import { statements as initial } from './010-initial.js'
+
+export const migrations: readonly Migration[] = [
+  { version: 10, name: 'initial', statements: initial },
+]

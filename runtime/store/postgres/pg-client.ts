@@ -1,0 +1,117 @@
+/**
+ * PostgreSQL through a `pg` connection pool, as the SQL store uses it: `?`
+ * placeholders numbered, BIGINT read as numbers, a write transaction on one
+ * pooled connection (BEGIN … COMMIT), reads of one snapshot, and every
+ * storage fault turned into `storage_unavailable` (and told to storage health).
+ */
+import pg from 'pg'
+import type { SqlClient, SqlResult, SqlStatement } from '../sql/sql-client.js'
+import type { StorageHealth } from '../storage-health.js'
+import { numbered } from './placeholders.js'
+import { postgresFault } from './postgres-faults.js'
+
+/** BIGINT (OID 20) as a JavaScript number: weir's integers are times and counters far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+}
+
+export interface PoolOptions {
+  readonly url: string
+  /** Most connections open at once. */
+  readonly max?: number
+}
+
+/** A pool that does not connect yet; its idle connections' errors are reported, never thrown. */
+export function createPool(options: PoolOptions, onIdleError: (error: Error) => void): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    types,
+  })
+  // A connection that dies while idle (the server restarted) must not crash the process.
+  pool.on('error', onIdleError)
+  return pool
+}
+
+const query = (s: SqlStatement | string): pg.QueryConfig =>
+  typeof s === 'string'
+    ? { text: s }
+    : { text: numbered(s.sql), values: (s.args ?? []) as unknown[] }
+
+const result = (r: pg.QueryResult): SqlResult => ({ rows: r.rows, rowsAffected: r.rowCount ?? 0 })
+
+export class PgClient implements SqlClient {
+  readonly #pool: pg.Pool
+  readonly #health: StorageHealth
+
+  constructor(pool: pg.Pool, health: StorageHealth) {
+    this.#pool = pool
+    this.#health = health
+  }
+
+  /** The error to throw for `error`: its storage fault (now recorded), or itself. */
+  #fault(error: unknown): unknown {
+    const fault = postgresFault(error)
+    if (!fault) return error
+    this.#health.failed(fault)
+    return fault
+  }
+
+  async execute(statement: SqlStatement | string): Promise<SqlResult> {
+    try {
+      return result(await this.#pool.query(query(statement)))
+    } catch (error) {
+      throw this.#fault(error)
+    }
+  }
+
+  /** Statements between `begin` and COMMIT on one connection; rolled back (or the connection dropped) on error. */
+  async #transaction(
+    begin: string,
+    statements: readonly (SqlStatement | string)[],
+  ): Promise<SqlResult[]> {
+    let connection: pg.PoolClient | undefined
+    try {
+      connection = await this.#pool.connect()
+      await connection.query(begin)
+      const results: SqlResult[] = []
+      for (const s of statements) results.push(result(await connection.query(query(s))))
+      await connection.query('COMMIT')
+      connection.release()
+      return results
+    } catch (error) {
+      if (connection) {
+        const c = connection
+        // A connection whose rollback fails is broken: it leaves the pool.
+        await c.query('ROLLBACK').then(
+          () => c.release(),
+          (e: Error) => c.release(e),
+        )
+      }
+      throw this.#fault(error)
+    }
+  }
+
+  async write(statements: readonly (SqlStatement | string)[]): Promise<SqlResult[]> {
+    const results = await this.#transaction('BEGIN', statements)
+    this.#health.succeeded()
+    return results
+  }
+
+  read(statements: readonly (SqlStatement | string)[]): Promise<SqlResult[]> {
+    return this.#transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', statements)
+  }
+
+  busy(): boolean {
+    return false
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end()
+  }
+}

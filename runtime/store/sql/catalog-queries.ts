@@ -1,0 +1,164 @@
+/**
+ * SQL for the catalog: components stored once by hash, and task and flow
+ * versions, each allocated as one more than the name's highest in the same
+ * insert (under the dialect's lock, so concurrent publishes never share one).
+ */
+import type { FlowDocument, TaskDocument } from '../../../types/index.js'
+import type { FunctionBinding } from '../../components/signature.js'
+import { WeirError } from '../../errors.js'
+import type { FlowRecord, TaskRecord } from '../records.js'
+import { flowFromRow, taskFromRow } from './row-mapping.js'
+import { bytes } from './secret-queries.js'
+import type { SqlClient, SqlDialect, SqlRow } from './sql-client.js'
+
+export async function putComponent(
+  client: SqlClient,
+  sha256: string,
+  content: Uint8Array,
+  now: number,
+): Promise<void> {
+  await client.write([
+    {
+      sql: 'INSERT INTO components (sha256, bytes, size, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      args: [sha256, content, content.length, now],
+    },
+  ])
+}
+
+export async function getComponent(
+  client: SqlClient,
+  sha256: string,
+): Promise<Uint8Array | undefined> {
+  const result = await client.execute({
+    sql: 'SELECT bytes FROM components WHERE sha256 = ?',
+    args: [sha256],
+  })
+  const row = result.rows[0]
+  return row ? bytes(row.bytes) : undefined
+}
+
+/** Inserts the next version of `name` into `table` (the document without its version) and reads it back. */
+async function publishVersion(
+  client: SqlClient,
+  dialect: SqlDialect,
+  table: 'tasks' | 'flows',
+  name: string,
+  columns: readonly string[],
+  values: readonly (string | number | null)[],
+): Promise<SqlRow> {
+  const casts = columns.map((c) => (c === 'created_at' ? 'CAST(? AS BIGINT)' : '?')).join(', ')
+  const results = await client.write([
+    ...dialect.lockKey(`${table}:${name}`),
+    {
+      sql: `INSERT INTO ${table} (name, version, ${columns.join(', ')})
+        SELECT ?, COALESCE(MAX(version), 0) + 1, ${casts} FROM ${table} WHERE name = ?`,
+      args: [name, ...values, name],
+    },
+    { sql: `SELECT * FROM ${table} WHERE name = ? ORDER BY version DESC LIMIT 1`, args: [name] },
+  ])
+  const row = results.at(-1)?.rows[0]
+  if (!row) throw new WeirError('internal', `${table} ${name} was not stored`)
+  return row
+}
+
+export async function publishTask(
+  client: SqlClient,
+  dialect: SqlDialect,
+  document: TaskDocument & { component: string },
+  binding: FunctionBinding,
+  publishedBy: string | undefined,
+  now: number,
+): Promise<TaskRecord> {
+  const { version: _ignored, ...rest } = document
+  const row = await publishVersion(
+    client,
+    dialect,
+    'tasks',
+    document.name,
+    ['component', 'document', 'binding', 'created_at', 'published_by'],
+    [
+      document.component.replace(/^sha256:/, ''),
+      JSON.stringify(rest),
+      JSON.stringify(binding),
+      now,
+      publishedBy ?? null,
+    ],
+  )
+  return taskFromRow(row)
+}
+
+export async function publishFlow(
+  client: SqlClient,
+  dialect: SqlDialect,
+  document: FlowDocument,
+  process: string,
+  now: number,
+): Promise<FlowRecord> {
+  const { version: _ignored, ...rest } = document
+  const row = await publishVersion(
+    client,
+    dialect,
+    'flows',
+    document.name,
+    ['process', 'document', 'created_at'],
+    [process, JSON.stringify(rest), now],
+  )
+  return flowFromRow(row)
+}
+
+/** A version of a table's name, or its latest. */
+async function getVersion(
+  client: SqlClient,
+  table: 'tasks' | 'flows',
+  name: string,
+  version: number | undefined,
+): Promise<SqlRow | undefined> {
+  const result =
+    version === undefined
+      ? await client.execute({
+          sql: `SELECT * FROM ${table} WHERE name = ? ORDER BY version DESC LIMIT 1`,
+          args: [name],
+        })
+      : await client.execute({
+          sql: `SELECT * FROM ${table} WHERE name = ? AND version = ?`,
+          args: [name, version],
+        })
+  return result.rows[0]
+}
+
+export async function getTask(
+  client: SqlClient,
+  name: string,
+  version?: number,
+): Promise<TaskRecord | undefined> {
+  const row = await getVersion(client, 'tasks', name, version)
+  return row ? taskFromRow(row) : undefined
+}
+
+export async function getFlow(
+  client: SqlClient,
+  name: string,
+  version?: number,
+): Promise<FlowRecord | undefined> {
+  const row = await getVersion(client, 'flows', name, version)
+  return row ? flowFromRow(row) : undefined
+}
+
+export async function listTasks(client: SqlClient): Promise<TaskRecord[]> {
+  const result = await client.execute(
+    'SELECT t.* FROM tasks t WHERE version = (SELECT MAX(version) FROM tasks u WHERE u.name = t.name) ORDER BY name',
+  )
+  return result.rows.map(taskFromRow)
+}
+
+export async function listFlows(client: SqlClient, process?: string): Promise<FlowRecord[]> {
+  const latest = 'f.version = (SELECT MAX(version) FROM flows g WHERE g.name = f.name)'
+  const result =
+    process === undefined
+      ? await client.execute(`SELECT f.* FROM flows f WHERE ${latest} ORDER BY name`)
+      : await client.execute({
+          sql: `SELECT f.* FROM flows f WHERE ${latest} AND process = ? ORDER BY name`,
+          args: [process],
+        })
+  return result.rows.map(flowFromRow)
+}

@@ -1,0 +1,51 @@
+/**
+ * What the SQL store needs of a database driver: statements with `?`
+ * placeholders, rows as plain objects by column name, and write transactions
+ * of several statements that commit together. libSQL and PostgreSQL each
+ * provide one; every storage fault leaves it as a `storage_unavailable`
+ * WeirError, and every write that commits tells storage health that writes work.
+ */
+
+/** A value bound to a placeholder. */
+export type SqlValue = string | number | bigint | null | Uint8Array
+
+export interface SqlStatement {
+  /** SQL with `?` placeholders, bound in order. */
+  readonly sql: string
+  readonly args?: readonly SqlValue[]
+}
+
+/** A row by column name; numbers may arrive as strings (PostgreSQL's BIGINT), so readers convert. */
+export type SqlRow = Readonly<Record<string, unknown>>
+
+export interface SqlResult {
+  readonly rows: readonly SqlRow[]
+  readonly rowsAffected: number
+}
+
+export interface SqlClient {
+  /** One statement, outside any explicit transaction. */
+  execute(statement: SqlStatement | string): Promise<SqlResult>
+  /** Statements in one write transaction: all commit or none; resolves once committed. */
+  write(statements: readonly (SqlStatement | string)[]): Promise<SqlResult[]>
+  /** Statements that read one consistent snapshot. */
+  read(statements: readonly (SqlStatement | string)[]): Promise<SqlResult[]>
+  /** Whether an error means another writer held the database past the client's retries. */
+  busy(error: unknown): boolean
+  close(): Promise<void>
+}
+
+/** What differs between the SQL of the two databases, beyond the placeholders the client rewrites. */
+export interface SqlDialect {
+  readonly name: 'libsql' | 'postgres'
+  /**
+   * Statements that make a version allocation (`MAX(version) + 1`) safe
+   * against a concurrent one, first in its transaction: SQLite has one writer
+   * at a time and needs none; PostgreSQL takes a transaction-scoped advisory lock.
+   */
+  lockKey(key: string): SqlStatement[]
+}
+
+/** A statement from SQL text or a statement. */
+export const statement = (s: SqlStatement | string): SqlStatement =>
+  typeof s === 'string' ? { sql: s } : s

@@ -1,0 +1,231 @@
+/**
+ * The Store over SQL, for libSQL and PostgreSQL alike: components stored once
+ * by hash, immutable task and flow versions, runs and their history; run
+ * changes serialized when submitted, then grouped into shared transactions.
+ * Every query is parameterized. What differs between the databases is in the
+ * client (placeholders, transactions, storage faults) and the dialect.
+ */
+import type { FlowDocument, TaskDocument } from '../../../types/index.js'
+import type { FunctionBinding } from '../../components/signature.js'
+import { WeirError } from '../../errors.js'
+import { GroupCommitter } from '../group-commit.js'
+import type {
+  ApiKeyRecord,
+  EventRecord,
+  FlowRecord,
+  RefusedStart,
+  RunRecord,
+  ScheduleRecord,
+  SecretRecord,
+  StepRunRecord,
+  TaskRecord,
+} from '../records.js'
+import { StorageHealth, type StorageHealthView } from '../storage-health.js'
+import type { ActiveRun, NewRun, Page, RunChange, RunFilter, Store } from '../store.js'
+import * as catalog from './catalog-queries.js'
+import { type GroupWork, writeGroup } from './group-write.js'
+import * as keys from './key-queries.js'
+import * as refusals from './refused-starts.js'
+import * as runs from './run-queries.js'
+import { changeRows, newRunRows } from './run-rows.js'
+import * as schedules from './schedule-queries.js'
+import * as secrets from './secret-queries.js'
+import type { SqlClient, SqlDialect } from './sql-client.js'
+import { probeStatements } from './storage-probe.js'
+
+const isStorageFault = (error: unknown) =>
+  error instanceof WeirError && error.code === 'storage_unavailable'
+
+export class SqlStore implements Store {
+  /** The database, through the client that classifies storage faults (tests may run SQL on it). */
+  readonly client: SqlClient
+  readonly #dialect: SqlDialect
+  readonly #health: StorageHealth
+  readonly #committer: GroupCommitter<GroupWork, RunRecord | undefined>
+  readonly #now: () => number
+
+  /** `connect` wraps the open database in a client that reports to `health`. */
+  protected constructor(
+    connect: (health: StorageHealth) => SqlClient,
+    dialect: SqlDialect,
+    now: () => number,
+  ) {
+    this.#now = now
+    this.#dialect = dialect
+    this.#health = new StorageHealth(() => this.client.write(probeStatements(now())), now)
+    this.client = connect(this.#health)
+    this.#committer = new GroupCommitter((work) => writeGroup(this.client, work, this.#now()), {
+      // Writing a failed group again one by one finds the one bad change; not when the database is busy or down.
+      isolate: (error) => !isStorageFault(error) && !this.client.busy(error),
+    })
+  }
+
+  get storage(): StorageHealthView {
+    return this.#health
+  }
+
+  putComponent(sha256: string, bytes: Uint8Array): Promise<void> {
+    return catalog.putComponent(this.client, sha256, bytes, this.#now())
+  }
+
+  getComponent(sha256: string): Promise<Uint8Array | undefined> {
+    return catalog.getComponent(this.client, sha256)
+  }
+
+  publishTask(
+    document: TaskDocument & { component: string },
+    binding: FunctionBinding,
+    publishedBy?: string,
+  ): Promise<TaskRecord> {
+    return catalog.publishTask(
+      this.client,
+      this.#dialect,
+      document,
+      binding,
+      publishedBy,
+      this.#now(),
+    )
+  }
+
+  getTask(name: string, version?: number): Promise<TaskRecord | undefined> {
+    return catalog.getTask(this.client, name, version)
+  }
+
+  listTasks(): Promise<TaskRecord[]> {
+    return catalog.listTasks(this.client)
+  }
+
+  publishFlow(document: FlowDocument, process: string): Promise<FlowRecord> {
+    return catalog.publishFlow(this.client, this.#dialect, document, process, this.#now())
+  }
+
+  getFlow(name: string, version?: number): Promise<FlowRecord | undefined> {
+    return catalog.getFlow(this.client, name, version)
+  }
+
+  listFlows(process?: string): Promise<FlowRecord[]> {
+    return catalog.listFlows(this.client, process)
+  }
+
+  async createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
+    const [stored] = await this.#committer.submit([{ create: run, rows: newRunRows(run) }])
+    if (!stored) throw new WeirError('internal', `run ${run.id} was not stored`)
+    return { run: stored, created: stored.id === run.id }
+  }
+
+  async commit(changes: readonly RunChange[]): Promise<void> {
+    if (changes.length === 0) return
+    // Serialized here, before joining a group: a value that cannot be written fails this call only.
+    const work = changes.map((change): GroupWork => ({ change: changeRows(change) }))
+    await this.#committer.submit(work)
+  }
+
+  loadActiveRuns(): Promise<ActiveRun[]> {
+    return runs.loadActiveRuns(this.client)
+  }
+
+  loadRun(id: string): Promise<ActiveRun | undefined> {
+    return runs.loadRun(this.client, id)
+  }
+
+  getRun(id: string): Promise<RunRecord | undefined> {
+    return runs.getRun(this.client, id)
+  }
+
+  listRuns(filter: RunFilter): Promise<Page<RunRecord>> {
+    return runs.listRuns(this.client, filter)
+  }
+
+  getStepRuns(runId: string): Promise<StepRunRecord[]> {
+    return runs.getStepRuns(this.client, runId)
+  }
+
+  listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>> {
+    return runs.listEvents(this.client, runId, after, limit)
+  }
+
+  recordRefusedStart(refused: RefusedStart): Promise<void> {
+    return refusals.recordRefusedStart(this.client, refused)
+  }
+
+  listRefusedStarts(flow: string, limit?: number): Promise<RefusedStart[]> {
+    return refusals.listRefusedStarts(this.client, flow, limit)
+  }
+
+  saveSchedule(schedule: ScheduleRecord): Promise<void> {
+    return schedules.saveSchedule(this.client, schedule)
+  }
+
+  getSchedule(id: string): Promise<ScheduleRecord | undefined> {
+    return schedules.getSchedule(this.client, id)
+  }
+
+  listSchedules(flow?: string): Promise<ScheduleRecord[]> {
+    return schedules.listSchedules(this.client, flow)
+  }
+
+  deleteSchedule(id: string): Promise<boolean> {
+    return schedules.deleteSchedule(this.client, id)
+  }
+
+  dueSchedules(now: number, limit: number): Promise<ScheduleRecord[]> {
+    return schedules.dueSchedules(this.client, now, limit)
+  }
+
+  advanceSchedule(
+    id: string,
+    due: number,
+    next: number | undefined,
+    firedAt: number,
+  ): Promise<boolean> {
+    return schedules.advanceSchedule(this.client, id, due, next, firedAt)
+  }
+
+  earliestFire(): Promise<number | undefined> {
+    return schedules.earliestFire(this.client)
+  }
+
+  createApiKey(key: ApiKeyRecord): Promise<void> {
+    return keys.createApiKey(this.client, key)
+  }
+
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    return keys.getApiKey(this.client, id)
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return keys.listApiKeys(this.client)
+  }
+
+  deleteApiKey(id: string): Promise<boolean> {
+    return keys.deleteApiKey(this.client, id)
+  }
+
+  putSecret(name: string, sealed: Uint8Array, at: number): Promise<{ created: boolean }> {
+    return secrets.putSecret(this.client, name, sealed, at)
+  }
+
+  getSecret(name: string): Promise<Uint8Array | undefined> {
+    return secrets.getSecret(this.client, name)
+  }
+
+  listSecrets(): Promise<SecretRecord[]> {
+    return secrets.listSecrets(this.client)
+  }
+
+  deleteSecret(name: string): Promise<boolean> {
+    return secrets.deleteSecret(this.client, name)
+  }
+
+  tasksUsingSecret(name: string): Promise<string[]> {
+    return secrets.tasksUsingSecret(this.client, name)
+  }
+
+  initSecretCheck(sealed: Uint8Array): Promise<Uint8Array> {
+    return secrets.initSecretCheck(this.client, sealed)
+  }
+
+  close(): Promise<void> {
+    return this.client.close()
+  }
+}
