@@ -1,8 +1,9 @@
 /**
- * The durable engine on a file database (WAL, synchronous=NORMAL): durable
- * steps per second for 1,000 concurrent runs of a 3-step flow of trivial WAT
- * tasks (run creation included), and start-to-completion latency of a single
- * 3-step run on an idle system.
+ * The durable engine on a file database (WAL, synchronous=NORMAL), or on the
+ * database `dbUrl` names (PostgreSQL): durable steps per second for 1,000
+ * concurrent runs of a 3-step flow of trivial WAT tasks (run creation
+ * included), and start-to-completion latency of a single 3-step run on an
+ * idle system.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,15 +12,15 @@ import { Catalog } from '../runtime/catalog/catalog.js'
 import { ComponentCache } from '../runtime/components/component-cache.js'
 import { Engine } from '../runtime/engine/engine.js'
 import { WorkerPool } from '../runtime/executor/worker-pool.js'
-import { LibsqlStore } from '../runtime/store/index.js'
+import { openStore } from '../runtime/store/index.js'
 import { publishThreeStepFlow } from './three-step-flow.js'
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
 
-export async function benchEngine(concurrent = 1000): Promise<string[]> {
+export async function benchEngine(concurrent = 1000, dbUrl?: string): Promise<string[]> {
   const dir = mkdtempSync(join(tmpdir(), 'weir-bench-engine-'))
-  const store = await LibsqlStore.open({ url: `file:${join(dir, 'weir.db')}` })
+  const store = await openStore({ url: dbUrl ?? `file:${join(dir, 'weir.db')}` })
   const cache = new ComponentCache(join(dir, 'components'))
   const pool = await WorkerPool.start({ cache })
   const catalog = new Catalog(store, cache)

@@ -2,14 +2,17 @@
  * The server the HTTP benchmark talks to, in its own process: a weir server on
  * an ephemeral port with the `inc` WAT task and a 3-step flow published. It
  * prints one JSON line `{ url, token }` and runs until it is sent SIGTERM.
+ *
+ * Usage: http-server.ts <dataDir> [dbUrl]
  */
 import pino from 'pino'
 import { resolveConfig } from '../runtime/config.js'
 import { WeirServer } from '../runtime/server/weir-server.js'
 import { publishThreeStepFlow } from './three-step-flow.js'
 
-const dataDir = process.argv[2] as string
-const server = await WeirServer.start(resolveConfig({ dataDir, port: 0 }, {}), {
+const [dataDir = '', dbUrl] = process.argv.slice(2)
+const options = dbUrl ? { dbUrl, secretKey: 'a'.repeat(64) } : {}
+const server = await WeirServer.start(resolveConfig({ dataDir, port: 0, ...options }, {}), {
   // Logged as `weir serve` does by default (info: a line per run state change), into /dev/null.
   logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })),
 })

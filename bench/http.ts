@@ -1,6 +1,6 @@
 /**
  * The HTTP API end to end, with the server in its own process (WAL file
- * database, one worker thread per core) and this process as the client over
+ * database, or the database `dbUrl` names; one worker thread per core) and this process as the client over
  * keep-alive connections: start-to-completion latency of a 3-step flow started
  * with `?wait` on an idle server, and starts per second (201 answers) with 50
  * concurrent clients.
@@ -14,11 +14,17 @@ import { createInterface } from 'node:readline'
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
 
-async function startServer() {
+async function startServer(dbUrl: string | undefined) {
   const dataDir = mkdtempSync(join(tmpdir(), 'weir-bench-http-'))
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', new URL('./http-server.ts', import.meta.url).pathname, dataDir],
+    [
+      '--import',
+      'tsx',
+      new URL('./http-server.ts', import.meta.url).pathname,
+      dataDir,
+      ...(dbUrl ? [dbUrl] : []),
+    ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },
@@ -31,8 +37,8 @@ async function startServer() {
   return { url, token, child }
 }
 
-export async function benchHttp(clients = 50, starts = 10_000): Promise<string[]> {
-  const { url, token, child } = await startServer()
+export async function benchHttp(clients = 50, starts = 10_000, dbUrl?: string): Promise<string[]> {
+  const { url, token, child } = await startServer(dbUrl)
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   const start = async (query: string, n: number) => {
     const response = await fetch(`${url}/v1/flows/three/runs${query}`, {

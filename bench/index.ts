@@ -7,6 +7,7 @@ import { benchExpressions } from './expressions.js'
 import { benchFuzz } from './fuzz.js'
 import { benchHttp } from './http.js'
 import { report } from './measure.js'
+import { withPostgres } from './postgres.js'
 
 const only = process.argv[2]
 
@@ -25,6 +26,11 @@ if (!only || only === 'executor') {
 if (!only || only === 'engine') {
   console.log('\n## engine\n')
   for (const line of await benchEngine()) console.log(line)
+  const onPostgres = await withPostgres((url) => benchEngine(1000, url))
+  if (onPostgres) {
+    console.log('\n## engine on PostgreSQL\n')
+    for (const line of onPostgres) console.log(line)
+  }
 }
 if (!only || only === 'crash') {
   console.log('\n## crash recovery\n')
@@ -33,6 +39,11 @@ if (!only || only === 'crash') {
 if (!only || only === 'http') {
   console.log('\n## HTTP API\n')
   for (const line of await benchHttp()) console.log(line)
+  const onPostgres = await withPostgres((url) => benchHttp(50, 10_000, url))
+  if (onPostgres) {
+    console.log('\n## HTTP API on PostgreSQL\n')
+    for (const line of onPostgres) console.log(line)
+  }
 }
 if (!only || only === 'fuzz') {
   console.log('\n## fuzz\n')

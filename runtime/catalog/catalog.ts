@@ -23,7 +23,7 @@ import { WeirError } from '../errors.js'
 import type { ExecutableTask } from '../executor/executor.js'
 import { parseCron } from '../schedules/cron.js'
 import type { FlowRecord, TaskRecord } from '../store/records.js'
-import type { Store } from '../store/store.js'
+import type { CatalogStore, SecretStore } from '../store/store.js'
 
 export interface PublishedTask {
   readonly record: TaskRecord
@@ -90,7 +90,7 @@ export interface CatalogOptions {
 }
 
 export class Catalog {
-  readonly store: Store
+  readonly store: CatalogStore & Pick<SecretStore, 'listSecrets'>
   readonly cache: ComponentCache
   readonly #flows = new Map<string, Promise<LoadedFlow>>()
   readonly #latest = new Map<string, { version: number; at: number }>()
@@ -98,7 +98,11 @@ export class Catalog {
 
   readonly limits: EvaluationLimits
 
-  constructor(store: Store, cache: ComponentCache, options: CatalogOptions = {}) {
+  constructor(
+    store: CatalogStore & Pick<SecretStore, 'listSecrets'>,
+    cache: ComponentCache,
+    options: CatalogOptions = {},
+  ) {
     this.store = store
     this.cache = cache
     this.limits = options.limits ?? defaultEvaluationLimits

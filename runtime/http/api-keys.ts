@@ -7,7 +7,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { WeirError } from '../errors.js'
 import type { ApiKeyRecord, Role } from '../store/records.js'
-import type { Store } from '../store/store.js'
+import type { KeyStore } from '../store/store.js'
 
 export const roles: readonly Role[] = ['admin', 'publisher', 'operator', 'viewer']
 
@@ -28,14 +28,14 @@ export interface CreatedKey {
 }
 
 export class ApiKeys {
-  readonly #store: Store
+  readonly #store: KeyStore
   readonly #now: () => number
   readonly #cache = new Map<
     string,
     { record: ApiKeyRecord | undefined; hash: Buffer; at: number }
   >()
 
-  constructor(store: Store, now: () => number = Date.now) {
+  constructor(store: KeyStore, now: () => number = Date.now) {
     this.#store = store
     this.#now = now
   }

@@ -12,11 +12,11 @@ import type { Engine, EngineLogger } from '../engine/engine.js'
 import { WeirError } from '../errors.js'
 import { sortableId } from '../ids.js'
 import type { FlowRecord, ScheduleRecord } from '../store/records.js'
-import type { Store } from '../store/store.js'
+import type { CatalogStore, ScheduleStore } from '../store/store.js'
 import { parseCron } from './cron.js'
 
 export interface SchedulerOptions {
-  readonly store: Store
+  readonly store: ScheduleStore & Pick<CatalogStore, 'listFlows'>
   readonly engine: Engine
   readonly clock: Clock
   readonly logger?: EngineLogger
@@ -51,7 +51,7 @@ function nextFire(cron: string, timezone: string, after: number, at = ''): numbe
 }
 
 export class Scheduler {
-  readonly #store: Store
+  readonly #store: ScheduleStore & Pick<CatalogStore, 'listFlows'>
   readonly #engine: Engine
   readonly #clock: Clock
   readonly #logger: EngineLogger | undefined

@@ -67,9 +67,9 @@ async function migrate(pool: pg.Pool): Promise<void> {
 /** A migrated pool, or a `storage_unavailable` error naming the (masked) URL and the reason. */
 export async function openPostgres(
   options: PoolOptions,
-  onIdleError: (error: Error) => void,
+  onConnectionError: (error: Error) => void,
 ): Promise<pg.Pool> {
-  const pool = createPool(options, onIdleError)
+  const pool = createPool(options, onConnectionError)
   try {
     await pool.query('SELECT 1')
   } catch (error) {

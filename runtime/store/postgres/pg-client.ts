@@ -24,8 +24,11 @@ export interface PoolOptions {
   readonly max?: number
 }
 
-/** A pool that does not connect yet; its idle connections' errors are reported, never thrown. */
-export function createPool(options: PoolOptions, onIdleError: (error: Error) => void): pg.Pool {
+/** A pool that does not connect yet; its connections' errors are reported, never thrown. */
+export function createPool(
+  options: PoolOptions,
+  onConnectionError: (error: Error) => void,
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,
@@ -33,15 +36,36 @@ export function createPool(options: PoolOptions, onIdleError: (error: Error) => 
     idleTimeoutMillis: 30_000,
     types,
   })
-  // A connection that dies while idle (the server restarted) must not crash the process.
-  pool.on('error', onIdleError)
+  // A connection that dies (the server restarted) must not crash the process,
+  // whether idle in the pool or checked out between two queries of a transaction:
+  // the pool drops it, and the query in flight (if any) fails with the fault.
+  pool.on('error', onConnectionError)
+  pool.on('connect', (client) => client.on('error', onConnectionError))
   return pool
 }
 
-const query = (s: SqlStatement | string): pg.QueryConfig =>
-  typeof s === 'string'
-    ? { text: s }
-    : { text: numbered(s.sql), values: (s.args ?? []) as unknown[] }
+/**
+ * Each statement text gets a name, so that each connection parses and plans
+ * it once (a prepared statement) and then only binds and executes it. The
+ * texts are a small fixed set (multi-row ones by row count, list filters by
+ * combination); past the cap, new texts go unnamed.
+ */
+const names = new Map<string, string>()
+const maxNames = 5000
+const named = (text: string): string | undefined => {
+  const known = names.get(text)
+  if (known !== undefined || names.size >= maxNames) return known
+  const name = `weir_${names.size}`
+  names.set(text, name)
+  return name
+}
+
+const query = (s: SqlStatement | string): pg.QueryConfig => {
+  if (typeof s === 'string') return { text: s }
+  const text = numbered(s.sql)
+  const name = named(text)
+  return { text, values: (s.args ?? []) as unknown[], ...(name ? { name } : {}) }
+}
 
 const result = (r: pg.QueryResult): SqlResult => ({ rows: r.rows, rowsAffected: r.rowCount ?? 0 })
 
@@ -98,7 +122,12 @@ export class PgClient implements SqlClient {
   }
 
   async write(statements: readonly (SqlStatement | string)[]): Promise<SqlResult[]> {
-    const results = await this.#transaction('BEGIN', statements)
+    // One statement is a transaction by itself: no BEGIN and COMMIT round trips.
+    const [only] = statements
+    const results =
+      statements.length === 1 && only !== undefined
+        ? [await this.execute(only)]
+        : await this.#transaction('BEGIN', statements)
     this.#health.succeeded()
     return results
   }

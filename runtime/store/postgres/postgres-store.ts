@@ -26,7 +26,7 @@ export class PostgresStore extends SqlStore {
     const pool = await openPostgres(
       { url: options.url, ...(options.poolSize === undefined ? {} : { max: options.poolSize }) },
       () => {
-        // An idle connection that dies is dropped by the pool; the next query opens another.
+        // A connection that dies is dropped by the pool; the next query opens another.
       },
     )
     return new PostgresStore(

@@ -1,6 +1,6 @@
 /**
  * Opening PostgreSQL: migrations applied once by nodes starting together; a
- * wrong password, a missing database
+ * role that owns its database is enough; a wrong password, a missing database
  * and an unreachable host each a one-line error naming the URL with its
  * password masked, from the store and from `weir serve`; a shared database
  * without WEIR_SECRET_KEY refused.
@@ -44,6 +44,21 @@ describe('opening PostgreSQL', () => {
     await Promise.all(stores.map((s) => s.close()))
     const applied = await query(url, 'SELECT version, name FROM schema_migrations')
     expect(applied.rows).toEqual([{ version: '10', name: 'initial' }])
+  })
+
+  test('a role that owns its database (no superuser) is all weir needs', async () => {
+    const role = `weir_${Math.random().toString(16).slice(2, 10)}`
+    await query(adminUrl(), `CREATE ROLE ${role} LOGIN PASSWORD 'owner-pass-1'`)
+    await query(adminUrl(), `CREATE DATABASE ${role} OWNER ${role}`)
+    const url = changed(adminUrl(), (u) => {
+      u.username = role
+      u.password = 'owner-pass-1'
+      u.pathname = `/${role}`
+    })
+    const store = await PostgresStore.open({ url })
+    await store.publishFlow({ name: 'f', steps: [{ id: 'a', task: 't@1' }] }, 'p')
+    expect((await store.getFlow('f'))?.version).toBe(1)
+    await store.close()
   })
 
   test('a wrong password, a missing database and an unreachable host are one-line errors', async () => {
