@@ -14,7 +14,8 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { WeirError } from '../../../runtime/errors.js'
 import { LibsqlStore } from '../../../runtime/store/index.js'
 import { storageFault } from '../../../runtime/store/libsql/storage-faults.js'
-import type { NewRun, RunChange, RunProgress } from '../../../runtime/store/store.js'
+import type { NewRun, RunChange } from '../../../runtime/store/store.js'
+import { running } from '../../fixtures/store-records.js'
 import { fillDatabase, unfillDatabase } from './fill-database.js'
 
 let store: LibsqlStore
@@ -31,19 +32,6 @@ afterEach(async () => {
 })
 
 const full = 'the database cannot be written: it is full (SQLITE_FULL); retry later'
-
-const running: RunProgress = {
-  status: 'running',
-  currentStep: 'a',
-  attempt: 1,
-  stepSeq: 1,
-  stepRuns: 1,
-  previousStep: undefined,
-  wakeAt: undefined,
-  deadline: undefined,
-  eventSeq: 1,
-  startedAt: 1,
-}
 
 /** 20 KB of input: its row needs new pages, which a full database does not have. */
 const newRun = (id: string): NewRun => ({
