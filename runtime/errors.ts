@@ -77,6 +77,26 @@ export class WeirError extends Error {
 }
 
 /**
+ * A change of a run that this node no longer owns: another node claimed the
+ * run (its lease had expired), so the run's epoch moved on and the change was
+ * not written. The node drops the run from memory; its new owner drives it.
+ */
+export class FencedError extends WeirError {
+  readonly runId: string
+
+  constructor(runId: string, expected: number, found: number | undefined) {
+    super(
+      'conflict',
+      found === undefined
+        ? `run ${runId} does not exist`
+        : `run ${runId} is driven by another node now (its epoch is ${found}, this node held ${expected})`,
+    )
+    this.name = 'FencedError'
+    this.runId = runId
+  }
+}
+
+/**
  * A value over the limits on what weir stores (WEIR_MAX_VALUE_KB,
  * WEIR_MAX_DEPTH): `payload_too_large` naming the limit and where it was
  * passed; undefined when the value is within them.

@@ -59,6 +59,12 @@ export interface NewEvent {
 /** Everything one engine decision writes about one run, committed atomically. */
 export interface RunChange {
   readonly runId: string
+  /**
+   * The epoch of the run's lease this change was decided under: the change is
+   * written only if the run still has it (no other node claimed the run since),
+   * else it fails alone with a FencedError. Undefined: not fenced.
+   */
+  readonly epoch?: number
   readonly progress: RunProgress
   readonly stepRun?: {
     readonly seq: number
@@ -92,6 +98,8 @@ export interface NewRun {
   readonly idempotencyKey?: string
   readonly progress: RunProgress
   readonly events: readonly NewEvent[]
+  /** The node that starts the run owns it at epoch 1, its lease running `leaseMs` from now (the database's clock). */
+  readonly owner?: { readonly node: string; readonly leaseMs: number }
 }
 
 /** An active run as recovery reads it back: its record, progress, and each step's latest values. */
@@ -199,6 +207,54 @@ export interface ScheduleStore {
   earliestFire(): Promise<number | undefined>
 }
 
+/** A node as it records itself: `weir serve` processes sharing the database. */
+export interface NodeRecord {
+  readonly id: string
+  readonly host: string
+  readonly pid: number
+  readonly startedAt: number
+  /** Its last heartbeat, in the database's clock. */
+  readonly heartbeatAt: number
+  /** Active runs it owns. */
+  readonly runs: number
+}
+
+/** A run a node claimed: what it needs to resume it, and the epoch its commits are fenced by. */
+export interface ClaimedRun extends ActiveRun {
+  readonly epoch: number
+}
+
+/**
+ * Run ownership: leases in the database's clock, claimed, renewed and
+ * released by nodes; every claim moves a run's epoch on, which fences the
+ * commits of the node that held it before.
+ */
+export interface LeaseStore {
+  /** The database's clock, in epoch milliseconds. */
+  databaseNow(): Promise<number>
+  /** Records a node starting (again, for a known id). */
+  registerNode(node: { id: string; host: string; pid: number }): Promise<void>
+  /** Renews the node's heartbeat and the leases of the active runs it owns; returns how many runs it holds. */
+  renewLeases(node: string, leaseMs: number): Promise<number>
+  /**
+   * Claims up to `limit` active runs that no node owns or whose lease expired
+   * (with `own`, also those the node itself owned before a restart), oldest
+   * first; claimers never take the same run.
+   */
+  claimRuns(
+    node: string,
+    leaseMs: number,
+    limit: number,
+    options?: { own?: boolean },
+  ): Promise<ClaimedRun[]>
+  /** Claims one run whatever its status (a retry of a finished run), unless another node's lease on it holds. */
+  claimRun(node: string, id: string, leaseMs: number): Promise<ClaimedRun | undefined>
+  /** Lets go of every run the node owns (a graceful stop): other nodes may claim them at once. */
+  releaseRuns(node: string): Promise<void>
+  /** Nodes whose heartbeat is more recent than `withinMs`, with the active runs each owns. */
+  listNodes(withinMs: number): Promise<NodeRecord[]>
+}
+
 /** API keys, stored as a hash of their secret. */
 export interface KeyStore {
   createApiKey(key: ApiKeyRecord): Promise<void>
@@ -212,7 +268,13 @@ export interface KeyStore {
  * Everything weir keeps, as one implementation (libSQL, PostgreSQL) provides
  * it; parts of the server depend on the capability interfaces they use.
  */
-export interface Store extends CatalogStore, RunStore, ScheduleStore, KeyStore, SecretStore {
+export interface Store
+  extends CatalogStore,
+    RunStore,
+    ScheduleStore,
+    KeyStore,
+    SecretStore,
+    LeaseStore {
   /** Whether writes work: unavailable after a storage fault until a write succeeds (see storage-health.ts). */
   readonly storage: StorageHealthView
   close(): Promise<void>

@@ -5,10 +5,9 @@
  */
 import { SqlStore } from '../sql/sql-store.js'
 import { LibsqlClient } from './libsql-client.js'
+import { libsqlDialect as dialect } from './libsql-dialect.js'
 import { type DatabaseOptions, openDatabase } from './open-database.js'
 import { storageFault } from './storage-faults.js'
-
-const dialect = { name: 'libsql', lockKey: () => [] } as const
 
 export class LibsqlStore extends SqlStore {
   /** Opens (and migrates) the database; a storage fault on the way is a `storage_unavailable` error. */

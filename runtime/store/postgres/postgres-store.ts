@@ -6,11 +6,7 @@
 import { SqlStore } from '../sql/sql-store.js'
 import { openPostgres } from './open-postgres.js'
 import { PgClient } from './pg-client.js'
-
-const dialect = {
-  name: 'postgres',
-  lockKey: (key: string) => [{ sql: 'SELECT pg_advisory_xact_lock(hashtext(?))', args: [key] }],
-} as const
+import { postgresDialect as dialect } from './postgres-dialect.js'
 
 export interface PostgresOptions {
   /** `postgres://user:password@host:port/database`. */

@@ -9,7 +9,7 @@ import type { NewRun } from '../store.js'
 import { runFromRow } from './row-mapping.js'
 import type { ChangeRows, NewRunRows } from './run-rows.js'
 import { changeStatements, newRunStatements, newRunsStatements } from './run-statements.js'
-import type { SqlClient, SqlStatement } from './sql-client.js'
+import type { SqlClient, SqlDialect, SqlStatement } from './sql-client.js'
 
 /** What a group holds: run changes and new runs, serialized when submitted. */
 export type GroupWork =
@@ -38,13 +38,14 @@ function newRunRecord(run: NewRun): RunRecord {
 /** One transaction for a group: new runs first (in order), then run changes; returns each new run as stored. */
 export async function writeGroup(
   client: SqlClient,
+  dialect: SqlDialect,
   work: readonly GroupWork[],
   now: number,
 ): Promise<(RunRecord | undefined)[]> {
   const plain = work.flatMap((item) =>
     'create' in item && item.rows.idempotencyKey === undefined ? [item.rows] : [],
   )
-  const statements: SqlStatement[] = newRunsStatements(plain)
+  const statements: SqlStatement[] = newRunsStatements(plain, dialect)
   const reads: (number | undefined)[] = []
   const changes: ChangeRows[] = []
   for (const item of work) {
@@ -58,14 +59,14 @@ export async function writeGroup(
       reads.push(undefined)
       continue
     }
-    statements.push(...newRunStatements(item.rows))
+    statements.push(...newRunStatements(item.rows, dialect))
     reads.push(statements.length)
     statements.push({
       sql: 'SELECT r.* FROM idempotency_keys k JOIN runs r ON r.id = k.run_id WHERE k.flow_name = ? AND k.key = ?',
       args: [item.rows.flowName, key],
     })
   }
-  statements.push(...changeStatements(changes, now))
+  statements.push(...changeStatements(changes, now, dialect))
   const results = await client.write(statements)
   return work.map((item, i) => {
     if ('change' in item) return undefined

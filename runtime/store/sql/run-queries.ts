@@ -95,7 +95,11 @@ export async function listEvents(
 const active = "status IN ('queued', 'running', 'waiting', 'paused')"
 
 /** Runs with their progress and each step's latest output or error, as the engine resumes them. */
-async function loadRuns(client: SqlClient, where: string, args: SqlValue[]): Promise<ActiveRun[]> {
+export async function loadRuns(
+  client: SqlClient,
+  where: string,
+  args: SqlValue[],
+): Promise<ActiveRun[]> {
   const runs = await client.execute({ sql: `SELECT * FROM runs WHERE ${where}`, args })
   if (runs.rows.length === 0) return []
   const values = await client.execute({

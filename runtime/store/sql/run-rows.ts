@@ -13,6 +13,8 @@ import type { SqlValue } from './sql-client.js'
 /** A run change as row values: the group's statements are built from these alone. */
 export interface ChangeRows {
   readonly runId: string
+  /** The epoch the change is fenced by (see RunChange). */
+  readonly epoch: number | undefined
   /** The runs row (every column the change sets but `updated_at`, which the write sets). */
   readonly progress: SqlValue[]
   readonly stepRun: SqlValue[] | undefined
@@ -35,7 +37,7 @@ export interface NewRunRows {
 
 /** The columns of `NewRunRows.run`. */
 export const newRunColumns =
-  'id, flow_name, flow_version, process, status, input, current_step, attempt, step_seq, step_runs, previous_step, wake_at, deadline, event_seq, idempotency_key, created_at, started_at, updated_at'
+  'id, flow_name, flow_version, process, status, input, current_step, attempt, step_seq, step_runs, previous_step, wake_at, deadline, event_seq, idempotency_key, created_at, started_at, updated_at, owner, epoch, lease_until'
 
 /** Which of `newRunColumns` hold integers (the others hold text). */
 export const runTypes = [
@@ -57,6 +59,10 @@ export const runTypes = [
   'int',
   'int',
   'int',
+  'text',
+  'int',
+  // lease_until: the lease's length, added to the database's clock by the insert.
+  'lease',
 ] as const
 
 /** The `runs` columns a change sets, in the order of `ChangeRows.progress`, then `updated_at`. */
@@ -164,6 +170,7 @@ export function changeRows(change: RunChange): ChangeRows {
   const json = serializer(runId)
   return {
     runId,
+    epoch: change.epoch,
     progress: progressRow(change.progress, json),
     stepRun: s && [
       runId,
@@ -229,6 +236,9 @@ export function newRunRows(run: NewRun): NewRunRows {
       run.createdAt,
       opt(p.startedAt),
       run.createdAt,
+      run.owner?.node ?? null,
+      run.owner ? 1 : 0,
+      run.owner?.leaseMs ?? null,
     ],
     events: eventRows(run.id, 1, run.events, json),
   }

@@ -15,7 +15,7 @@ import {
   progressTypes,
   runTypes,
 } from './run-rows.js'
-import type { SqlStatement, SqlValue } from './sql-client.js'
+import type { SqlDialect, SqlStatement, SqlValue } from './sql-client.js'
 
 /** Rows per statement: keeps each statement far below SQLite's limit on bound parameters. */
 const chunkRows = 200
@@ -32,8 +32,8 @@ function multiRow(
   width: number,
   rows: SqlValue[][],
   before: SqlValue[] = [],
+  row = `(${Array(width).fill('?').join(', ')})`,
 ): SqlStatement[] {
-  const row = `(${Array(width).fill('?').join(', ')})`
   return chunks(rows).map((chunk) => ({
     sql: `${prefix} VALUES ${chunk.map(() => row).join(', ')}${suffix}`,
     args: [...before, ...chunk.flat()],
@@ -43,8 +43,15 @@ function multiRow(
 const insertEvents = (rows: SqlValue[][]) =>
   multiRow('INSERT INTO events (run_id, seq, type, at, step_id, data)', '', 6, rows)
 
-/** `CAST(? AS BIGINT)` for a typed column, a bare `?` for text. */
-const typed = (type: 'text' | 'int') => (type === 'int' ? 'CAST(? AS BIGINT)' : '?')
+type ColumnType = 'text' | 'int' | 'lease'
+
+/** `CAST(? AS BIGINT)` for a typed column, a bare `?` for text, a lease's end in the database's clock. */
+const typed = (dialect: SqlDialect) => (type: ColumnType) =>
+  type === 'int'
+    ? 'CAST(? AS BIGINT)'
+    : type === 'lease'
+      ? `(${dialect.nowMs} + CAST(? AS BIGINT))`
+      : '?'
 
 /** `status = v.column2, …, updated_at = ?`: the VALUES list carries the run id first. */
 const setProgress = `${progressColumns
@@ -58,8 +65,32 @@ const setProgress = `${progressColumns
 /** The events of a run whose insert an idempotency key guards, one guarded statement each. */
 const eventTypes = ['text', 'int', 'text', 'int', 'text', 'text'] as const
 
+/**
+ * The fence of a group: its first statements lock the runs whose changes carry
+ * an epoch and fail the transaction unless every one of them still has it. A
+ * group that fails so is written again one change at a time (group-commit.ts),
+ * where the fenced change fails alone.
+ */
+function fenceStatements(changes: readonly ChangeRows[], dialect: SqlDialect): SqlStatement[] {
+  const epochs = new Map<string, number>()
+  for (const c of changes) if (c.epoch !== undefined) epochs.set(c.runId, c.epoch)
+  return chunks([...epochs]).flatMap((chunk) => [
+    ...dialect.lockRuns(chunk.map(([id]) => id)),
+    {
+      sql: `SELECT ${dialect.failUnless(
+        `(SELECT COUNT(*) FROM runs WHERE ${chunk.map(() => '(id = ? AND epoch = ?)').join(' OR ')}) = ${chunk.length}`,
+      )} AS fence`,
+      args: chunk.flat(),
+    },
+  ])
+}
+
 /** The statements of a group of run changes; the last change of a run sets its row. */
-export function changeStatements(changes: readonly ChangeRows[], now: number): SqlStatement[] {
+export function changeStatements(
+  changes: readonly ChangeRows[],
+  now: number,
+  dialect: SqlDialect,
+): SqlStatement[] {
   const lastByRun = new Map<string, ChangeRows>()
   for (const c of changes) lastByRun.set(c.runId, c)
   const progress = [...lastByRun.values()].map((c) => [c.runId, ...c.progress])
@@ -93,13 +124,20 @@ export function changeStatements(changes: readonly ChangeRows[], now: number): S
         ]
       : [],
   )
-  return [...upsertStepRuns, ...endWaits, ...insertAttempts, ...insertEvents(events), ...updateRuns]
+  return [
+    ...fenceStatements(changes, dialect),
+    ...upsertStepRuns,
+    ...endWaits,
+    ...insertAttempts,
+    ...insertEvents(events),
+    ...updateRuns,
+  ]
 }
 
 /** Inserts a run (and its first events), unless its idempotency key already names another run. */
-export function newRunStatements(run: NewRunRows): SqlStatement[] {
+export function newRunStatements(run: NewRunRows, dialect: SqlDialect): SqlStatement[] {
   const key = run.idempotencyKey
-  if (key === undefined) return newRunsStatements([run])
+  if (key === undefined) return newRunsStatements([run], dialect)
   const guard =
     ' WHERE EXISTS (SELECT 1 FROM idempotency_keys WHERE flow_name = ? AND key = ? AND run_id = ?)'
   const guardArgs = [run.flowName, key, run.id]
@@ -109,26 +147,32 @@ export function newRunStatements(run: NewRunRows): SqlStatement[] {
       args: [run.flowName, key, run.id, run.createdAt],
     },
     {
-      sql: `INSERT INTO runs (${newRunColumns}) SELECT ${runTypes.map(typed).join(', ')}${guard}`,
+      sql: `INSERT INTO runs (${newRunColumns}) SELECT ${runTypes.map(typed(dialect)).join(', ')}${guard}`,
       args: [...run.run, ...guardArgs],
     },
   ]
   for (const event of run.events)
     statements.push({
-      sql: `INSERT INTO events (run_id, seq, type, at, step_id, data) SELECT ${eventTypes.map(typed).join(', ')}${guard}`,
+      sql: `INSERT INTO events (run_id, seq, type, at, step_id, data) SELECT ${eventTypes.map(typed(dialect)).join(', ')}${guard}`,
       args: [...event, ...guardArgs],
     })
   return statements
 }
 
 /** Inserts runs that carry no idempotency key (and their first events) as multi-row statements. */
-export function newRunsStatements(runs: readonly NewRunRows[]): SqlStatement[] {
+export function newRunsStatements(
+  runs: readonly NewRunRows[],
+  dialect: SqlDialect,
+): SqlStatement[] {
+  const row = `(${runTypes.map((t) => (t === 'lease' ? typed(dialect)(t) : '?')).join(', ')})`
   return [
     ...multiRow(
       `INSERT INTO runs (${newRunColumns})`,
       '',
-      18,
+      runTypes.length,
       runs.map((r) => r.run),
+      [],
+      row,
     ),
     ...insertEvents(runs.flatMap((r) => r.events)),
   ]

@@ -44,6 +44,14 @@ export interface SqlDialect {
    * at a time and needs none; PostgreSQL takes a transaction-scoped advisory lock.
    */
   lockKey(key: string): SqlStatement[]
+  /** The database's clock, in epoch milliseconds, as an SQL expression: lease times come from it, never a node's. */
+  readonly nowMs: string
+  /** Appended to the SELECT choosing runs to claim (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so claimers do not wait for each other). */
+  readonly skipLocked: string
+  /** Locks the rows of runs whose commit is fenced, for the rest of the transaction (SQLite's writer holds them all already). */
+  lockRuns(ids: readonly string[]): SqlStatement[]
+  /** An expression that fails its statement (and so the transaction) unless the SQL `condition` holds. */
+  failUnless(condition: string): string
 }
 
 /** A statement from SQL text or a statement. */

@@ -7,7 +7,7 @@
  */
 import type { FlowDocument, TaskDocument } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
-import { WeirError } from '../../errors.js'
+import { FencedError, WeirError } from '../../errors.js'
 import { GroupCommitter } from '../group-commit.js'
 import type {
   ApiKeyRecord,
@@ -21,10 +21,20 @@ import type {
   TaskRecord,
 } from '../records.js'
 import { StorageHealth, type StorageHealthView } from '../storage-health.js'
-import type { ActiveRun, NewRun, Page, RunChange, RunFilter, Store } from '../store.js'
+import type {
+  ActiveRun,
+  ClaimedRun,
+  NewRun,
+  NodeRecord,
+  Page,
+  RunChange,
+  RunFilter,
+  Store,
+} from '../store.js'
 import * as catalog from './catalog-queries.js'
 import { type GroupWork, writeGroup } from './group-write.js'
 import * as keys from './key-queries.js'
+import * as leases from './lease-queries.js'
 import * as refusals from './refused-starts.js'
 import * as runs from './run-queries.js'
 import { changeRows, newRunRows } from './run-rows.js'
@@ -54,10 +64,13 @@ export class SqlStore implements Store {
     this.#dialect = dialect
     this.#health = new StorageHealth(() => this.client.write(probeStatements(now())), now)
     this.client = connect(this.#health)
-    this.#committer = new GroupCommitter((work) => writeGroup(this.client, work, this.#now()), {
-      // Writing a failed group again one by one finds the one bad change; not when the database is busy or down.
-      isolate: (error) => !isStorageFault(error) && !this.client.busy(error),
-    })
+    this.#committer = new GroupCommitter(
+      (work) => writeGroup(this.client, this.#dialect, work, this.#now()),
+      {
+        // Writing a failed group again one by one finds the one bad change; not when the database is busy or down.
+        isolate: (error) => !isStorageFault(error) && !this.client.busy(error),
+      },
+    )
   }
 
   get storage(): StorageHealthView {
@@ -117,7 +130,26 @@ export class SqlStore implements Store {
     if (changes.length === 0) return
     // Serialized here, before joining a group: a value that cannot be written fails this call only.
     const work = changes.map((change): GroupWork => ({ change: changeRows(change) }))
-    await this.#committer.submit(work)
+    try {
+      await this.#committer.submit(work)
+    } catch (error) {
+      throw (await this.#fenced(changes, error)) ?? error
+    }
+  }
+
+  /** The FencedError a failed commit stands for: a change whose run has another epoch now. */
+  async #fenced(changes: readonly RunChange[], error: unknown): Promise<FencedError | undefined> {
+    const fencedChanges = changes.filter((c) => c.epoch !== undefined)
+    if (fencedChanges.length === 0 || isStorageFault(error)) return undefined
+    const epochs = await leases.epochsOf(
+      this.client,
+      fencedChanges.map((c) => c.runId),
+    )
+    for (const c of fencedChanges) {
+      const found = epochs.get(c.runId)
+      if (found !== c.epoch) return new FencedError(c.runId, c.epoch as number, found)
+    }
+    return undefined
   }
 
   loadActiveRuns(): Promise<ActiveRun[]> {
@@ -223,6 +255,39 @@ export class SqlStore implements Store {
 
   initSecretCheck(sealed: Uint8Array): Promise<Uint8Array> {
     return secrets.initSecretCheck(this.client, sealed)
+  }
+
+  databaseNow(): Promise<number> {
+    return leases.databaseNow(this.client, this.#dialect)
+  }
+
+  registerNode(node: { id: string; host: string; pid: number }): Promise<void> {
+    return leases.registerNode(this.client, this.#dialect, node)
+  }
+
+  renewLeases(node: string, leaseMs: number): Promise<number> {
+    return leases.renewLeases(this.client, this.#dialect, node, leaseMs)
+  }
+
+  claimRuns(
+    node: string,
+    leaseMs: number,
+    limit: number,
+    options: { own?: boolean } = {},
+  ): Promise<ClaimedRun[]> {
+    return leases.claimRuns(this.client, this.#dialect, node, leaseMs, limit, options.own ?? false)
+  }
+
+  claimRun(node: string, id: string, leaseMs: number): Promise<ClaimedRun | undefined> {
+    return leases.claimRun(this.client, this.#dialect, node, id, leaseMs)
+  }
+
+  releaseRuns(node: string): Promise<void> {
+    return leases.releaseRuns(this.client, this.#dialect, node)
+  }
+
+  listNodes(withinMs: number): Promise<NodeRecord[]> {
+    return leases.listNodes(this.client, this.#dialect, withinMs)
   }
 
   close(): Promise<void> {

@@ -11,6 +11,7 @@ import { statements as storageProbe } from './007-storage-probe.js'
 import { statements as refusalCodes } from './008-refusal-codes.js'
 import { statements as taskPublishers } from './009-task-publishers.js'
 import { statements as secrets } from './010-secrets.js'
+import { statements as leases } from './011-leases.js'
 
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initial },
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   { version: 8, name: 'refusal-codes', statements: refusalCodes },
   { version: 9, name: 'task-publishers', statements: taskPublishers },
   { version: 10, name: 'secrets', statements: secrets },
+  { version: 11, name: 'leases', statements: leases },
 ]

@@ -26,10 +26,16 @@ describe.each(storeKinds)('%s store', (kind) => {
       [8, 'refusal-codes'],
       [9, 'task-publishers'],
       [10, 'secrets'],
+      [11, 'leases'],
     ]
     // PostgreSQL starts at the schema libSQL reaches with migration 10, in one migration.
     expect(result.rows.map((r) => [r.version, r.name])).toEqual(
-      kind === 'libsql' ? expected : [[10, 'initial']],
+      kind === 'libsql'
+        ? expected
+        : [
+            [10, 'initial'],
+            [11, 'leases'],
+          ],
     )
   })
 

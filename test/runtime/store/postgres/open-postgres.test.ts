@@ -42,8 +42,11 @@ describe('opening PostgreSQL', () => {
     const url = await createTestDatabase()
     const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStore.open({ url })))
     await Promise.all(stores.map((s) => s.close()))
-    const applied = await query(url, 'SELECT version, name FROM schema_migrations')
-    expect(applied.rows).toEqual([{ version: '10', name: 'initial' }])
+    const applied = await query(url, 'SELECT version, name FROM schema_migrations ORDER BY version')
+    expect(applied.rows).toEqual([
+      { version: '10', name: 'initial' },
+      { version: '11', name: 'leases' },
+    ])
   })
 
   test('a role that owns its database (no superuser) is all weir needs', async () => {
