@@ -50,6 +50,12 @@ export interface Config {
   readonly extraCa: string | undefined
   /** The key that seals secrets (32 bytes, hex or base64); absent: the data directory's key file. */
   readonly secretKey: string | undefined
+  /** This node's id; absent: the one kept in the data directory (`node.id`). */
+  readonly nodeId: string | undefined
+  /** How long a run's lease lasts without renewal, in ms. */
+  readonly leaseMs: number
+  /** How often a node renews its leases and claims runs, in ms. */
+  readonly leaseRenewMs: number
 }
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
@@ -62,6 +68,16 @@ function integer(name: string, value: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 0)
     throw new WeirError('invalid_request', `${name} must be a non-negative integer, not "${value}"`)
   return n
+}
+
+/** Leases must outlast two renewals, so that one late renewal loses nothing. */
+function checkLease(config: Config): Config {
+  if (config.leaseRenewMs < 50 || config.leaseRenewMs * 2 > config.leaseMs)
+    throw new WeirError(
+      'invalid_request',
+      `WEIR_LEASE_RENEW_MS (${config.leaseRenewMs}) must be at least 50 and at most half of WEIR_LEASE_MS (${config.leaseMs})`,
+    )
+  return config
 }
 
 export function resolveConfig(
@@ -86,42 +102,51 @@ export function resolveConfig(
       `WEIR_LOG_LEVEL must be one of ${logLevels.join(', ')}, not "${logLevel}"`,
     )
   }
-  return Object.freeze({
-    host,
-    port,
-    dataDir,
-    dbUrl: options.dbUrl ?? env.WEIR_DB_URL ?? `file:${join(dataDir, 'weir.db')}`,
-    durability,
-    workers: options.workers ?? integer('WEIR_WORKERS', env.WEIR_WORKERS) ?? availableParallelism(),
-    token: options.token ?? (env.WEIR_TOKEN || undefined),
-    url: (options.url ?? env.WEIR_URL ?? `http://${host}:${port}`).replace(/\/$/, ''),
-    publicUrl: (options.publicUrl ?? (env.WEIR_PUBLIC_URL || undefined))?.replace(/\/+$/, ''),
-    logLevel,
-    maxComponentMb:
-      options.maxComponentMb ?? integer('WEIR_MAX_COMPONENT_MB', env.WEIR_MAX_COMPONENT_MB) ?? 32,
-    maxJsonKb: options.maxJsonKb ?? integer('WEIR_MAX_JSON_KB', env.WEIR_MAX_JSON_KB) ?? 1024,
-    maxDepth: options.maxDepth ?? integer('WEIR_MAX_DEPTH', env.WEIR_MAX_DEPTH) ?? 64,
-    maxValueKb: options.maxValueKb ?? integer('WEIR_MAX_VALUE_KB', env.WEIR_MAX_VALUE_KB) ?? 1024,
-    maxExpressionCost:
-      options.maxExpressionCost ??
-      integer('WEIR_MAX_EXPRESSION_COST', env.WEIR_MAX_EXPRESSION_COST) ??
-      250_000,
-    maxActiveRuns:
-      options.maxActiveRuns ?? integer('WEIR_MAX_ACTIVE_RUNS', env.WEIR_MAX_ACTIVE_RUNS) ?? 20_000,
-    maxWaiters: options.maxWaiters ?? integer('WEIR_MAX_WAITERS', env.WEIR_MAX_WAITERS) ?? 2_000,
-    headersTimeoutMs:
-      options.headersTimeoutMs ??
-      integer('WEIR_HEADERS_TIMEOUT_MS', env.WEIR_HEADERS_TIMEOUT_MS) ??
-      10_000,
-    requestTimeoutMs:
-      options.requestTimeoutMs ??
-      integer('WEIR_REQUEST_TIMEOUT_MS', env.WEIR_REQUEST_TIMEOUT_MS) ??
-      30_000,
-    maxHttpResponseMb:
-      options.maxHttpResponseMb ??
-      integer('WEIR_MAX_HTTP_RESPONSE_MB', env.WEIR_MAX_HTTP_RESPONSE_MB) ??
-      16,
-    extraCa: options.extraCa ?? (env.WEIR_EXTRA_CA || undefined),
-    secretKey: options.secretKey ?? (env.WEIR_SECRET_KEY || undefined),
-  })
+  return checkLease(
+    Object.freeze({
+      host,
+      port,
+      dataDir,
+      dbUrl: options.dbUrl ?? env.WEIR_DB_URL ?? `file:${join(dataDir, 'weir.db')}`,
+      durability,
+      workers:
+        options.workers ?? integer('WEIR_WORKERS', env.WEIR_WORKERS) ?? availableParallelism(),
+      token: options.token ?? (env.WEIR_TOKEN || undefined),
+      url: (options.url ?? env.WEIR_URL ?? `http://${host}:${port}`).replace(/\/$/, ''),
+      publicUrl: (options.publicUrl ?? (env.WEIR_PUBLIC_URL || undefined))?.replace(/\/+$/, ''),
+      logLevel,
+      maxComponentMb:
+        options.maxComponentMb ?? integer('WEIR_MAX_COMPONENT_MB', env.WEIR_MAX_COMPONENT_MB) ?? 32,
+      maxJsonKb: options.maxJsonKb ?? integer('WEIR_MAX_JSON_KB', env.WEIR_MAX_JSON_KB) ?? 1024,
+      maxDepth: options.maxDepth ?? integer('WEIR_MAX_DEPTH', env.WEIR_MAX_DEPTH) ?? 64,
+      maxValueKb: options.maxValueKb ?? integer('WEIR_MAX_VALUE_KB', env.WEIR_MAX_VALUE_KB) ?? 1024,
+      maxExpressionCost:
+        options.maxExpressionCost ??
+        integer('WEIR_MAX_EXPRESSION_COST', env.WEIR_MAX_EXPRESSION_COST) ??
+        250_000,
+      maxActiveRuns:
+        options.maxActiveRuns ??
+        integer('WEIR_MAX_ACTIVE_RUNS', env.WEIR_MAX_ACTIVE_RUNS) ??
+        20_000,
+      maxWaiters: options.maxWaiters ?? integer('WEIR_MAX_WAITERS', env.WEIR_MAX_WAITERS) ?? 2_000,
+      headersTimeoutMs:
+        options.headersTimeoutMs ??
+        integer('WEIR_HEADERS_TIMEOUT_MS', env.WEIR_HEADERS_TIMEOUT_MS) ??
+        10_000,
+      requestTimeoutMs:
+        options.requestTimeoutMs ??
+        integer('WEIR_REQUEST_TIMEOUT_MS', env.WEIR_REQUEST_TIMEOUT_MS) ??
+        30_000,
+      maxHttpResponseMb:
+        options.maxHttpResponseMb ??
+        integer('WEIR_MAX_HTTP_RESPONSE_MB', env.WEIR_MAX_HTTP_RESPONSE_MB) ??
+        16,
+      extraCa: options.extraCa ?? (env.WEIR_EXTRA_CA || undefined),
+      secretKey: options.secretKey ?? (env.WEIR_SECRET_KEY || undefined),
+      nodeId: options.nodeId ?? (env.WEIR_NODE_ID || undefined),
+      leaseMs: options.leaseMs ?? integer('WEIR_LEASE_MS', env.WEIR_LEASE_MS) ?? 10_000,
+      leaseRenewMs:
+        options.leaseRenewMs ?? integer('WEIR_LEASE_RENEW_MS', env.WEIR_LEASE_RENEW_MS) ?? 2_000,
+    }),
+  )
 }

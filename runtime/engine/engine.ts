@@ -5,6 +5,7 @@
  * hands to the run loop (run-driver.ts).
  */
 
+import { randomUUID } from 'node:crypto'
 import {
   type CompiledStep,
   type JsonLimits,
@@ -17,10 +18,11 @@ import type { Executor } from '../executor/executor.js'
 import { sortableId } from '../ids.js'
 import type { SecretReader } from '../secrets/task-environment.js'
 import { type RefusedStart, type RunRecord, terminalStatuses } from '../store/records.js'
-import type { RunProgress, Store } from '../store/store.js'
+import type { ClaimedRun, RunProgress, Store } from '../store/store.js'
 import type { CallbackBody } from './callbacks.js'
 import { type Clock, systemClock } from './clock.js'
 import { limitOf } from './concurrency.js'
+import { type ClaimTarget, defaultLease, NodeLeases, type NodeSettings } from './node-leases.js'
 import { type EngineLogger, RunDriver } from './run-driver.js'
 import * as operations from './run-operations.js'
 import { RunState } from './run-state.js'
@@ -57,6 +59,8 @@ export interface EngineOptions {
   readonly limits?: Partial<EngineLimits>
   /** Opens the secrets tasks name in `capabilities.env`. */
   readonly secrets?: SecretReader
+  /** This node: its id (stable across restarts) and lease timing; a random id by default. */
+  readonly node?: Partial<NodeSettings>
 }
 
 export interface StartOptions {
@@ -82,8 +86,9 @@ function checkInput(loaded: LoadedFlow, input: JsonValue, limits: JsonLimits): v
     )
 }
 
-export class Engine {
+export class Engine implements ClaimTarget {
   readonly #driver: RunDriver
+  readonly #leases: NodeLeases
   readonly #limits: EngineLimits
   /** Starts between the bound check and the run joining the driver's runs. */
   #starting = 0
@@ -92,6 +97,11 @@ export class Engine {
 
   constructor(options: EngineOptions) {
     this.#limits = { ...defaultEngineLimits, ...options.limits }
+    const node: NodeSettings = {
+      ...defaultLease,
+      ...options.node,
+      id: options.node?.id ?? `node-${randomUUID()}`,
+    }
     this.#driver = new RunDriver({
       store: options.store,
       executor: options.executor,
@@ -99,7 +109,14 @@ export class Engine {
       clock: options.clock ?? systemClock,
       logger: options.logger,
       secrets: options.secrets,
+      node,
     })
+    this.#leases = new NodeLeases(options.store, node, options.logger)
+  }
+
+  /** This node's id and lease timing. */
+  get node(): NodeSettings {
+    return this.#driver.node
   }
 
   /** True once stop() was called: no new runs are taken. */
@@ -107,13 +124,28 @@ export class Engine {
     return this.#driver.stopping
   }
 
-  /** Resumes every unfinished run from its last committed step; returns how many. */
-  async recover(): Promise<number> {
-    const active = await this.#driver.store.loadActiveRuns()
-    for (const { run, progress, values } of active) {
+  /**
+   * Starts this node's part in run ownership: takes back the runs it owned
+   * before a restart and every run no node holds, resuming each from its last
+   * committed step, then keeps renewing its leases and claiming runs whose
+   * owner is gone. Returns how many runs it took.
+   */
+  recover(): Promise<number> {
+    return this.#leases.start(this)
+  }
+
+  /** How many more runs this node takes now (its active-run bound). */
+  room(): number {
+    return this.#limits.maxActiveRuns - this.#driver.runs.size - this.#starting
+  }
+
+  /** Drives runs this node claimed, each fenced by the epoch of its claim. */
+  async adoptClaimed(claimed: readonly ClaimedRun[]): Promise<void> {
+    for (const { run, progress, values, epoch } of claimed) {
       if (this.#driver.runs.has(run.id)) continue
       const loaded = await this.#driver.catalog.loadFlow(run.flow.name, run.flow.version)
       const state = new RunState(run, loaded, progress, values)
+      state.epoch = epoch
       if (state.status === 'queued') {
         this.#driver.runs.set(state.id, state)
         this.#driver.slots.enqueue(state)
@@ -128,7 +160,6 @@ export class Engine {
       this.#driver.adopt(state)
     }
     for (const flow of this.#driver.slots.queuedFlows) await this.#driver.startQueued(flow)
-    return active.length
   }
 
   /**
@@ -240,6 +271,7 @@ export class Engine {
         input,
         createdAt: now,
         ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+        owner: { node: this.#driver.node.id, leaseMs: this.#driver.node.leaseMs },
         progress,
         events: [
           {
@@ -267,6 +299,8 @@ export class Engine {
     )
     if (this.#driver.logger) this.#driver.logStatus(state)
     state.holdsSlot = holdsSlot
+    // The run is this node's at epoch 1 (createRun stored it so).
+    state.epoch = 1
     if (queued) {
       this.#driver.runs.set(id, state)
       this.#driver.slots.enqueue(state)
@@ -341,23 +375,28 @@ export class Engine {
    * or after `graceMs`: attempts still running then are not committed when
    * they end, and recovery runs them again on the next start.
    */
+  /**
+   * Stops: no new runs or claims, waiting callers answered, attempts in flight
+   * given `graceMs` to commit; then this node's leases are released, so that
+   * other nodes take its runs at once.
+   */
   async stop(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.#driver.stopping = true
+    await this.#leases.halt()
     for (const state of this.#driver.runs.values()) state.cancelTimer?.()
     for (const waiters of [...this.#driver.waiters.values()])
       for (const waiter of [...waiters]) waiter(undefined)
     const settled = Promise.allSettled([...this.#driver.drivers])
-    if (!Number.isFinite(graceMs)) {
-      await settled
-      return
-    }
-    let timer: NodeJS.Timeout | undefined
-    const expired = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, graceMs)
-    })
-    await Promise.race([settled, expired])
-    clearTimeout(timer)
-    this.#driver.abandoned = true
+    if (Number.isFinite(graceMs)) {
+      let timer: NodeJS.Timeout | undefined
+      const expired = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, graceMs)
+      })
+      await Promise.race([settled, expired])
+      clearTimeout(timer)
+      this.#driver.abandoned = true
+    } else await settled
+    await this.#leases.release()
   }
 
   /** Stops the run after its current step (immediately when it is between steps). */

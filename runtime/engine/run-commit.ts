@@ -7,10 +7,11 @@
  * fails its run with that error instead. A change a caller asked for (an
  * operation, an event, a callback) is tried once: the caller is answered with
  * the error (503 `storage_unavailable`), and the run goes on as it was — its
- * timers armed again, nothing acknowledged.
+ * timers armed again, nothing acknowledged. A change fenced because another
+ * node took the run over (FencedError) lets the run go from this node.
  */
 import type { JsonValue } from '../../types/index.js'
-import { UnstorableValueError } from '../errors.js'
+import { FencedError, UnstorableValueError } from '../errors.js'
 import { type RunError, terminalStatuses } from '../store/records.js'
 import type { RunChange } from '../store/store.js'
 import type { RunDriver } from './run-driver.js'
@@ -29,7 +30,8 @@ export async function commitChange(
     try {
       await driver.store.commit([change])
     } catch (error) {
-      goOnAsBefore(driver, state)
+      if (error instanceof FencedError) driver.lost(state)
+      else goOnAsBefore(driver, state)
       throw error
     }
     driver.committed(state, change)
@@ -39,6 +41,7 @@ export async function commitChange(
     await commitRetrying(driver.retries, change)
     driver.committed(state, change)
   } catch (error) {
+    if (error instanceof FencedError) driver.lost(state)
     if (!(error instanceof UnstorableValueError)) throw error
     const failed = unstorableFailure(state, error, driver.clock.now())
     await commitRetrying(driver.retries, failed)
@@ -75,6 +78,7 @@ export function inBackground(driver: RunDriver, state: RunState, work: () => Pro
   driver.looping.add(state)
   const done = work()
     .catch((error: Error) => {
+      if (error instanceof FencedError) return
       if (driver.logger) driver.logger.error({ run: state.id, err: error }, 'run stopped')
       else console.error(`weir: run ${state.id} stopped: ${error.message}`)
     })

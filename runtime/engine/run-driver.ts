@@ -10,7 +10,7 @@
 
 import type { CompiledStep, JsonValue } from '../../types/index.js'
 import type { Catalog } from '../catalog/catalog.js'
-import { WeirError } from '../errors.js'
+import { FencedError, WeirError } from '../errors.js'
 import type { AttemptResult, Executor } from '../executor/executor.js'
 import { noSecrets, type SecretReader, taskEnvironment } from '../secrets/task-environment.js'
 import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
@@ -19,6 +19,7 @@ import { callbackWaitStarted, newCallbackToken } from './callbacks.js'
 import type { Clock } from './clock.js'
 import { ConcurrencySlots } from './concurrency.js'
 import { decide, type Outcome } from './decide.js'
+import type { NodeSettings } from './node-leases.js'
 import { commitChange, inBackground } from './run-commit.js'
 import type { RunState } from './run-state.js'
 import { stepInput } from './step-input.js'
@@ -41,6 +42,8 @@ export interface DriverOptions {
   readonly logger: EngineLogger | undefined
   /** Opens the secrets tasks name in `capabilities.env` (none: such tasks fail their attempts). */
   readonly secrets?: SecretReader | undefined
+  /** This node: the owner its runs are stored with. */
+  readonly node: NodeSettings
 }
 
 const defaultStepTimeoutMs = 30_000
@@ -52,6 +55,7 @@ export class RunDriver {
   readonly clock: Clock
   readonly logger: EngineLogger | undefined
   readonly secrets: SecretReader
+  readonly node: NodeSettings
   /** The active runs of this process, by id. */
   readonly runs = new Map<string, RunState>()
   /** Callers waiting for a run to finish. */
@@ -72,6 +76,7 @@ export class RunDriver {
     this.clock = options.clock
     this.logger = options.logger
     this.secrets = options.secrets ?? noSecrets
+    this.node = options.node
     this.retries = retryContext(this, options.clock)
   }
 
@@ -105,6 +110,7 @@ export class RunDriver {
     }
     if (state.driving || this.stopping) return
     const driver = this.drive(state).catch((error: Error) => {
+      if (error instanceof FencedError) return
       if (this.logger) this.logger.error({ run: state.id, err: error }, 'run stopped')
       else console.error(`weir: run ${state.id} stopped: ${error.message}`)
     })
@@ -131,7 +137,28 @@ export class RunDriver {
    * (`retry`) wait out storage faults; a caller's are tried once (run-commit.ts).
    */
   commit(state: RunState, change: RunChange, retry = this.looping.has(state)): Promise<void> {
-    return commitChange(this, state, change, retry)
+    const fenced = state.epoch === undefined ? change : { ...change, epoch: state.epoch }
+    return commitChange(this, state, fenced, retry)
+  }
+
+  /**
+   * A run another node took over (this node's commit was fenced): it leaves
+   * this node's memory — timers, attempt in flight, concurrency slot — and
+   * callers waiting for it here are answered as on a stop.
+   */
+  lost(state: RunState): void {
+    if (this.runs.get(state.id) !== state) return
+    state.cancelTimer?.()
+    state.inFlight?.abort()
+    this.runs.delete(state.id)
+    this.slots.remove(state)
+    if (state.holdsSlot) {
+      state.holdsSlot = false
+      this.slots.release(state.loaded.record.name)
+    }
+    for (const waiter of this.waiters.get(state.id) ?? []) waiter(undefined)
+    this.waiters.delete(state.id)
+    this.logger?.info({ run: state.id, node: this.node.id }, 'run taken over by another node')
   }
 
   /** The run's state after `change` committed: its progress, its log line, its end. */
@@ -246,6 +273,7 @@ export class RunDriver {
         if (await this.applyRequested(state)) return
         const { status, deadline, wakeAt } = state.progress
         if (status === 'paused' || terminalStatuses.has(status) || this.stopping) return
+        if (this.runs.get(state.id) !== state) return
         const now = this.clock.now()
         if (deadline !== undefined && now >= deadline) {
           await this.timeOut(state)

@@ -85,6 +85,10 @@ export async function retry(driver: RunDriver, id: string): Promise<RunRecord> {
   const failedStep = run.error?.step || progress.currentStep
   if (!failedStep || !loaded.compiled.stepIndex.has(failedStep))
     throw new WeirError('conflict', `run ${id} has no step to retry from`)
+  // The run becomes this node's, fenced by a new epoch (another node retrying it at once cannot also).
+  const claimed = await driver.store.claimRun(driver.node.id, id, driver.node.leaseMs)
+  if (!claimed || claimed.run.status !== run.status)
+    throw new WeirError('conflict', `run ${id} is being retried by another node`)
   const now = driver.clock.now()
   const timeout = loaded.record.document.timeoutMs
   const restarted: RunProgress = {
@@ -101,6 +105,7 @@ export async function retry(driver: RunDriver, id: string): Promise<RunRecord> {
     output: undefined,
   }
   const state = new RunState(run, loaded, progress, values)
+  state.epoch = claimed.epoch
   const limit = limitOf(state)
   const queued = limit !== undefined && !driver.slots.tryAcquire(run.flow.name, limit)
   state.holdsSlot = limit !== undefined && !queued

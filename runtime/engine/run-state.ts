@@ -28,6 +28,8 @@ export class RunState {
   driving = false
   /** True while the run holds a slot of its flow's concurrency limit. */
   holdsSlot = false
+  /** The epoch of this node's lease on the run: its commits are fenced by it (undefined: not fenced). */
+  epoch: number | undefined
 
   constructor(
     record: Pick<RunRecord, 'id' | 'input' | 'createdAt' | 'idempotencyKey'>,

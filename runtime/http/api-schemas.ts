@@ -335,6 +335,19 @@ export const resourceSchemas: Record<string, Schema> = {
     required: ['name', 'createdAt', 'updatedAt'],
     properties: { name: { type: 'string' }, createdAt: instant, updatedAt: instant },
   },
+  Node: {
+    type: 'object',
+    required: ['id', 'host', 'pid', 'startedAt', 'heartbeatAt', 'runs', 'self'],
+    properties: {
+      id: { type: 'string' },
+      host: { type: 'string' },
+      pid: { type: 'integer' },
+      startedAt: instant,
+      heartbeatAt: instant,
+      runs: { type: 'integer', description: 'active runs the node owns' },
+      self: { type: 'boolean', description: 'whether it is the node that answered' },
+    },
+  },
   ApiKey: {
     type: 'object',
     required: ['id', 'name', 'role', 'createdAt'],

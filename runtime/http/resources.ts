@@ -18,6 +18,7 @@ import type {
   StepWait,
   TaskRecord,
 } from '../store/records.js'
+import type { NodeRecord } from '../store/store.js'
 
 export const iso = (ms: number | undefined): string | null =>
   ms === undefined ? null : new Date(ms).toISOString()
@@ -192,6 +193,18 @@ export function refusalResource(refused: RefusedStart) {
 
 export function keyResource(key: ApiKeyRecord) {
   return { id: key.id, name: key.name, role: key.role, createdAt: iso(key.createdAt) }
+}
+
+export function nodeResource(node: NodeRecord, self: string) {
+  return {
+    id: node.id,
+    host: node.host,
+    pid: node.pid,
+    startedAt: iso(node.startedAt),
+    heartbeatAt: iso(node.heartbeatAt),
+    runs: node.runs,
+    self: node.id === self,
+  }
 }
 
 export function secretResource(secret: SecretRecord) {

@@ -30,6 +30,7 @@ import { loadSecretKey } from '../secrets/secret-key.js'
 import { Secrets } from '../secrets/secrets.js'
 import { isPostgresUrl, openStore } from '../store/index.js'
 import { ensureAdminKey } from './admin-token.js'
+import { nodeIdReleased, serverNodeId } from './node-id.js'
 
 export interface ServerOptions {
   readonly logger: Logger
@@ -143,6 +144,11 @@ export class WeirServer {
       logger: options.logger,
       limits: { maxActiveRuns: config.maxActiveRuns, maxWaiters: config.maxWaiters },
       secrets,
+      node: {
+        id: await serverNodeId(config.nodeId, config.dataDir, store, config.leaseMs),
+        leaseMs: config.leaseMs,
+        renewMs: config.leaseRenewMs,
+      },
     })
     const apiKeys = new ApiKeys(store)
     const scheduler = new Scheduler({ store, engine, clock: systemClock, logger: options.logger })
@@ -174,6 +180,7 @@ export class WeirServer {
     } catch (error) {
       scheduler.stop()
       await engine.stop(0)
+      nodeIdReleased(engine.node.id)
       await pool.close()
       await store.close()
       throw error
@@ -209,6 +216,7 @@ export class WeirServer {
     clearTimeout(timer)
     await this.#pool.close()
     await store.close()
+    nodeIdReleased(engine.node.id)
     logger.info({}, 'weir stopped')
   }
 }

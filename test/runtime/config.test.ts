@@ -28,6 +28,9 @@ test('defaults', () => {
     maxHttpResponseMb: 16,
     extraCa: undefined,
     secretKey: undefined,
+    nodeId: undefined,
+    leaseMs: 10_000,
+    leaseRenewMs: 2_000,
   })
 })
 
@@ -54,6 +57,9 @@ test('environment variables override the defaults, and options override them', (
     WEIR_MAX_HTTP_RESPONSE_MB: '2',
     WEIR_EXTRA_CA: '/etc/weir/ca.pem',
     WEIR_SECRET_KEY: 'k'.repeat(43),
+    WEIR_NODE_ID: 'node-east-1',
+    WEIR_LEASE_MS: '30000',
+    WEIR_LEASE_RENEW_MS: '5000',
   }
   expect(resolveConfig({}, env)).toEqual({
     host: '0.0.0.0',
@@ -78,6 +84,9 @@ test('environment variables override the defaults, and options override them', (
     maxHttpResponseMb: 2,
     extraCa: '/etc/weir/ca.pem',
     secretKey: 'k'.repeat(43),
+    nodeId: 'node-east-1',
+    leaseMs: 30_000,
+    leaseRenewMs: 5_000,
   })
   const config = resolveConfig(
     { port: 1234, dataDir: '/tmp/w', dbUrl: ':memory:', publicUrl: 'https://lb.example.com' },
@@ -102,5 +111,8 @@ test('bad values are refused with what was wrong and what is expected', () => {
   )
   expect(() => resolveConfig({}, { WEIR_LOG_LEVEL: 'loud' })).toThrow(
     'WEIR_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, not "loud"',
+  )
+  expect(() => resolveConfig({}, { WEIR_LEASE_MS: '3000' })).toThrow(
+    'WEIR_LEASE_RENEW_MS (2000) must be at least 50 and at most half of WEIR_LEASE_MS (3000)',
   )
 })

@@ -6,6 +6,7 @@ import { componentRoutes } from './components.js'
 import { flowRoutes } from './flows.js'
 import { healthRoutes } from './health.js'
 import { keyRoutes } from './keys.js'
+import { nodeRoutes } from './nodes.js'
 import { runEventRoute, runOperationRoutes } from './run-operations.js'
 import { runRoutes } from './runs.js'
 import { scheduleRoutes } from './schedules.js'
@@ -24,6 +25,7 @@ export const routes: Route[] = [
   ...scheduleRoutes,
   ...keyRoutes,
   ...secretRoutes,
+  ...nodeRoutes,
 ]
 
 let document: { version: string; body: unknown } | undefined

@@ -96,6 +96,7 @@ const samples = (): Record<string, Sample> => ({
   listSecrets: { method: 'GET', path: '/v1/secrets' },
   getSecret: { method: 'GET', path: '/v1/secrets/s1' },
   deleteSecret: { method: 'DELETE', path: '/v1/secrets/s1' },
+  listNodes: { method: 'GET', path: '/v1/nodes' },
 })
 
 const send = (sample: Sample, role: Role | 'none') =>

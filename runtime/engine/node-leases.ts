@@ -1,0 +1,110 @@
+/**
+ * This node's side of run ownership (DESIGN §13): every `renewMs` it renews
+ * the leases of the runs it owns (first, so that leases are not lost wholesale
+ * when the database comes back), then claims runs that no node owns or whose
+ * lease expired — new, released by a node that stopped, or left by a node
+ * that died — and hands them to the engine to drive. Times of leases are the
+ * database's; these timers only say how often to ask. A stopping node
+ * releases what it owns, so that the others take it at once.
+ */
+import { hostname } from 'node:os'
+import type { LeaseStore } from '../store/store.js'
+import type { EngineLogger } from './run-driver.js'
+
+export interface NodeSettings {
+  /** This node's id: stable across restarts (a restarted node takes its own runs back at once). */
+  readonly id: string
+  /** How long a lease lasts without renewal (WEIR_LEASE_MS, default 10 s). */
+  readonly leaseMs: number
+  /** How often leases are renewed and runs claimed (WEIR_LEASE_RENEW_MS, default 2 s). */
+  readonly renewMs: number
+}
+
+export const defaultLease = { leaseMs: 10_000, renewMs: 2_000 } as const
+
+/** What the lease loop needs of the engine. */
+export interface ClaimTarget {
+  /** How many more runs the engine can take now. */
+  room(): number
+  /** Drives the claimed runs (they are this node's from now). */
+  adoptClaimed(claimed: Awaited<ReturnType<LeaseStore['claimRuns']>>): Promise<void>
+}
+
+export class NodeLeases {
+  readonly settings: NodeSettings
+  readonly #store: LeaseStore
+  readonly #logger: EngineLogger | undefined
+  #timer: NodeJS.Timeout | undefined
+  #ticking: Promise<void> | undefined
+  #stopped = false
+
+  constructor(store: LeaseStore, settings: NodeSettings, logger: EngineLogger | undefined) {
+    this.#store = store
+    this.settings = settings
+    this.#logger = logger
+  }
+
+  /** Records the node and takes its own runs back (a restart) with every claimable one; returns how many. */
+  async start(target: ClaimTarget): Promise<number> {
+    await this.#store.registerNode({ id: this.settings.id, host: hostname(), pid: process.pid })
+    const claimed = await this.#store.claimRuns(
+      this.settings.id,
+      this.settings.leaseMs,
+      Math.max(0, target.room()),
+      { own: true },
+    )
+    await target.adoptClaimed(claimed)
+    this.#schedule(target)
+    return claimed.length
+  }
+
+  #schedule(target: ClaimTarget): void {
+    if (this.#stopped) return
+    this.#timer = setTimeout(() => {
+      this.#ticking = this.#tick(target).finally(() => {
+        this.#ticking = undefined
+        this.#schedule(target)
+      })
+    }, this.settings.renewMs)
+    this.#timer.unref()
+  }
+
+  async #tick(target: ClaimTarget): Promise<void> {
+    try {
+      await this.#store.renewLeases(this.settings.id, this.settings.leaseMs)
+      const room = target.room()
+      if (room <= 0 || this.#stopped) return
+      const claimed = await this.#store.claimRuns(this.settings.id, this.settings.leaseMs, room)
+      if (claimed.length > 0) {
+        this.#logger?.info(
+          { node: this.settings.id, runs: claimed.map((c) => c.run.id) },
+          `claimed ${claimed.length} run${claimed.length === 1 ? '' : 's'}`,
+        )
+        await target.adoptClaimed(claimed)
+      }
+    } catch (error) {
+      // The database is away, most likely: the next tick tries again (renewals first).
+      this.#logger?.error({ node: this.settings.id, err: error }, 'could not renew or claim leases')
+    }
+  }
+
+  /** Stops renewing and claiming (the leases run out unless released). */
+  async halt(): Promise<void> {
+    this.#stopped = true
+    clearTimeout(this.#timer)
+    await this.#ticking
+  }
+
+  /** Halts, then lets go of every run the node owns. */
+  async release(): Promise<void> {
+    await this.halt()
+    try {
+      await this.#store.releaseRuns(this.settings.id)
+    } catch (error) {
+      this.#logger?.error(
+        { node: this.settings.id, err: error },
+        'could not release leases; other nodes take the runs when they expire',
+      )
+    }
+  }
+}

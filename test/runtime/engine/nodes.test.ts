@@ -1,0 +1,122 @@
+/**
+ * Several nodes on one database (libSQL, or PostgreSQL in the suite's second
+ * pass), each an engine with its own store connection and node id: a run is
+ * driven by the node that owns it and by no other; a node that stops releases
+ * its runs and another takes them at once; a node that lost its lease (it did
+ * not renew) is fenced: its commit is refused and it lets the run go, and the
+ * run completes once, on the node that claimed it.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, expect, test } from 'vitest'
+import type { ComponentCache } from '../../../runtime/components/component-cache.js'
+import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
+import { type Harness, harness } from '../../fixtures/engine-harness.js'
+import { publishEngineTasks } from '../../fixtures/engine-tasks.js'
+import { tempCache } from '../../fixtures/executor-harness.js'
+import { untilStatus } from '../../fixtures/run-status.js'
+
+let cache: ComponentCache
+let pool: WorkerPool
+
+beforeAll(async () => {
+  cache = tempCache()
+  pool = await WorkerPool.start({ cache, size: 2 })
+})
+
+afterAll(async () => {
+  await pool.close()
+})
+
+const fast = { leaseMs: 400, renewMs: 100 }
+
+/** Two nodes on one database: `a` publishes; `b` is a second node on a directory of its own. */
+async function twoNodes(
+  leaseA = fast,
+  leaseB = fast,
+): Promise<{ a: Harness; b: Harness; logs: string[] }> {
+  const logs: string[] = []
+  const logger = {
+    info: (_fields: Record<string, unknown>, message: string) => logs.push(`a: ${message}`),
+    error: (_fields: Record<string, unknown>, message: string) => logs.push(`a: ${message}`),
+  }
+  const a = await harness(pool, cache, { lease: leaseA, logger })
+  const b = await harness(pool, cache, {
+    dir: mkdtempSync(join(tmpdir(), 'weir-node-b-')),
+    url: a.url,
+    lease: leaseB,
+  })
+  await publishEngineTasks(a.catalog)
+  await a.catalog.publishFlow({
+    name: 'napping',
+    steps: [
+      { id: 'first', task: 'inc', input: { n: 1 } },
+      { id: 'nap', sleep: 'PT1S' },
+      { id: 'last', task: 'inc', input: { n: '${steps.first.output}' } },
+    ],
+    output: '${steps.last.output}',
+  })
+  return { a, b, logs }
+}
+
+const stepRuns = async (h: Harness, id: string) =>
+  (await h.store.getStepRuns(id)).map((s) => [s.stepId, s.status, s.attempts.length])
+
+test('a run is driven by the node that owns it; the other node does not touch it', async () => {
+  const { a, b } = await twoNodes()
+  await a.engine.recover()
+  expect(await b.engine.recover()).toBe(0)
+  const runs = await Promise.all(Array.from({ length: 6 }, () => a.engine.startRun('napping', {})))
+  for (const { run } of runs)
+    expect((await untilStatus(a.store, run.id, 'completed')).output).toBe(3)
+  for (const { run } of runs)
+    expect(await stepRuns(a, run.id)).toEqual([
+      ['first', 'succeeded', 1],
+      ['nap', 'succeeded', 0],
+      ['last', 'succeeded', 1],
+    ])
+  expect((await b.store.listNodes(60_000)).map((n) => n.runs)).toEqual([0, 0])
+  await Promise.all([a.close(), b.close()])
+})
+
+test('a node that stops releases its runs; another takes them at once and finishes them', async () => {
+  const { a, b } = await twoNodes({ leaseMs: 60_000, renewMs: 10_000 })
+  await b.engine.recover()
+  const { run } = await a.engine.startRun('napping', {})
+  await untilStatus(a.store, run.id, 'waiting')
+  const stoppedAt = Date.now()
+  await a.engine.stop()
+  const done = await untilStatus(b.store, run.id, 'completed')
+  // Well before a's 60 s lease would have expired.
+  expect(Date.now() - stoppedAt).toBeLessThan(5000)
+  expect(done.output).toBe(3)
+  expect(await stepRuns(b, run.id)).toEqual([
+    ['first', 'succeeded', 1],
+    ['nap', 'succeeded', 0],
+    ['last', 'succeeded', 1],
+  ])
+  await Promise.all([a.store.close(), b.close()])
+})
+
+test('a node that lost its lease is fenced: it lets the run go, which completes once elsewhere', async () => {
+  // a never renews (its loop is not started); b claims what a let expire.
+  const { a, b, logs } = await twoNodes({ leaseMs: 300, renewMs: 150 })
+  const { run } = await a.engine.startRun('napping', {})
+  await untilStatus(a.store, run.id, 'waiting')
+  await b.engine.recover()
+  const done = await untilStatus(b.store, run.id, 'completed')
+  expect(done.output).toBe(3)
+  // a wakes from the nap too, runs the last step and is refused its commit.
+  for (let i = 0; i < 100 && !logs.includes('a: run taken over by another node'); i++)
+    await new Promise((r) => setTimeout(r, 50))
+  expect(logs).toContain('a: run taken over by another node')
+  expect(await stepRuns(b, run.id)).toEqual([
+    ['first', 'succeeded', 1],
+    ['nap', 'succeeded', 0],
+    ['last', 'succeeded', 1],
+  ])
+  const events = (await b.store.listEvents(run.id)).items.map((e) => e.type)
+  expect(events.filter((t) => t === 'run_completed')).toHaveLength(1)
+  await Promise.all([a.close(), b.close()])
+})
