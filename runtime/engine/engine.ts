@@ -6,26 +6,25 @@
  */
 
 import { randomUUID } from 'node:crypto'
-import {
-  type CompiledStep,
-  type JsonLimits,
-  type JsonValue,
-  validateValue,
-} from '../../types/index.js'
+import type { JsonValue } from '../../types/index.js'
 import type { Catalog, LoadedFlow } from '../catalog/catalog.js'
-import { invalidDocument, valueOverLimits, WeirError } from '../errors.js'
+import { WeirError } from '../errors.js'
 import type { Executor } from '../executor/executor.js'
 import { sortableId } from '../ids.js'
 import type { SecretReader } from '../secrets/task-environment.js'
-import { type RefusedStart, type RunRecord, terminalStatuses } from '../store/records.js'
-import type { ClaimedRun, RunProgress, Store } from '../store/store.js'
-import type { CallbackBody } from './callbacks.js'
+import type { RefusedStart, RunRecord } from '../store/records.js'
+import type { ClaimedRun, Store } from '../store/store.js'
+import { type CallbackBody, parseCallbackToken } from './callbacks.js'
 import { type Clock, systemClock } from './clock.js'
 import { limitOf } from './concurrency.js'
 import { type ClaimTarget, defaultLease, NodeLeases, type NodeSettings } from './node-leases.js'
+import { applyRequest, atOwner } from './owner-routing.js'
 import { type EngineLogger, RunDriver } from './run-driver.js'
 import * as operations from './run-operations.js'
+import { RequestInbox, type RunRequest } from './run-requests.js'
+import { checkInput, createRun } from './run-starts.js'
 import { RunState } from './run-state.js'
+import { waitForRun } from './run-waiters.js'
 import * as waits from './step-waits.js'
 import { checkGuard, type TriggerSelector } from './trigger-guard.js'
 
@@ -73,22 +72,10 @@ export type GuardedStart =
   | { readonly started: true; readonly run: RunRecord; readonly created: boolean }
   | { readonly started: false; readonly refused: RefusedStart }
 
-/** Refuses an input that does not match the flow's input schema, with every problem. */
-function checkInput(loaded: LoadedFlow, input: JsonValue, limits: JsonLimits): void {
-  const tooLarge = valueOverLimits('the input', input, limits)
-  if (tooLarge) throw tooLarge
-  const schema = loaded.record.document.input
-  const problems = schema ? validateValue(schema, input) : []
-  if (problems.length > 0)
-    throw invalidDocument(
-      `the input does not match flow ${loaded.record.name}'s input schema`,
-      problems,
-    )
-}
-
 export class Engine implements ClaimTarget {
   readonly #driver: RunDriver
   readonly #leases: NodeLeases
+  readonly #inbox: RequestInbox
   readonly #limits: EngineLimits
   /** Starts between the bound check and the run joining the driver's runs. */
   #starting = 0
@@ -112,6 +99,13 @@ export class Engine implements ClaimTarget {
       node,
     })
     this.#leases = new NodeLeases(options.store, node, options.logger)
+    this.#inbox = new RequestInbox({
+      store: options.store,
+      node: node.id,
+      apply: (request) => applyRequest(this.#driver, request),
+      holds: (runId) => this.#driver.runs.has(runId),
+      logger: options.logger,
+    })
   }
 
   /** This node's id and lease timing. */
@@ -130,8 +124,10 @@ export class Engine implements ClaimTarget {
    * committed step, then keeps renewing its leases and claiming runs whose
    * owner is gone. Returns how many runs it took.
    */
-  recover(): Promise<number> {
-    return this.#leases.start(this)
+  async recover(): Promise<number> {
+    const taken = await this.#leases.start(this)
+    this.#inbox.start()
+    return taken
   }
 
   /** How many more runs this node takes now (its active-run bound). */
@@ -231,92 +227,10 @@ export class Engine implements ClaimTarget {
       this.#starting--
     }
     try {
-      return await this.#createCounted(loaded, input, options, joined)
+      return await createRun(this.#driver, loaded, input, options, joined)
     } finally {
       joined()
     }
-  }
-
-  /** The start itself; `joined` is called when the run is about to join the driver's runs (or is not new). */
-  async #createCounted(
-    loaded: LoadedFlow,
-    input: JsonValue,
-    options: StartOptions,
-    joined: () => void,
-  ): Promise<{ run: RunRecord; created: boolean }> {
-    const now = this.#driver.clock.now()
-    const first = loaded.compiled.steps[0] as CompiledStep
-    const timeout = loaded.record.document.timeoutMs
-    const limit = loaded.record.document.concurrency?.limit
-    const queued = limit !== undefined && !this.#driver.slots.tryAcquire(loaded.record.name, limit)
-    const progress: RunProgress = {
-      status: queued ? 'queued' : 'running',
-      currentStep: first.id,
-      attempt: 1,
-      stepSeq: 1,
-      stepRuns: 1,
-      previousStep: undefined,
-      wakeAt: undefined,
-      deadline: timeout === undefined || queued ? undefined : now + timeout,
-      eventSeq: 1,
-      ...(queued ? {} : { startedAt: now }),
-    }
-    const id = sortableId(now)
-    const holdsSlot = limit !== undefined && !queued
-    const result = await this.#driver.store
-      .createRun({
-        id,
-        flow: { name: loaded.record.name, version: loaded.record.version },
-        process: loaded.record.process,
-        input,
-        createdAt: now,
-        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-        owner: { node: this.#driver.node.id, leaseMs: this.#driver.node.leaseMs },
-        progress,
-        events: [
-          {
-            type: queued ? 'run_queued' : 'run_started',
-            at: now,
-            data: { flow: loaded.record.name, version: loaded.record.version },
-          },
-        ],
-      })
-      .catch((error: unknown) => {
-        // Nothing was stored: the slot taken for this run is free again.
-        if (holdsSlot) this.#driver.slots.release(loaded.record.name)
-        throw error
-      })
-    // Nothing is awaited between here and the run joining the driver's runs: counted once.
-    joined()
-    if (!result.created) {
-      if (holdsSlot) this.#driver.slots.release(loaded.record.name)
-      return result
-    }
-    const state = new RunState(
-      { id, input, createdAt: now, idempotencyKey: options.idempotencyKey },
-      loaded,
-      progress,
-    )
-    if (this.#driver.logger) this.#driver.logStatus(state)
-    state.holdsSlot = holdsSlot
-    // The run is this node's at epoch 1 (createRun stored it so).
-    state.epoch = 1
-    if (queued) {
-      this.#driver.runs.set(id, state)
-      this.#driver.slots.enqueue(state)
-      // Started by itself if a slot freed meanwhile; the start is answered now, whatever storage does.
-      void this.#driver
-        .startQueued(loaded.record.name)
-        .catch((error: Error) =>
-          this.#driver.logger?.error(
-            { flow: loaded.record.name, err: error },
-            'could not start a queued run',
-          ),
-        )
-    } else {
-      this.#driver.adopt(state)
-    }
-    return { run: state.toRecord(), created: true }
   }
 
   /**
@@ -341,27 +255,8 @@ export class Engine implements ClaimTarget {
   }
 
   /** The run once it has finished, or undefined when it has not within `timeoutMs`. */
-  async waitForRun(id: string, timeoutMs: number): Promise<RunRecord | undefined> {
-    const active = this.#driver.runs.get(id)
-    if (!active) {
-      const stored = await this.#driver.store.getRun(id)
-      return stored && terminalStatuses.has(stored.status) ? stored : undefined
-    }
-    return new Promise((resolve) => {
-      const waiters = this.#driver.waiters.get(id) ?? new Set()
-      const done = (run: RunRecord | undefined) => {
-        cancel()
-        waiters.delete(done)
-        if (waiters.size === 0 && this.#driver.waiters.get(id) === waiters)
-          this.#driver.waiters.delete(id)
-        resolve(run)
-      }
-      const cancel = this.#driver.clock.at(this.#driver.clock.now() + timeoutMs, () =>
-        done(undefined),
-      )
-      waiters.add(done)
-      this.#driver.waiters.set(id, waiters)
-    })
+  waitForRun(id: string, timeoutMs: number): Promise<RunRecord | undefined> {
+    return waitForRun(this.#driver, id, timeoutMs)
   }
 
   /** The in-memory view of an active run (fresher than the store between commits? no: the same). */
@@ -370,19 +265,16 @@ export class Engine implements ClaimTarget {
   }
 
   /**
-   * Stops taking work: no new run or attempt starts, and callers waiting for a
-   * run are answered now. Resolves when the attempts in flight have committed,
-   * or after `graceMs`: attempts still running then are not committed when
-   * they end, and recovery runs them again on the next start.
-   */
-  /**
-   * Stops: no new runs or claims, waiting callers answered, attempts in flight
-   * given `graceMs` to commit; then this node's leases are released, so that
-   * other nodes take its runs at once.
+   * Stops taking work: no new run, attempt or claim starts, and callers
+   * waiting for a run are answered now. Resolves when the attempts in flight
+   * have committed, or after `graceMs`: attempts still running then are not
+   * committed when they end, and recovery runs them again. Then this node's
+   * leases are released, so that other nodes take its runs at once.
    */
   async stop(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.#driver.stopping = true
     await this.#leases.halt()
+    await this.#inbox.stop()
     for (const state of this.#driver.runs.values()) state.cancelTimer?.()
     for (const waiters of [...this.#driver.waiters.values()])
       for (const waiter of [...waiters]) waiter(undefined)
@@ -399,23 +291,36 @@ export class Engine implements ClaimTarget {
     await this.#leases.release()
   }
 
+  /** Applies a request here, or at the node that drives the run (owner-routing.ts). */
+  #atOwner<T>(request: RunRequest, local: () => Promise<T>): Promise<T> {
+    return atOwner(this.#driver, (claimed) => this.adoptClaimed(claimed), request, local)
+  }
+
   /** Stops the run after its current step (immediately when it is between steps). */
   cancel(id: string): Promise<RunRecord> {
-    return operations.cancel(this.#driver, id)
+    return this.#atOwner({ runId: id, kind: 'cancel', body: {} }, () =>
+      operations.cancel(this.#driver, id),
+    )
   }
 
   /** Stops the run now: an attempt in flight is killed. */
   terminate(id: string): Promise<RunRecord> {
-    return operations.terminate(this.#driver, id)
+    return this.#atOwner({ runId: id, kind: 'terminate', body: {} }, () =>
+      operations.terminate(this.#driver, id),
+    )
   }
 
   /** Halts the run before its next step. */
   pause(id: string): Promise<RunRecord> {
-    return operations.pause(this.#driver, id)
+    return this.#atOwner({ runId: id, kind: 'pause', body: {} }, () =>
+      operations.pause(this.#driver, id),
+    )
   }
 
   resume(id: string): Promise<RunRecord> {
-    return operations.resume(this.#driver, id)
+    return this.#atOwner({ runId: id, kind: 'resume', body: {} }, () =>
+      operations.resume(this.#driver, id),
+    )
   }
 
   /** Restarts a failed run from the step that failed, keeping the outputs of the steps before it. */
@@ -425,11 +330,21 @@ export class Engine implements ClaimTarget {
 
   /** Delivers an event to the run's waitFor step (see step-waits.ts). */
   deliverEvent(id: string, name: string, payload: JsonValue): Promise<RunRecord> {
-    return waits.deliverEvent(this.#driver, id, name, payload)
+    return this.#atOwner({ runId: id, kind: 'event', body: { name, payload } }, () =>
+      waits.deliverEvent(this.#driver, id, name, payload),
+    )
   }
 
   /** The callback of an async step: complete, fail or keep alive (see step-waits.ts). */
   callback(token: string, body: CallbackBody): Promise<{ run: RunRecord; step: string }> {
-    return waits.callback(this.#driver, token, body)
+    const local = () => waits.callback(this.#driver, token, body)
+    const named = parseCallbackToken(token)
+    if (!named) return local()
+    const request: RunRequest = {
+      runId: named.runId,
+      kind: 'callback',
+      body: { token, body: body as unknown as JsonValue },
+    }
+    return this.#atOwner(request, local)
   }
 }

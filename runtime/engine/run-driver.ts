@@ -8,13 +8,14 @@
  * refuses is tried again from the run loop until it takes (run-commit.ts).
  */
 
-import type { CompiledStep, JsonValue } from '../../types/index.js'
+import type { JsonValue } from '../../types/index.js'
 import type { Catalog } from '../catalog/catalog.js'
 import { FencedError, WeirError } from '../errors.js'
 import type { AttemptResult, Executor } from '../executor/executor.js'
-import { noSecrets, type SecretReader, taskEnvironment } from '../secrets/task-environment.js'
+import { noSecrets, type SecretReader } from '../secrets/task-environment.js'
 import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
 import type { RunChange, Store } from '../store/store.js'
+import { executeAttempt } from './attempt-execution.js'
 import { callbackWaitStarted, newCallbackToken } from './callbacks.js'
 import type { Clock } from './clock.js'
 import { ConcurrencySlots } from './concurrency.js'
@@ -45,8 +46,6 @@ export interface DriverOptions {
   /** This node: the owner its runs are stored with. */
   readonly node: NodeSettings
 }
-
-const defaultStepTimeoutMs = 30_000
 
 export class RunDriver {
   readonly store: Store
@@ -321,7 +320,7 @@ export class RunDriver {
       }
     } else {
       input = prepared.input
-      result = await this.execute(state, step, input)
+      result = await executeAttempt(this, state, step, input)
       if (this.abandoned) return
     }
     const finishedAt = this.clock.now()
@@ -380,37 +379,6 @@ export class RunDriver {
       state,
       attemptChange(state.id, state.loaded.compiled, state.progress, report, decision),
     )
-  }
-
-  async execute(state: RunState, step: CompiledStep, input: JsonValue): Promise<AttemptResult> {
-    const ref = step.task ? `${step.task.name}@${step.task.version}` : ''
-    const task = state.loaded.tasks.get(ref)
-    if (!task || !('task' in step.step)) {
-      const message = `task ${ref} of step "${step.id}" is not loaded`
-      return { status: 'failed', error: { kind: 'trap', message }, log: '', durationMs: 0 }
-    }
-    const timeoutMs = step.step.timeoutMs ?? task.timeoutMs ?? defaultStepTimeoutMs
-    const env = await taskEnvironment(task.capabilities?.env, this.secrets)
-    if (!env.ok)
-      return {
-        status: 'failed',
-        error: { kind: 'internal', message: env.message },
-        log: '',
-        durationMs: 0,
-      }
-    const controller = new AbortController()
-    state.inFlight = controller
-    try {
-      return await this.executor.execute({
-        task: { ...task, timeoutMs },
-        input,
-        group: state.loaded.record.name,
-        signal: controller.signal,
-        ...(env.environment.vars.length > 0 ? { environment: env.environment } : {}),
-      })
-    } finally {
-      state.inFlight = undefined
-    }
   }
 
   async operate(id: string): Promise<RunState> {

@@ -255,6 +255,42 @@ export interface LeaseStore {
   listNodes(withinMs: number): Promise<NodeRecord[]>
 }
 
+/** What a node asks of a run's owner: an operation, an event, a callback. */
+export interface RunRequestRecord {
+  readonly id: string
+  readonly runId: string
+  readonly kind: 'cancel' | 'terminate' | 'pause' | 'resume' | 'event' | 'callback'
+  /** The request's arguments (an event's name and payload, a callback's token and body). */
+  readonly body: JsonValue
+  readonly createdAt: number
+}
+
+/** Who drives a run now. */
+export interface RunOwner {
+  readonly status: RunStatus
+  readonly owner: string | undefined
+  /** Whether the owner's lease holds (the database's clock). */
+  readonly live: boolean
+}
+
+/**
+ * Requests for runs another node drives: the receiving node records one and
+ * waits for its answer; the owner takes it (once), applies it and answers.
+ */
+export interface RunRequestStore {
+  runOwner(id: string): Promise<RunOwner | undefined>
+  addRunRequest(request: RunRequestRecord): Promise<void>
+  /** Requests no node took yet, for runs `node` owns, oldest first. */
+  pendingRunRequests(node: string, limit: number): Promise<RunRequestRecord[]>
+  /** False when the request was withdrawn or taken already. */
+  takeRunRequest(id: string, at: number): Promise<boolean>
+  answerRunRequest(id: string, answer: JsonValue, at: number): Promise<void>
+  /** The answer once there is one; the request is gone then. */
+  collectRunAnswer(id: string): Promise<JsonValue | undefined>
+  /** True when the request is gone unapplied; false when an owner took it. */
+  withdrawRunRequest(id: string): Promise<boolean>
+}
+
 /** API keys, stored as a hash of their secret. */
 export interface KeyStore {
   createApiKey(key: ApiKeyRecord): Promise<void>
@@ -274,7 +310,8 @@ export interface Store
     ScheduleStore,
     KeyStore,
     SecretStore,
-    LeaseStore {
+    LeaseStore,
+    RunRequestStore {
   /** Whether writes work: unavailable after a storage fault until a write succeeds (see storage-health.ts). */
   readonly storage: StorageHealthView
   close(): Promise<void>

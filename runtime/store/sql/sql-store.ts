@@ -5,7 +5,7 @@
  * Every query is parameterized. What differs between the databases is in the
  * client (placeholders, transactions, storage faults) and the dialect.
  */
-import type { FlowDocument, TaskDocument } from '../../../types/index.js'
+import type { FlowDocument, JsonValue, TaskDocument } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
 import { FencedError, WeirError } from '../../errors.js'
 import { GroupCommitter } from '../group-commit.js'
@@ -29,6 +29,8 @@ import type {
   Page,
   RunChange,
   RunFilter,
+  RunOwner,
+  RunRequestRecord,
   Store,
 } from '../store.js'
 import * as catalog from './catalog-queries.js'
@@ -36,6 +38,7 @@ import { type GroupWork, writeGroup } from './group-write.js'
 import * as keys from './key-queries.js'
 import * as leases from './lease-queries.js'
 import * as refusals from './refused-starts.js'
+import * as requests from './request-queries.js'
 import * as runs from './run-queries.js'
 import { changeRows, newRunRows } from './run-rows.js'
 import * as schedules from './schedule-queries.js'
@@ -288,6 +291,34 @@ export class SqlStore implements Store {
 
   listNodes(withinMs: number): Promise<NodeRecord[]> {
     return leases.listNodes(this.client, this.#dialect, withinMs)
+  }
+
+  runOwner(id: string): Promise<RunOwner | undefined> {
+    return requests.runOwner(this.client, this.#dialect, id)
+  }
+
+  addRunRequest(request: RunRequestRecord): Promise<void> {
+    return requests.addRunRequest(this.client, request)
+  }
+
+  pendingRunRequests(node: string, limit: number): Promise<RunRequestRecord[]> {
+    return requests.pendingRunRequests(this.client, node, limit)
+  }
+
+  takeRunRequest(id: string, at: number): Promise<boolean> {
+    return requests.takeRunRequest(this.client, id, at)
+  }
+
+  answerRunRequest(id: string, answer: JsonValue, at: number): Promise<void> {
+    return requests.answerRunRequest(this.client, id, answer, at)
+  }
+
+  collectRunAnswer(id: string): Promise<JsonValue | undefined> {
+    return requests.collectRunAnswer(this.client, id)
+  }
+
+  withdrawRunRequest(id: string): Promise<boolean> {
+    return requests.withdrawRunRequest(this.client, id)
   }
 
   close(): Promise<void> {

@@ -4,7 +4,8 @@
  * driven by the node that owns it and by no other; a node that stops releases
  * its runs and another takes them at once; a node that lost its lease (it did
  * not renew) is fenced: its commit is refused and it lets the run go, and the
- * run completes once, on the node that claimed it.
+ * run completes once, on the node that claimed it; a caller waits for a run
+ * through a node that does not drive it.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -80,6 +81,18 @@ test('a run is driven by the node that owns it; the other node does not touch it
   await Promise.all([a.close(), b.close()])
 })
 
+test('a caller waits for a run through a node that does not drive it', async () => {
+  const { a, b } = await twoNodes()
+  const { run } = await a.engine.startRun('napping', {})
+  const [viaB, tooSoon] = await Promise.all([
+    b.engine.waitForRun(run.id, 10_000),
+    b.engine.waitForRun(run.id, 200),
+  ])
+  expect([viaB?.status, viaB?.output, tooSoon]).toEqual(['completed', 3, undefined])
+  expect(await b.engine.waitForRun('no-such-run', 1000)).toBeUndefined()
+  await Promise.all([a.close(), b.close()])
+})
+
 test('a node that stops releases its runs; another takes them at once and finishes them', async () => {
   const { a, b } = await twoNodes({ leaseMs: 60_000, renewMs: 10_000 })
   await b.engine.recover()
@@ -118,5 +131,67 @@ test('a node that lost its lease is fenced: it lets the run go, which completes 
   ])
   const events = (await b.store.listEvents(run.id)).items.map((e) => e.type)
   expect(events.filter((t) => t === 'run_completed')).toHaveLength(1)
+  await Promise.all([a.close(), b.close()])
+})
+
+test('operations, events and callbacks sent to a node that does not drive the run are applied by its owner', async () => {
+  const { a, b } = await twoNodes()
+  await a.engine.recover()
+  await b.engine.recover()
+  await a.catalog.publishFlow({
+    name: 'signalled',
+    steps: [
+      { id: 'wait', waitFor: 'go', schema: { type: 'object', required: ['n'] } },
+      { id: 'add', task: 'inc', input: { n: 1 } },
+    ],
+  })
+  const { run } = await a.engine.startRun('signalled', {})
+  await untilStatus(a.store, run.id, 'waiting')
+  // Refused by the owner as it would refuse it itself: the same code and message.
+  await expect(b.engine.deliverEvent(run.id, 'stop', {})).rejects.toMatchObject({
+    code: 'conflict',
+    message: `run ${run.id} is not waiting for event "stop": its step "wait" waits for "go"`,
+  })
+  await expect(b.engine.deliverEvent(run.id, 'go', {})).rejects.toMatchObject({
+    code: 'invalid_document',
+  })
+  const paused = await b.engine.pause(run.id)
+  expect([paused.id, paused.status]).toEqual([run.id, 'paused'])
+  expect((await b.engine.resume(run.id)).id).toBe(run.id)
+  const delivered = await b.engine.deliverEvent(run.id, 'go', { n: 7 })
+  expect(delivered.id).toBe(run.id)
+  expect((await untilStatus(b.store, run.id, 'completed')).status).toBe('completed')
+  // The run stayed on its owner all along.
+  expect((await b.store.runOwner(run.id))?.owner).toBe(a.engine.node.id)
+
+  const { run: other } = await a.engine.startRun('signalled', {})
+  await untilStatus(a.store, other.id, 'waiting')
+  expect((await b.engine.cancel(other.id)).id).toBe(other.id)
+  expect((await untilStatus(a.store, other.id, 'cancelled')).status).toBe('cancelled')
+  await expect(b.engine.cancel('01AAAAAAAAAAAAAAAAAAAAAAAA')).rejects.toMatchObject({
+    code: 'not_found',
+  })
+  await Promise.all([a.close(), b.close()])
+})
+
+test('a request for a run whose owner is gone is applied by the node that receives it, which takes the run', async () => {
+  const { a, b } = await twoNodes(
+    { leaseMs: 300, renewMs: 150 },
+    { leaseMs: 60_000, renewMs: 10_000 },
+  )
+  await a.catalog.publishFlow({
+    name: 'signalled',
+    steps: [
+      { id: 'wait', waitFor: 'go' },
+      { id: 'add', task: 'inc', input: { n: 1 } },
+    ],
+  })
+  // a never renews: its lease runs out; b's own claim loop is slow, so the event is what moves the run.
+  const { run } = await a.engine.startRun('signalled', {})
+  await untilStatus(a.store, run.id, 'waiting')
+  await new Promise((r) => setTimeout(r, 400))
+  await b.engine.deliverEvent(run.id, 'go', {})
+  expect((await untilStatus(b.store, run.id, 'completed')).status).toBe('completed')
+  expect((await b.store.runOwner(run.id))?.owner).toBe(b.engine.node.id)
   await Promise.all([a.close(), b.close()])
 })

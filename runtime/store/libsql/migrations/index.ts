@@ -12,6 +12,7 @@ import { statements as refusalCodes } from './008-refusal-codes.js'
 import { statements as taskPublishers } from './009-task-publishers.js'
 import { statements as secrets } from './010-secrets.js'
 import { statements as leases } from './011-leases.js'
+import { statements as runRequests } from './012-run-requests.js'
 
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initial },
@@ -25,4 +26,5 @@ export const migrations: readonly Migration[] = [
   { version: 9, name: 'task-publishers', statements: taskPublishers },
   { version: 10, name: 'secrets', statements: secrets },
   { version: 11, name: 'leases', statements: leases },
+  { version: 12, name: 'run-requests', statements: runRequests },
 ]

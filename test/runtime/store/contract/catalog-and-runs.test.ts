@@ -27,6 +27,7 @@ describe.each(storeKinds)('%s store', (kind) => {
       [9, 'task-publishers'],
       [10, 'secrets'],
       [11, 'leases'],
+      [12, 'run-requests'],
     ]
     // PostgreSQL starts at the schema libSQL reaches with migration 10, in one migration.
     expect(result.rows.map((r) => [r.version, r.name])).toEqual(
@@ -35,6 +36,7 @@ describe.each(storeKinds)('%s store', (kind) => {
         : [
             [10, 'initial'],
             [11, 'leases'],
+            [12, 'run-requests'],
           ],
     )
   })

@@ -118,4 +118,36 @@ describe.each(storeKinds)('leases on %s', (kind) => {
   test("the database's clock", async () => {
     expect(Math.abs((await a.databaseNow()) - Date.now())).toBeLessThan(5000)
   })
+
+  test('requests for a run reach its owner, are taken once, answered and collected; an untaken one is withdrawn', async () => {
+    await a.createRun(owned('r1', 1))
+    const request = (id: string) => ({
+      id,
+      runId: 'r1',
+      kind: 'event' as const,
+      body: { name: 'go', payload: { n: 1 } },
+      createdAt: 5,
+    })
+    await b.addRunRequest(request('q1'))
+    await b.addRunRequest(request('q2'))
+    expect(await b.pendingRunRequests('node-b', 10)).toEqual([])
+    expect((await a.pendingRunRequests('node-a', 10)).map((r) => [r.id, r.body])).toEqual([
+      ['q1', { name: 'go', payload: { n: 1 } }],
+      ['q2', { name: 'go', payload: { n: 1 } }],
+    ])
+    expect([await a.takeRunRequest('q1', 6), await a.takeRunRequest('q1', 7)]).toEqual([
+      true,
+      false,
+    ])
+    expect(await b.withdrawRunRequest('q1')).toBe(false)
+    expect(await b.collectRunAnswer('q1')).toBeUndefined()
+    await a.answerRunRequest('q1', { ok: true, value: { id: 'r1' } }, 8)
+    expect(await b.collectRunAnswer('q1')).toEqual({ ok: true, value: { id: 'r1' } })
+    expect(await b.collectRunAnswer('q1')).toBeUndefined()
+    expect(await b.withdrawRunRequest('q2')).toBe(true)
+    expect(await a.takeRunRequest('q2', 9)).toBe(false)
+    expect(await a.pendingRunRequests('node-a', 10)).toEqual([])
+    expect(await b.runOwner('r1')).toEqual({ status: 'running', owner: 'node-a', live: true })
+    expect(await b.runOwner('missing')).toBeUndefined()
+  })
 })

@@ -46,6 +46,7 @@ describe('opening PostgreSQL', () => {
     expect(applied.rows).toEqual([
       { version: '10', name: 'initial' },
       { version: '11', name: 'leases' },
+      { version: '12', name: 'run-requests' },
     ])
   })
 

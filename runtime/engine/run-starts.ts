@@ -1,0 +1,115 @@
+/**
+ * Creating a run: its input checked, its first progress (queued when its
+ * flow's concurrency limit is reached), the row stored as this node's (epoch
+ * 1), and the run handed to the run loop.
+ */
+import {
+  type CompiledStep,
+  type JsonLimits,
+  type JsonValue,
+  validateValue,
+} from '../../types/index.js'
+import type { LoadedFlow } from '../catalog/catalog.js'
+import { invalidDocument, valueOverLimits } from '../errors.js'
+import { sortableId } from '../ids.js'
+import type { RunRecord } from '../store/records.js'
+import type { RunProgress } from '../store/store.js'
+import type { StartOptions } from './engine.js'
+import type { RunDriver } from './run-driver.js'
+import { RunState } from './run-state.js'
+
+/** Refuses an input that does not match the flow's input schema, with every problem. */
+export function checkInput(loaded: LoadedFlow, input: JsonValue, limits: JsonLimits): void {
+  const tooLarge = valueOverLimits('the input', input, limits)
+  if (tooLarge) throw tooLarge
+  const schema = loaded.record.document.input
+  const problems = schema ? validateValue(schema, input) : []
+  if (problems.length > 0)
+    throw invalidDocument(
+      `the input does not match flow ${loaded.record.name}'s input schema`,
+      problems,
+    )
+}
+
+/** The start itself; `joined` is called when the run is about to join the driver's runs (or is not new). */
+export async function createRun(
+  driver: RunDriver,
+  loaded: LoadedFlow,
+  input: JsonValue,
+  options: StartOptions,
+  joined: () => void,
+): Promise<{ run: RunRecord; created: boolean }> {
+  const now = driver.clock.now()
+  const first = loaded.compiled.steps[0] as CompiledStep
+  const timeout = loaded.record.document.timeoutMs
+  const limit = loaded.record.document.concurrency?.limit
+  const queued = limit !== undefined && !driver.slots.tryAcquire(loaded.record.name, limit)
+  const progress: RunProgress = {
+    status: queued ? 'queued' : 'running',
+    currentStep: first.id,
+    attempt: 1,
+    stepSeq: 1,
+    stepRuns: 1,
+    previousStep: undefined,
+    wakeAt: undefined,
+    deadline: timeout === undefined || queued ? undefined : now + timeout,
+    eventSeq: 1,
+    ...(queued ? {} : { startedAt: now }),
+  }
+  const id = sortableId(now)
+  const holdsSlot = limit !== undefined && !queued
+  const result = await driver.store
+    .createRun({
+      id,
+      flow: { name: loaded.record.name, version: loaded.record.version },
+      process: loaded.record.process,
+      input,
+      createdAt: now,
+      ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+      owner: { node: driver.node.id, leaseMs: driver.node.leaseMs },
+      progress,
+      events: [
+        {
+          type: queued ? 'run_queued' : 'run_started',
+          at: now,
+          data: { flow: loaded.record.name, version: loaded.record.version },
+        },
+      ],
+    })
+    .catch((error: unknown) => {
+      // Nothing was stored: the slot taken for this run is free again.
+      if (holdsSlot) driver.slots.release(loaded.record.name)
+      throw error
+    })
+  // Nothing is awaited between here and the run joining the driver's runs: counted once.
+  joined()
+  if (!result.created) {
+    if (holdsSlot) driver.slots.release(loaded.record.name)
+    return result
+  }
+  const state = new RunState(
+    { id, input, createdAt: now, idempotencyKey: options.idempotencyKey },
+    loaded,
+    progress,
+  )
+  if (driver.logger) driver.logStatus(state)
+  state.holdsSlot = holdsSlot
+  // The run is this node's at epoch 1 (createRun stored it so).
+  state.epoch = 1
+  if (queued) {
+    driver.runs.set(id, state)
+    driver.slots.enqueue(state)
+    // Started by itself if a slot freed meanwhile; the start is answered now, whatever storage does.
+    void driver
+      .startQueued(loaded.record.name)
+      .catch((error: Error) =>
+        driver.logger?.error(
+          { flow: loaded.record.name, err: error },
+          'could not start a queued run',
+        ),
+      )
+  } else {
+    driver.adopt(state)
+  }
+  return { run: state.toRecord(), created: true }
+}
