@@ -14,7 +14,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import type { ComponentCache } from '../../../runtime/components/component-cache.js'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
 import { type Harness, harness } from '../../fixtures/engine-harness.js'
-import { publishEngineTasks } from '../../fixtures/engine-tasks.js'
+import { engineTasksComponent, publishEngineTasks } from '../../fixtures/engine-tasks.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
 import { untilStatus } from '../../fixtures/run-status.js'
 
@@ -171,6 +171,47 @@ test('operations, events and callbacks sent to a node that does not drive the ru
   await expect(b.engine.cancel('01AAAAAAAAAAAAAAAAAAAAAAAA')).rejects.toMatchObject({
     code: 'not_found',
   })
+  await Promise.all([a.close(), b.close()])
+})
+
+test('a callback sent to a node that does not drive the run completes its step at the owner', async () => {
+  const { a, b } = await twoNodes()
+  await a.engine.recover()
+  await b.engine.recover()
+  await a.catalog.publishTask(
+    {
+      name: 'ask',
+      export: 'inc',
+      mode: 'async',
+      output: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } },
+    },
+    await engineTasksComponent(),
+  )
+  await a.catalog.publishFlow({
+    name: 'asking',
+    steps: [{ id: 'ask', task: 'ask', input: { n: 1 } }],
+  })
+  const { run } = await a.engine.startRun('asking', {})
+  await untilStatus(a.store, run.id, 'waiting')
+  const [step] = await a.store.getStepRuns(run.id)
+  const token = step?.callback?.token ?? ''
+  await expect(
+    b.engine.callback(token, { status: 'succeeded', output: { ok: 'yes' } }),
+  ).rejects.toMatchObject({
+    code: 'invalid_document',
+    message: expect.stringContaining(
+      "the callback's output does not match task ask's output schema: /ok",
+    ),
+  })
+  const answered = await b.engine.callback(token, { status: 'succeeded', output: { ok: true } })
+  expect([answered.run.id, answered.step]).toEqual([run.id, 'ask'])
+  expect((await untilStatus(b.store, run.id, 'completed')).output).toEqual({ ok: true })
+  await expect(
+    b.engine.callback(token, { status: 'succeeded', output: { ok: true } }),
+  ).rejects.toMatchObject({
+    code: 'conflict',
+  })
+  expect((await b.store.runOwner(run.id))?.owner).toBe(a.engine.node.id)
   await Promise.all([a.close(), b.close()])
 })
 
