@@ -14,7 +14,8 @@ import { createInterface } from 'node:readline'
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
 
-async function startServer(dbUrl: string | undefined) {
+/** A benchmark server in its own process, on a data directory of its own (and the database `dbUrl` names). */
+export async function startServer(dbUrl: string | undefined) {
   const dataDir = mkdtempSync(join(tmpdir(), 'weir-bench-http-'))
   const child = spawn(
     process.execPath,

@@ -1,4 +1,7 @@
 /** Runs every benchmark and prints its table: `npm run bench` (or `npm run bench -- executor`). */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { benchCheckFlow } from './check-flow.js'
 import { benchCrash } from './crash.js'
 import { benchEngine } from './engine.js'
@@ -7,6 +10,8 @@ import { benchExpressions } from './expressions.js'
 import { benchFuzz } from './fuzz.js'
 import { benchHttp } from './http.js'
 import { report } from './measure.js'
+import { benchNodes } from './nodes.js'
+import { benchNodesHttp } from './nodes-http.js'
 import { withPostgres } from './postgres.js'
 
 const only = process.argv[2]
@@ -43,6 +48,18 @@ if (!only || only === 'http') {
   if (onPostgres) {
     console.log('\n## HTTP API on PostgreSQL\n')
     for (const line of onPostgres) console.log(line)
+  }
+}
+if (!only || only === 'nodes') {
+  console.log('\n## nodes (libSQL file)\n')
+  const file = `file:${join(mkdtempSync(join(tmpdir(), 'weir-bench-nodes-db-')), 'weir.db')}`
+  for (const line of await benchNodes(file)) console.log(line)
+  const onPostgres = await withPostgres((url) => benchNodes(url))
+  if (onPostgres) {
+    console.log('\n## nodes (PostgreSQL)\n')
+    for (const line of onPostgres) console.log(line)
+    console.log('\n| measure | value |\n|---|---|')
+    for (const nodes of [1, 3]) console.log(await withPostgres((url) => benchNodesHttp(url, nodes)))
   }
 }
 if (!only || only === 'fuzz') {
