@@ -97,6 +97,18 @@ export class FencedError extends WeirError {
 }
 
 /**
+ * A run could not take a slot of its flow's concurrency limit: as many runs
+ * of the flow as the limit allows hold one (on this node or others). The
+ * engine queues the run (or keeps it queued) instead.
+ */
+export class NoSlotError extends WeirError {
+  constructor(flow: string, limit: number) {
+    super('unavailable', `flow ${flow} has ${limit} runs going, its concurrency limit`)
+    this.name = 'NoSlotError'
+  }
+}
+
+/**
  * A value over the limits on what weir stores (WEIR_MAX_VALUE_KB,
  * WEIR_MAX_DEPTH): `payload_too_large` naming the limit and where it was
  * passed; undefined when the value is within them.

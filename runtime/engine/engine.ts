@@ -135,6 +135,11 @@ export class Engine implements ClaimTarget {
     return this.#limits.maxActiveRuns - this.#driver.runs.size - this.#starting
   }
 
+  /** Queued runs try for a slot again: slots may have freed on other nodes. */
+  afterClaims(): Promise<void> {
+    return this.#driver.startAllQueued()
+  }
+
   /** Drives runs this node claimed, each fenced by the epoch of its claim. */
   async adoptClaimed(claimed: readonly ClaimedRun[]): Promise<void> {
     for (const { run, progress, values, epoch } of claimed) {

@@ -28,6 +28,8 @@ export interface ClaimTarget {
   room(): number
   /** Drives the claimed runs (they are this node's from now). */
   adoptClaimed(claimed: Awaited<ReturnType<LeaseStore['claimRuns']>>): Promise<void>
+  /** Work of every tick after the claims (queued runs try for a slot again). */
+  afterClaims(): Promise<void>
 }
 
 export class NodeLeases {
@@ -72,9 +74,10 @@ export class NodeLeases {
   async #tick(target: ClaimTarget): Promise<void> {
     try {
       await this.#store.renewLeases(this.settings.id, this.settings.leaseMs)
+      if (this.#stopped) return
       const room = target.room()
-      if (room <= 0 || this.#stopped) return
-      const claimed = await this.#store.claimRuns(this.settings.id, this.settings.leaseMs, room)
+      const claimed =
+        room > 0 ? await this.#store.claimRuns(this.settings.id, this.settings.leaseMs, room) : []
       if (claimed.length > 0) {
         this.#logger?.info(
           { node: this.settings.id, runs: claimed.map((c) => c.run.id) },
@@ -82,6 +85,7 @@ export class NodeLeases {
         )
         await target.adoptClaimed(claimed)
       }
+      await target.afterClaims()
     } catch (error) {
       // The database is away, most likely: the next tick tries again (renewals first).
       this.#logger?.error({ node: this.settings.id, err: error }, 'could not renew or claim leases')

@@ -30,7 +30,7 @@ export async function commitChange(
     try {
       await driver.store.commit([change])
     } catch (error) {
-      if (error instanceof FencedError) driver.lost(state)
+      if (error instanceof FencedError) letGo(driver, state)
       else goOnAsBefore(driver, state)
       throw error
     }
@@ -41,7 +41,7 @@ export async function commitChange(
     await commitRetrying(driver.retries, change)
     driver.committed(state, change)
   } catch (error) {
-    if (error instanceof FencedError) driver.lost(state)
+    if (error instanceof FencedError) letGo(driver, state)
     if (!(error instanceof UnstorableValueError)) throw error
     const failed = unstorableFailure(state, error, driver.clock.now())
     await commitRetrying(driver.retries, failed)
@@ -88,4 +88,24 @@ export function inBackground(driver: RunDriver, state: RunState, work: () => Pro
     })
   driver.drivers.add(done)
   void done.finally(() => driver.drivers.delete(done))
+}
+
+/**
+ * A run another node took over (this node's commit was fenced): it leaves
+ * this node's memory — timers, attempt in flight, concurrency slot — and
+ * callers waiting for it here are answered as on a stop.
+ */
+export function letGo(driver: RunDriver, state: RunState): void {
+  if (driver.runs.get(state.id) !== state) return
+  state.cancelTimer?.()
+  state.inFlight?.abort()
+  driver.runs.delete(state.id)
+  driver.slots.remove(state)
+  if (state.holdsSlot) {
+    state.holdsSlot = false
+    driver.slots.release(state.loaded.record.name)
+  }
+  for (const waiter of driver.waiters.get(state.id) ?? []) waiter(undefined)
+  driver.waiters.delete(state.id)
+  driver.logger?.info({ run: state.id, node: driver.node.id }, 'run taken over by another node')
 }

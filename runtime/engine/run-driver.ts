@@ -10,7 +10,7 @@
 
 import type { JsonValue } from '../../types/index.js'
 import type { Catalog } from '../catalog/catalog.js'
-import { FencedError, WeirError } from '../errors.js'
+import { FencedError, NoSlotError, WeirError } from '../errors.js'
 import type { AttemptResult, Executor } from '../executor/executor.js'
 import { noSecrets, type SecretReader } from '../secrets/task-environment.js'
 import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
@@ -140,26 +140,6 @@ export class RunDriver {
     return commitChange(this, state, fenced, retry)
   }
 
-  /**
-   * A run another node took over (this node's commit was fenced): it leaves
-   * this node's memory — timers, attempt in flight, concurrency slot — and
-   * callers waiting for it here are answered as on a stop.
-   */
-  lost(state: RunState): void {
-    if (this.runs.get(state.id) !== state) return
-    state.cancelTimer?.()
-    state.inFlight?.abort()
-    this.runs.delete(state.id)
-    this.slots.remove(state)
-    if (state.holdsSlot) {
-      state.holdsSlot = false
-      this.slots.release(state.loaded.record.name)
-    }
-    for (const waiter of this.waiters.get(state.id) ?? []) waiter(undefined)
-    this.waiters.delete(state.id)
-    this.logger?.info({ run: state.id, node: this.node.id }, 'run taken over by another node')
-  }
-
   /** The run's state after `change` committed: its progress, its log line, its end. */
   committed(state: RunState, change: RunChange): void {
     const previous = state.progress.status
@@ -168,7 +148,12 @@ export class RunDriver {
     if (terminalStatuses.has(change.progress.status)) this.finish(state)
   }
 
-  /** Starts the oldest queued runs of `flow` while its concurrency limit has free slots. */
+  /**
+   * Starts the oldest queued runs of `flow` while its concurrency limit has
+   * free slots — in this node's count, then in the store's, where other nodes'
+   * runs count too. A run the store refuses a slot stays queued, first in
+   * line; the lease loop tries again (`startAllQueued`).
+   */
   async startQueued(flow: string): Promise<void> {
     for (;;) {
       if (this.stopping) return
@@ -181,10 +166,28 @@ export class RunDriver {
         startedAt: state.progress.startedAt ?? now,
         deadline: timeout === undefined ? undefined : now + timeout,
       })
-      await this.commit(state, change, true)
+      const limit = state.loaded.record.document.concurrency?.limit
+      try {
+        await this.commit(
+          state,
+          limit === undefined ? change : { ...change, slot: { flow, limit } },
+          true,
+        )
+      } catch (error) {
+        if (!(error instanceof NoSlotError)) throw error
+        state.holdsSlot = false
+        this.slots.release(flow)
+        this.slots.enqueue(state)
+        return
+      }
       this.scheduleDeadline(state)
       this.kick(state)
     }
+  }
+
+  /** Tries again to start the queued runs of every flow (slots may have freed on other nodes). */
+  async startAllQueued(): Promise<void> {
+    for (const flow of this.slots.queuedFlows) await this.startQueued(flow)
   }
 
   logStatus(state: RunState): void {

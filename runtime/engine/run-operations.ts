@@ -4,7 +4,7 @@
  * from its failed step. Each applies at once when the run is between steps,
  * else the run loop applies it at the next point it can.
  */
-import { WeirError } from '../errors.js'
+import { NoSlotError, WeirError } from '../errors.js'
 import type { RunRecord } from '../store/records.js'
 import type { RunProgress } from '../store/store.js'
 import { limitOf } from './concurrency.js'
@@ -107,19 +107,32 @@ export async function retry(driver: RunDriver, id: string): Promise<RunRecord> {
   const state = new RunState(run, loaded, progress, values)
   state.epoch = claimed.epoch
   const limit = limitOf(state)
-  const queued = limit !== undefined && !driver.slots.tryAcquire(run.flow.name, limit)
-  state.holdsSlot = limit !== undefined && !queued
-  const change = statusChange(
-    id,
-    progress,
-    queued ? 'queued' : 'running',
-    'run_retried',
-    now,
-    queued ? { ...restarted, status: 'queued', deadline: undefined } : restarted,
-    { step: failedStep },
-  )
+  let queued = limit !== undefined && !driver.slots.tryAcquire(run.flow.name, limit)
+  const change = (asQueued: boolean) =>
+    statusChange(
+      id,
+      progress,
+      asQueued ? 'queued' : 'running',
+      'run_retried',
+      now,
+      asQueued ? { ...restarted, status: 'queued', deadline: undefined } : restarted,
+      { step: failedStep },
+    )
   driver.runs.set(id, state)
-  await driver.commit(state, change)
+  if (limit === undefined || queued) await driver.commit(state, change(queued))
+  else {
+    // The slot this node counts free is taken in the store too (other nodes' runs count).
+    try {
+      await driver.commit(state, { ...change(false), slot: { flow: run.flow.name, limit } })
+    } catch (error) {
+      driver.slots.release(run.flow.name)
+      if (!(error instanceof NoSlotError)) throw error
+      queued = true
+      driver.runs.set(id, state)
+      await driver.commit(state, change(true))
+    }
+  }
+  state.holdsSlot = limit !== undefined && !queued
   if (queued) {
     driver.slots.enqueue(state)
     await driver.startQueued(run.flow.name)

@@ -10,7 +10,7 @@ import {
   validateValue,
 } from '../../types/index.js'
 import type { LoadedFlow } from '../catalog/catalog.js'
-import { invalidDocument, valueOverLimits } from '../errors.js'
+import { invalidDocument, NoSlotError, valueOverLimits } from '../errors.js'
 import { sortableId } from '../ids.js'
 import type { RunRecord } from '../store/records.js'
 import type { RunProgress } from '../store/store.js'
@@ -31,20 +31,11 @@ export function checkInput(loaded: LoadedFlow, input: JsonValue, limits: JsonLim
     )
 }
 
-/** The start itself; `joined` is called when the run is about to join the driver's runs (or is not new). */
-export async function createRun(
-  driver: RunDriver,
-  loaded: LoadedFlow,
-  input: JsonValue,
-  options: StartOptions,
-  joined: () => void,
-): Promise<{ run: RunRecord; created: boolean }> {
-  const now = driver.clock.now()
+/** A run's first progress: at its first step, running (its deadline set) or queued. */
+function firstProgress(loaded: LoadedFlow, now: number, queued: boolean): RunProgress {
   const first = loaded.compiled.steps[0] as CompiledStep
   const timeout = loaded.record.document.timeoutMs
-  const limit = loaded.record.document.concurrency?.limit
-  const queued = limit !== undefined && !driver.slots.tryAcquire(loaded.record.name, limit)
-  const progress: RunProgress = {
+  return {
     status: queued ? 'queued' : 'running',
     currentStep: first.id,
     attempt: 1,
@@ -56,31 +47,50 @@ export async function createRun(
     eventSeq: 1,
     ...(queued ? {} : { startedAt: now }),
   }
+}
+
+/** The start itself; `joined` is called when the run is about to join the driver's runs (or is not new). */
+export async function createRun(
+  driver: RunDriver,
+  loaded: LoadedFlow,
+  input: JsonValue,
+  options: StartOptions,
+  joined: () => void,
+): Promise<{ run: RunRecord; created: boolean }> {
+  const now = driver.clock.now()
+  const flow = loaded.record.name
+  const limit = loaded.record.document.concurrency?.limit
+  let queued = limit !== undefined && !driver.slots.tryAcquire(flow, limit)
   const id = sortableId(now)
-  const holdsSlot = limit !== undefined && !queued
-  const result = await driver.store
-    .createRun({
+  const store = (asQueued: boolean) =>
+    driver.store.createRun({
       id,
-      flow: { name: loaded.record.name, version: loaded.record.version },
+      flow: { name: flow, version: loaded.record.version },
       process: loaded.record.process,
       input,
       createdAt: now,
       ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
       owner: { node: driver.node.id, leaseMs: driver.node.leaseMs },
-      progress,
+      // A slot this node counts free is taken in the store too: other nodes may hold the flow's slots.
+      ...(limit !== undefined && !asQueued ? { slot: { flow, limit } } : {}),
+      progress: firstProgress(loaded, now, asQueued),
       events: [
         {
-          type: queued ? 'run_queued' : 'run_started',
+          type: asQueued ? 'run_queued' : 'run_started',
           at: now,
-          data: { flow: loaded.record.name, version: loaded.record.version },
+          data: { flow, version: loaded.record.version },
         },
       ],
     })
-    .catch((error: unknown) => {
-      // Nothing was stored: the slot taken for this run is free again.
-      if (holdsSlot) driver.slots.release(loaded.record.name)
-      throw error
-    })
+  const result = await store(queued).catch(async (error: unknown) => {
+    // Nothing was stored: the slot taken for this run is free again.
+    if (limit !== undefined && !queued) driver.slots.release(flow)
+    if (!(error instanceof NoSlotError)) throw error
+    queued = true
+    return store(true)
+  })
+  const holdsSlot = limit !== undefined && !queued
+  const progress = firstProgress(loaded, now, queued)
   // Nothing is awaited between here and the run joining the driver's runs: counted once.
   joined()
   if (!result.created) {

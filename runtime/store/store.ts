@@ -56,6 +56,12 @@ export interface NewEvent {
   readonly data: JsonValue
 }
 
+/** A flow's concurrency limit, checked in the store when a run takes a slot. */
+export interface SlotGuard {
+  readonly flow: string
+  readonly limit: number
+}
+
 /** Everything one engine decision writes about one run, committed atomically. */
 export interface RunChange {
   readonly runId: string
@@ -79,6 +85,13 @@ export interface RunChange {
     readonly callback?: { readonly token: string }
   }
   readonly attempt?: AttemptRecord & { readonly stepSeq: number }
+  /**
+   * The change moves the run into a slot of its flow's concurrency limit
+   * (queued to running): it is written only if fewer than `limit` runs of the
+   * flow hold one in the store (running, waiting or paused), counted by
+   * whichever node drives them; else it fails alone with a NoSlotError.
+   */
+  readonly slot?: SlotGuard
   /** Ends the step run `seq` if it is still waiting (a run stopped during a wait). */
   readonly endWaitingStep?: {
     readonly seq: number
@@ -98,6 +111,8 @@ export interface NewRun {
   readonly idempotencyKey?: string
   readonly progress: RunProgress
   readonly events: readonly NewEvent[]
+  /** The run starts in a slot of its flow's limit: stored only if one is free (see RunChange.slot). */
+  readonly slot?: SlotGuard
   /** The node that starts the run owns it at epoch 1, its lease running `leaseMs` from now (the database's clock). */
   readonly owner?: { readonly node: string; readonly leaseMs: number }
 }

@@ -42,9 +42,9 @@ export async function writeGroup(
   work: readonly GroupWork[],
   now: number,
 ): Promise<(RunRecord | undefined)[]> {
-  const plain = work.flatMap((item) =>
-    'create' in item && item.rows.idempotencyKey === undefined ? [item.rows] : [],
-  )
+  // Runs with an idempotency key or a slot guard are written one by one, in order, after the plain ones.
+  const alone = (rows: NewRunRows) => rows.idempotencyKey !== undefined || rows.slot !== undefined
+  const plain = work.flatMap((item) => ('create' in item && !alone(item.rows) ? [item.rows] : []))
   const statements: SqlStatement[] = newRunsStatements(plain, dialect)
   const reads: (number | undefined)[] = []
   const changes: ChangeRows[] = []
@@ -55,11 +55,15 @@ export async function writeGroup(
       continue
     }
     const key = item.rows.idempotencyKey
-    if (key === undefined) {
+    if (!alone(item.rows)) {
       reads.push(undefined)
       continue
     }
     statements.push(...newRunStatements(item.rows, dialect))
+    if (key === undefined) {
+      reads.push(undefined)
+      continue
+    }
     reads.push(statements.length)
     statements.push({
       sql: 'SELECT r.* FROM idempotency_keys k JOIN runs r ON r.id = k.run_id WHERE k.flow_name = ? AND k.key = ?',

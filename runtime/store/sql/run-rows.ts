@@ -7,7 +7,7 @@
  */
 import type { JsonValue } from '../../../types/index.js'
 import { UnstorableValueError } from '../../errors.js'
-import type { NewEvent, NewRun, RunChange, RunProgress } from '../store.js'
+import type { NewEvent, NewRun, RunChange, RunProgress, SlotGuard } from '../store.js'
 import type { SqlValue } from './sql-client.js'
 
 /** A run change as row values: the group's statements are built from these alone. */
@@ -22,6 +22,7 @@ export interface ChangeRows {
   readonly events: SqlValue[][]
   /** `[status, at, runId, seq]` of a waiting step run to end. */
   readonly endWait: SqlValue[] | undefined
+  readonly slot: SlotGuard | undefined
 }
 
 /** A new run as row values; `idempotencyKey` set when the insert is guarded by one. */
@@ -33,6 +34,7 @@ export interface NewRunRows {
   /** The runs row, in the order of `newRunColumns`. */
   readonly run: SqlValue[]
   readonly events: SqlValue[][]
+  readonly slot: SlotGuard | undefined
 }
 
 /** The columns of `NewRunRows.run`. */
@@ -205,6 +207,7 @@ export function changeRows(change: RunChange): ChangeRows {
       json,
     ),
     endWait: end && [end.status, end.at, runId, end.seq],
+    slot: change.slot,
   }
 }
 
@@ -241,5 +244,6 @@ export function newRunRows(run: NewRun): NewRunRows {
       run.owner?.leaseMs ?? null,
     ],
     events: eventRows(run.id, 1, run.events, json),
+    slot: run.slot,
   }
 }

@@ -7,6 +7,8 @@
  * column of an INSERT … VALUES are cast to the column's type, which SQLite
  * ignores and PostgreSQL needs (it reads an untyped placeholder there as text).
  */
+
+import type { SlotGuard } from '../store.js'
 import {
   type ChangeRows,
   type NewRunRows,
@@ -85,6 +87,24 @@ function fenceStatements(changes: readonly ChangeRows[], dialect: SqlDialect): S
   ])
 }
 
+/** Runs that hold a slot of their flow's concurrency limit. */
+const holding = "status IN ('running', 'waiting', 'paused')"
+
+/**
+ * Fails the transaction unless a slot of the flow's limit is free, counted in
+ * the store (the flow's runs that hold one, whichever node drives them), under
+ * a lock on the flow's slots (PostgreSQL) or SQLite's one writer.
+ */
+export function slotStatements(slot: SlotGuard, dialect: SqlDialect): SqlStatement[] {
+  return [
+    ...dialect.lockKey(`slots:${slot.flow}`),
+    {
+      sql: `SELECT ${dialect.failUnless(`(SELECT COUNT(*) FROM runs WHERE flow_name = ? AND ${holding}) < ?`)} AS slot`,
+      args: [slot.flow, slot.limit],
+    },
+  ]
+}
+
 /** The statements of a group of run changes; the last change of a run sets its row. */
 export function changeStatements(
   changes: readonly ChangeRows[],
@@ -124,8 +144,10 @@ export function changeStatements(
         ]
       : [],
   )
+  const slots = changes.flatMap((c) => (c.slot ? slotStatements(c.slot, dialect) : []))
   return [
     ...fenceStatements(changes, dialect),
+    ...slots,
     ...upsertStepRuns,
     ...endWaits,
     ...insertAttempts,
@@ -137,11 +159,13 @@ export function changeStatements(
 /** Inserts a run (and its first events), unless its idempotency key already names another run. */
 export function newRunStatements(run: NewRunRows, dialect: SqlDialect): SqlStatement[] {
   const key = run.idempotencyKey
-  if (key === undefined) return newRunsStatements([run], dialect)
+  const slot = run.slot ? slotStatements(run.slot, dialect) : []
+  if (key === undefined) return [...slot, ...newRunsStatements([run], dialect)]
   const guard =
     ' WHERE EXISTS (SELECT 1 FROM idempotency_keys WHERE flow_name = ? AND key = ? AND run_id = ?)'
   const guardArgs = [run.flowName, key, run.id]
   const statements: SqlStatement[] = [
+    ...slot,
     {
       sql: 'INSERT INTO idempotency_keys (flow_name, key, run_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
       args: [run.flowName, key, run.id, run.createdAt],

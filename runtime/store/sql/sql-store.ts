@@ -7,7 +7,7 @@
  */
 import type { FlowDocument, JsonValue, TaskDocument } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
-import { FencedError, WeirError } from '../../errors.js'
+import { FencedError, NoSlotError, WeirError } from '../../errors.js'
 import { GroupCommitter } from '../group-commit.js'
 import type {
   ApiKeyRecord,
@@ -31,6 +31,7 @@ import type {
   RunFilter,
   RunOwner,
   RunRequestRecord,
+  SlotGuard,
   Store,
 } from '../store.js'
 import * as catalog from './catalog-queries.js'
@@ -124,7 +125,11 @@ export class SqlStore implements Store {
   }
 
   async createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
-    const [stored] = await this.#committer.submit([{ create: run, rows: newRunRows(run) }])
+    const [stored] = await this.#committer
+      .submit([{ create: run, rows: newRunRows(run) }])
+      .catch(async (error: unknown) => {
+        throw (run.slot && (await this.#noSlot(run.slot, error))) ?? error
+      })
     if (!stored) throw new WeirError('internal', `run ${run.id} was not stored`)
     return { run: stored, created: stored.id === run.id }
   }
@@ -136,8 +141,18 @@ export class SqlStore implements Store {
     try {
       await this.#committer.submit(work)
     } catch (error) {
-      throw (await this.#fenced(changes, error)) ?? error
+      const slot = changes.find((c) => c.slot)?.slot
+      throw (
+        (await this.#fenced(changes, error)) ?? (slot && (await this.#noSlot(slot, error))) ?? error
+      )
     }
+  }
+
+  /** The NoSlotError a failed write stands for: its flow has no free slot now. */
+  async #noSlot(slot: SlotGuard, error: unknown): Promise<NoSlotError | undefined> {
+    if (isStorageFault(error)) return undefined
+    const held = await runs.slotsHeld(this.client, slot.flow)
+    return held >= slot.limit ? new NoSlotError(slot.flow, slot.limit) : undefined
   }
 
   /** The FencedError a failed commit stands for: a change whose run has another epoch now. */

@@ -5,7 +5,8 @@
  * its runs and another takes them at once; a node that lost its lease (it did
  * not renew) is fenced: its commit is refused and it lets the run go, and the
  * run completes once, on the node that claimed it; a caller waits for a run
- * through a node that does not drive it.
+ * through a node that does not drive it; requests reach a run's owner; a
+ * flow's concurrency limit holds across nodes.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -234,5 +235,44 @@ test('a request for a run whose owner is gone is applied by the node that receiv
   await b.engine.deliverEvent(run.id, 'go', {})
   expect((await untilStatus(b.store, run.id, 'completed')).status).toBe('completed')
   expect((await b.store.runOwner(run.id))?.owner).toBe(b.engine.node.id)
+  await Promise.all([a.close(), b.close()])
+})
+
+test("a flow's concurrency limit holds across nodes: never more runs going than it allows", async () => {
+  const { a, b } = await twoNodes()
+  await a.engine.recover()
+  await b.engine.recover()
+  await a.catalog.publishFlow({
+    name: 'one-at-a-time',
+    concurrency: { limit: 1 },
+    steps: [
+      { id: 'nap', sleep: 'PT0.3S' },
+      { id: 'add', task: 'inc', input: { n: 1 } },
+    ],
+  })
+  const started = await Promise.all([
+    a.engine.startRun('one-at-a-time', {}),
+    b.engine.startRun('one-at-a-time', {}),
+    a.engine.startRun('one-at-a-time', {}),
+    b.engine.startRun('one-at-a-time', {}),
+  ])
+  let most = 0
+  const going = async () => {
+    const result = await a.store.client.execute(
+      "SELECT COUNT(*) AS n FROM runs WHERE flow_name = 'one-at-a-time' AND status IN ('running', 'waiting', 'paused')",
+    )
+    return Number(result.rows[0]?.n)
+  }
+  for (;;) {
+    most = Math.max(most, await going())
+    const runs = await Promise.all(started.map(({ run }) => a.store.getRun(run.id)))
+    if (runs.every((r) => r?.status === 'completed')) break
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  expect(most).toBe(1)
+  const queuedSomewhere = await Promise.all(
+    started.map(async ({ run }) => (await a.store.listEvents(run.id)).items.map((e) => e.type)[0]),
+  )
+  expect(queuedSomewhere.filter((t) => t === 'run_queued').length).toBe(3)
   await Promise.all([a.close(), b.close()])
 })

@@ -1,10 +1,12 @@
 /**
  * The store contract under concurrency, on libSQL and PostgreSQL: two stores
  * (two connections, as two nodes would hold) on one database start runs with
- * one idempotency key, claim one schedule tick, and publish versions of one
- * flow, all at once; each outcome happens exactly once.
+ * one idempotency key, claim one schedule tick, publish versions of one flow
+ * and take slots of a concurrency limit, all at once; each outcome happens
+ * exactly as often as it may.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
+import { NoSlotError } from '../../../../runtime/errors.js'
 import type { SqlStore } from '../../../../runtime/store/index.js'
 import { newRun } from '../../../fixtures/store-records.js'
 import { freshDatabase, openTestStore, storeKinds } from '../../../fixtures/test-stores.js'
@@ -72,5 +74,19 @@ describe.each(storeKinds)('%s store under concurrency', (kind) => {
       expect((await stores[1]?.getFlow('f', r.version))?.document.description).toBe(
         r.document.description,
       )
+  })
+
+  test('runs taking slots of a limit of 3 at once: 3 get one, the others fail alone with NoSlotError', async () => {
+    const slot = { flow: 'f', limit: 3 }
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        (stores[i % 2] as SqlStore).createRun(newRun(`s${i}`, i, { slot })),
+      ),
+    )
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3)
+    for (const r of results.filter((r) => r.status === 'rejected'))
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(NoSlotError)
+    const count = await stores[0]?.client.execute('SELECT COUNT(*) AS n FROM runs')
+    expect(Number(count?.rows[0]?.n)).toBe(3)
   })
 })
