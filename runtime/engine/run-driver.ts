@@ -19,15 +19,16 @@ import { executeAttempt } from './attempt-execution.js'
 import { callbackWaitStarted, newCallbackToken } from './callbacks.js'
 import type { Clock } from './clock.js'
 import { ConcurrencySlots } from './concurrency.js'
-import { decide, type Outcome } from './decide.js'
+import type { Outcome } from './decide.js'
 import type { NodeSettings } from './node-leases.js'
 import { commitChange, inBackground } from './run-commit.js'
 import type { RunState } from './run-state.js'
 import { stepInput } from './step-input.js'
+import { stepOutcomeChange } from './step-outcome.js'
 import { waitStep } from './step-waits.js'
 import { type RetryContext, retryContext } from './storage-retry.js'
 import { terminatedChange } from './terminated-change.js'
-import { type AttemptReport, attemptChange, statusChange } from './transitions.js'
+import { type AttemptReport, statusChange } from './transitions.js'
 
 /** Where the engine reports run state changes (info) and runs it had to drop (error); pino fits. */
 export interface EngineLogger {
@@ -365,23 +366,7 @@ export class RunDriver {
       )
       return
     }
-    state.scope.setStep(
-      step.id,
-      outcome.status === 'succeeded'
-        ? { output: outcome.output }
-        : { error: outcome.error as unknown as JsonValue },
-    )
-    const decision = decide(state.loaded.compiled, state.scope, {
-      stepIndex: index,
-      attempt,
-      stepRuns: state.progress.stepRuns,
-      outcome,
-      at: finishedAt,
-    })
-    await this.commit(
-      state,
-      attemptChange(state.id, state.loaded.compiled, state.progress, report, decision),
-    )
+    await this.commit(state, stepOutcomeChange(state, report))
   }
 
   async operate(id: string): Promise<RunState> {

@@ -15,10 +15,11 @@ import {
   parseCallbackToken,
   tokenMatches,
 } from './callbacks.js'
-import { decide, type Outcome } from './decide.js'
+import type { Outcome } from './decide.js'
 import type { RunDriver } from './run-driver.js'
 import type { RunState } from './run-state.js'
-import { type AttemptReport, attemptChange, waitStarted } from './transitions.js'
+import { stepOutcomeChange } from './step-outcome.js'
+import { type AttemptReport, waitStarted } from './transitions.js'
 
 /** A sleep or waitFor step: starts its wait, or ends it when its time has come (a sleep's end, an event's deadline). */
 export async function waitStep(
@@ -61,20 +62,7 @@ export async function endWait(
   outcome: Outcome,
   at: number,
 ): Promise<void> {
-  const { attempt, stepSeq, stepRuns, waiting } = state.progress
-  state.scope.setStep(
-    step.id,
-    outcome.status === 'succeeded'
-      ? { output: outcome.output }
-      : { error: outcome.error as unknown as JsonValue },
-  )
-  const decision = decide(state.loaded.compiled, state.scope, {
-    stepIndex: step.index,
-    attempt,
-    stepRuns,
-    outcome,
-    at,
-  })
+  const { attempt, stepSeq, waiting } = state.progress
   const report: AttemptReport = {
     step,
     stepSeq,
@@ -86,7 +74,7 @@ export async function endWait(
     finishedAt: at,
     wait: true,
   }
-  const change = attemptChange(state.id, state.loaded.compiled, state.progress, report, decision)
+  const change = stepOutcomeChange(state, report)
   // A paused run takes what its step waited for, and stays paused before its next step.
   const { status } = change.progress
   const paused = state.status === 'paused' && !terminalStatuses.has(status)
