@@ -11,6 +11,7 @@ import { benchFuzz } from './fuzz.js'
 import { benchHttp } from './http.js'
 import { report } from './measure.js'
 import { benchNodes } from './nodes.js'
+import { benchNodesCrash } from './nodes-crash.js'
 import { benchNodesHttp } from './nodes-http.js'
 import { withPostgres } from './postgres.js'
 
@@ -61,6 +62,16 @@ if (!only || only === 'nodes') {
     console.log('\n| measure | value |\n|---|---|')
     for (const nodes of [1, 3]) console.log(await withPostgres((url) => benchNodesHttp(url, nodes)))
   }
+}
+if (!only || only === 'nodes-crash') {
+  console.log('\n## nodes under SIGKILL and SIGSTOP\n')
+  console.log('| measure | value |\n|---|---|')
+  const file = `file:${join(mkdtempSync(join(tmpdir(), 'weir-bench-nodes-crash-db-')), 'weir.db')}`
+  for (const line of await benchNodesCrash(file, 2))
+    console.log(line.replace('| 2 nodes', '| libSQL, 2 nodes'))
+  const onPostgres = await withPostgres((url) => benchNodesCrash(url, 3))
+  for (const line of onPostgres ?? [])
+    console.log(line.replace('| 3 nodes', '| PostgreSQL, 3 nodes'))
 }
 if (!only || only === 'fuzz') {
   console.log('\n## fuzz\n')
