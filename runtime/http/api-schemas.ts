@@ -335,6 +335,14 @@ export const resourceSchemas: Record<string, Schema> = {
     required: ['name', 'createdAt', 'updatedAt'],
     properties: { name: { type: 'string' }, createdAt: instant, updatedAt: instant },
   },
+  Process: {
+    type: 'object',
+    required: ['process', 'flows'],
+    properties: {
+      process: { type: 'string' },
+      flows: { type: 'integer', description: 'flows (latest versions) in this process itself' },
+    },
+  },
   Node: {
     type: 'object',
     required: ['id', 'host', 'pid', 'startedAt', 'heartbeatAt', 'runs', 'self'],

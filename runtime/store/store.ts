@@ -175,7 +175,10 @@ export interface CatalogStore {
   /** Stores the next version of a flow (as `publishTask` does for tasks). */
   publishFlow(document: FlowDocument, process: string): Promise<FlowRecord>
   getFlow(name: string, version?: number): Promise<FlowRecord | undefined>
+  /** The latest version of every flow; of a process and its sub-processes (`billing/eu`) when one is named. */
   listFlows(process?: string): Promise<FlowRecord[]>
+  /** Every process with how many flows it holds itself (not counting its sub-processes). */
+  listProcesses(): Promise<{ process: string; flows: number }[]>
 }
 
 /** Runs: their creation, the engine's changes, and what the API reads of them. */

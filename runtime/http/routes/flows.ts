@@ -84,7 +84,13 @@ export const flowRoutes: Route[] = [
     summary: 'The latest version of every flow, optionally of one process',
     tag: 'flows',
     role: 'viewer',
-    parameters: [queryParam('process', 'only flows of this process', parameterSchemas.process)],
+    parameters: [
+      queryParam(
+        'process',
+        'only flows of this process and its sub-processes (`billing` also matches `billing/eu`)',
+        parameterSchemas.process,
+      ),
+    ],
     responses: { 200: { description: 'Flows by name', schema: itemsOf('Flow') } },
     async handle({ params }, { store }) {
       const process = params.process === undefined ? undefined : String(params.process)

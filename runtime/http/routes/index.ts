@@ -7,6 +7,7 @@ import { flowRoutes } from './flows.js'
 import { healthRoutes } from './health.js'
 import { keyRoutes } from './keys.js'
 import { nodeRoutes } from './nodes.js'
+import { processRoutes } from './processes.js'
 import { runEventRoute, runOperationRoutes } from './run-operations.js'
 import { runRoutes } from './runs.js'
 import { scheduleRoutes } from './schedules.js'
@@ -18,6 +19,7 @@ export const routes: Route[] = [
   ...componentRoutes,
   ...taskRoutes,
   ...flowRoutes,
+  ...processRoutes,
   ...runRoutes,
   ...runOperationRoutes,
   runEventRoute,

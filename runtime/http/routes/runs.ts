@@ -152,7 +152,11 @@ export const runRoutes: Route[] = [
     role: 'viewer',
     parameters: [
       queryParam('flow', 'only runs of this flow', parameterSchemas.name),
-      queryParam('process', 'only runs of flows in this process', parameterSchemas.process),
+      queryParam(
+        'process',
+        'only runs of flows in this process and its sub-processes (`billing` also matches `billing/eu`)',
+        parameterSchemas.process,
+      ),
       queryParam('status', 'only runs in this status', runStatus),
       queryParam('from', 'created at or after this ISO 8601 date-time', timeFilter),
       queryParam('to', 'created at or before this ISO 8601 date-time', timeFilter),

@@ -17,7 +17,8 @@ export function scheduleResource(s: ScheduleRecord) {
     timezone: s.timezone,
     input: s.input,
     paused: s.paused,
-    nextFireAt: iso(s.nextFireAt),
+    // A paused schedule fires at no time (resuming it computes its next tick).
+    nextFireAt: s.paused ? null : iso(s.nextFireAt),
     lastFireAt: iso(s.lastFireAt),
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),

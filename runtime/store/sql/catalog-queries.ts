@@ -7,6 +7,7 @@ import type { FlowDocument, TaskDocument } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
 import { WeirError } from '../../errors.js'
 import type { FlowRecord, TaskRecord } from '../records.js'
+import { processFilter } from './process-filter.js'
 import { flowFromRow, taskFromRow } from './row-mapping.js'
 import { bytes } from './secret-queries.js'
 import type { SqlClient, SqlDialect, SqlRow } from './sql-client.js'
@@ -151,14 +152,28 @@ export async function listTasks(client: SqlClient): Promise<TaskRecord[]> {
   return result.rows.map(taskFromRow)
 }
 
+const latestFlow = 'f.version = (SELECT MAX(version) FROM flows g WHERE g.name = f.name)'
+
+/** The latest version of every flow, of a process and its sub-processes when one is named. */
 export async function listFlows(client: SqlClient, process?: string): Promise<FlowRecord[]> {
-  const latest = 'f.version = (SELECT MAX(version) FROM flows g WHERE g.name = f.name)'
-  const result =
-    process === undefined
-      ? await client.execute(`SELECT f.* FROM flows f WHERE ${latest} ORDER BY name`)
-      : await client.execute({
-          sql: `SELECT f.* FROM flows f WHERE ${latest} AND process = ? ORDER BY name`,
-          args: [process],
-        })
+  if (process === undefined) {
+    const all = await client.execute(`SELECT f.* FROM flows f WHERE ${latestFlow} ORDER BY name`)
+    return all.rows.map(flowFromRow)
+  }
+  const filter = processFilter('f.process', process)
+  const result = await client.execute({
+    sql: `SELECT f.* FROM flows f WHERE ${latestFlow} AND ${filter.sql} ORDER BY name`,
+    args: filter.args,
+  })
   return result.rows.map(flowFromRow)
+}
+
+/** Every process with how many flows (their latest versions) it holds itself. */
+export async function listProcesses(
+  client: SqlClient,
+): Promise<{ process: string; flows: number }[]> {
+  const result = await client.execute(
+    `SELECT f.process, COUNT(*) AS flows FROM flows f WHERE ${latestFlow} GROUP BY f.process ORDER BY f.process`,
+  )
+  return result.rows.map((row) => ({ process: String(row.process), flows: Number(row.flows) }))
 }

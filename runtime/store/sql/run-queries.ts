@@ -6,6 +6,7 @@
 import { WeirError } from '../../errors.js'
 import type { EventRecord, RunError, RunRecord, StepRunRecord } from '../records.js'
 import type { ActiveRun, Page, RunFilter } from '../store.js'
+import { processFilter } from './process-filter.js'
 import {
   attemptFromRow,
   eventFromRow,
@@ -46,7 +47,11 @@ export async function listRuns(client: SqlClient, filter: RunFilter): Promise<Pa
     args.push(value)
   }
   if (filter.flow !== undefined) add('flow_name = ?', filter.flow)
-  if (filter.process !== undefined) add('process = ?', filter.process)
+  if (filter.process !== undefined) {
+    const { sql, args: processArgs } = processFilter('process', filter.process)
+    where.push(sql)
+    args.push(...processArgs)
+  }
   if (filter.status !== undefined) add('status = ?', filter.status)
   if (filter.from !== undefined) add('created_at >= ?', filter.from)
   if (filter.to !== undefined) add('created_at <= ?', filter.to)

@@ -124,6 +124,10 @@ export class SqlStore implements Store {
     return catalog.listFlows(this.client, process)
   }
 
+  listProcesses(): Promise<{ process: string; flows: number }[]> {
+    return catalog.listProcesses(this.client)
+  }
+
   async createRun(run: NewRun): Promise<{ run: RunRecord; created: boolean }> {
     const [stored] = await this.#committer
       .submit([{ create: run, rows: newRunRows(run) }])

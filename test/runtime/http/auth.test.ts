@@ -97,6 +97,7 @@ const samples = (): Record<string, Sample> => ({
   getSecret: { method: 'GET', path: '/v1/secrets/s1' },
   deleteSecret: { method: 'DELETE', path: '/v1/secrets/s1' },
   listNodes: { method: 'GET', path: '/v1/nodes' },
+  listProcesses: { method: 'GET', path: '/v1/processes' },
 })
 
 const send = (sample: Sample, role: Role | 'none') =>

@@ -56,7 +56,16 @@ test('a schedule is created with its next fire time, listed, read, paused, chang
       json: { paused: true },
     }),
   )
-  expect(paused.paused).toBe(true)
+  // Paused, it fires at no time; resumed, it has its next tick again.
+  expect([paused.paused, paused.nextFireAt]).toEqual([true, null])
+  const resumed = await body(
+    await h.call('PUT', `/v1/schedules/${schedule.id}`, {
+      role: 'operator',
+      json: { paused: false },
+    }),
+  )
+  expect([resumed.paused, typeof resumed.nextFireAt]).toEqual([false, 'string'])
+  await h.call('PUT', `/v1/schedules/${schedule.id}`, { role: 'operator', json: { paused: true } })
   const changed = await body(
     await h.call('PUT', `/v1/schedules/${schedule.id}`, {
       json: { cron: '0 12 * * *', input: { n: 4 } },

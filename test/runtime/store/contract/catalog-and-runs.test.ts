@@ -226,4 +226,36 @@ describe.each(storeKinds)('%s store', (kind) => {
     ])
     expect(await store.listRefusedStarts('g')).toEqual([])
   })
+
+  test('a process filter matches the process and its sub-processes on / boundaries; processes are counted', async () => {
+    const store = current()
+    const flow = (name: string) => ({ name, steps: [{ id: 'a', task: 't@1' }] })
+    for (const [name, process] of [
+      ['pay', 'billing'],
+      ['refund', 'billing/eu'],
+      ['other', 'billing-eu'],
+      ['odd', 'bil_ing/x'],
+      ['ship', 'shipping'],
+    ] as const)
+      await store.publishFlow(flow(name), process)
+    await store.publishFlow({ ...flow('pay'), description: 'v2' }, 'billing')
+    expect((await store.listFlows('billing')).map((f) => f.name)).toEqual(['pay', 'refund'])
+    expect((await store.listFlows('billing/eu')).map((f) => f.name)).toEqual(['refund'])
+    expect((await store.listFlows('bil_ing')).map((f) => f.name)).toEqual(['odd'])
+    expect((await store.listFlows('bill')).map((f) => f.name)).toEqual([])
+    expect(await store.listProcesses()).toEqual([
+      { process: 'bil_ing/x', flows: 1 },
+      { process: 'billing', flows: 1 },
+      { process: 'billing-eu', flows: 1 },
+      { process: 'billing/eu', flows: 1 },
+      { process: 'shipping', flows: 1 },
+    ])
+    await store.createRun(newRun('r1', 1, { process: 'billing' }))
+    await store.createRun(newRun('r2', 2, { process: 'billing/eu' }))
+    await store.createRun(newRun('r3', 3, { process: 'billing-eu' }))
+    expect((await store.listRuns({ process: 'billing' })).items.map((r) => r.id)).toEqual([
+      'r2',
+      'r1',
+    ])
+  })
 })
