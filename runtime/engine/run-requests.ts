@@ -10,6 +10,7 @@
 import type { JsonValue, Problem } from '../../types/index.js'
 import { type ErrorCode, WeirError } from '../errors.js'
 import { sortableId } from '../ids.js'
+import { terminalStatuses } from '../store/records.js'
 import type { RunRequestRecord, RunRequestStore } from '../store/store.js'
 import type { EngineLogger } from './run-driver.js'
 
@@ -89,7 +90,11 @@ export class RequestInbox {
   #polling: Promise<void> | undefined
   #stopped = false
 
-  /** `holds`: whether the run is in this node's memory (a run being adopted waits a turn). */
+  /**
+   * `holds`: whether the run is in this node's memory. A request for a run not
+   * held waits a turn (the run is being adopted) unless the run has finished:
+   * then it is applied, and answered as a request for a finished run is.
+   */
   constructor(options: {
     store: RunRequestStore
     node: string
@@ -124,7 +129,7 @@ export class RequestInbox {
       const pending = await this.#store.pendingRunRequests(this.#node, 100)
       for (const request of pending) {
         if (this.#stopped) return
-        if (!this.#holds(request.runId)) continue
+        if (!this.#holds(request.runId) && !(await this.#finished(request.runId))) continue
         if (!(await this.#store.takeRunRequest(request.id, Date.now()))) continue
         const [result] = await Promise.allSettled([this.#apply(request)])
         await this.#store.answerRunRequest(
@@ -136,6 +141,11 @@ export class RequestInbox {
     } catch (error) {
       this.#logger?.error({ node: this.#node, err: error }, 'could not read or answer run requests')
     }
+  }
+
+  async #finished(runId: string): Promise<boolean> {
+    const owner = await this.#store.runOwner(runId)
+    return owner === undefined || terminalStatuses.has(owner.status)
   }
 
   async stop(): Promise<void> {

@@ -216,6 +216,33 @@ test('a callback sent to a node that does not drive the run completes its step a
   await Promise.all([a.close(), b.close()])
 })
 
+test('a request the owner reads after its run finished is answered as for a finished run', async () => {
+  const { a, b } = await twoNodes()
+  await a.engine.recover()
+  const { run } = await a.engine.startRun('napping', {})
+  await untilStatus(a.store, run.id, 'completed')
+  // As if b had recorded it just before the run finished.
+  await b.store.addRunRequest({
+    id: 'late-1',
+    runId: run.id,
+    kind: 'cancel',
+    body: {},
+    createdAt: 1,
+  })
+  let answer: unknown
+  for (let i = 0; i < 100 && answer === undefined; i++) {
+    await new Promise((r) => setTimeout(r, 20))
+    answer = await b.store.collectRunAnswer('late-1')
+  }
+  expect(answer).toEqual({
+    ok: false,
+    code: 'conflict',
+    message: `run ${run.id} is completed`,
+    problems: [],
+  })
+  await Promise.all([a.close(), b.close()])
+})
+
 test('a request for a run whose owner is gone is applied by the node that receives it, which takes the run', async () => {
   const { a, b } = await twoNodes(
     { leaseMs: 300, renewMs: 150 },
