@@ -175,10 +175,11 @@ export class RunDriver {
           true,
         )
       } catch (error) {
-        if (!(error instanceof NoSlotError)) throw error
+        // Still queued (first in line) whatever refused it: tried again at the next tick.
         state.holdsSlot = false
         this.slots.release(flow)
-        this.slots.enqueue(state)
+        if (this.runs.get(state.id) === state) this.slots.enqueue(state)
+        if (!(error instanceof NoSlotError)) throw error
         return
       }
       this.scheduleDeadline(state)

@@ -141,12 +141,3 @@ export function loadActiveRuns(client: SqlClient): Promise<ActiveRun[]> {
 export async function loadRun(client: SqlClient, id: string): Promise<ActiveRun | undefined> {
   return (await loadRuns(client, 'id = ?', [id]))[0]
 }
-
-/** How many runs of a flow hold a slot of its concurrency limit (running, waiting or paused). */
-export async function slotsHeld(client: SqlClient, flow: string): Promise<number> {
-  const result = await client.execute({
-    sql: "SELECT COUNT(*) AS n FROM runs WHERE flow_name = ? AND status IN ('running', 'waiting', 'paused')",
-    args: [flow],
-  })
-  return Number(result.rows[0]?.n ?? 0)
-}

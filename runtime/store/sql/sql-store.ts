@@ -132,7 +132,7 @@ export class SqlStore implements Store {
     const [stored] = await this.#committer
       .submit([{ create: run, rows: newRunRows(run) }])
       .catch(async (error: unknown) => {
-        throw (run.slot && (await this.#noSlot(run.slot, error))) ?? error
+        throw (run.slot && this.#noSlot(run.slot, error)) ?? error
       })
     if (!stored) throw new WeirError('internal', `run ${run.id} was not stored`)
     return { run: stored, created: stored.id === run.id }
@@ -146,17 +146,17 @@ export class SqlStore implements Store {
       await this.#committer.submit(work)
     } catch (error) {
       const slot = changes.find((c) => c.slot)?.slot
-      throw (
-        (await this.#fenced(changes, error)) ?? (slot && (await this.#noSlot(slot, error))) ?? error
-      )
+      throw (await this.#fenced(changes, error)) ?? (slot && this.#noSlot(slot, error)) ?? error
     }
   }
 
-  /** The NoSlotError a failed write stands for: its flow has no free slot now. */
-  async #noSlot(slot: SlotGuard, error: unknown): Promise<NoSlotError | undefined> {
-    if (isStorageFault(error)) return undefined
-    const held = await runs.slotsHeld(this.client, slot.flow)
-    return held >= slot.limit ? new NoSlotError(slot.flow, slot.limit) : undefined
+  /**
+   * The NoSlotError a failed write that took a slot stands for: its guard
+   * found the flow's slots taken. (A slot may have freed since, so the count
+   * is not read again: the engine queues the run and tries again.)
+   */
+  #noSlot(slot: SlotGuard, error: unknown): NoSlotError | undefined {
+    return isStorageFault(error) ? undefined : new NoSlotError(slot.flow, slot.limit)
   }
 
   /** The FencedError a failed commit stands for: a change whose run has another epoch now. */
