@@ -12,25 +12,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { nodeIdOf } from '../runtime/server/node-id.js'
 import { openStore, type SqlStore } from '../runtime/store/index.js'
-import { type CrashChild, startCrashChild } from '../test/fixtures/crash-child-process.js'
+import {
+  type CrashChild,
+  startCrashChild,
+  unfinishedRunsOf,
+} from '../test/fixtures/crash-child-process.js'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const active = "status IN ('queued', 'running', 'waiting', 'paused')"
 const lease = { leaseMs: 2000, renewMs: 500, gapMs: 5 }
-
-async function owned(store: SqlStore, node: string): Promise<string[]> {
-  const result = await store.client.execute({
-    sql: `SELECT id FROM runs WHERE owner = ? AND ${active}`,
-    args: [node],
-  })
-  return result.rows.map((r) => String(r.id))
-}
 
 /** Milliseconds until none of `runs` is an unfinished run of `node` any more. */
 async function takenOver(store: SqlStore, node: string, runs: readonly string[]): Promise<number> {
   const began = performance.now()
   for (;;) {
-    const still = new Set(await owned(store, node))
+    const still = new Set(await unfinishedRunsOf(store, node))
     if (runs.every((id) => !still.has(id))) return performance.now() - began
     await sleep(20)
   }
@@ -71,7 +66,7 @@ export async function benchNodesCrash(url: string, nodes: number, runs = 2000): 
     await sleep(1000)
     const i = Math.floor(Math.random() * nodes)
     const node = live[i] as CrashChild
-    const mine = await owned(store, ids[i] as string)
+    const mine = await unfinishedRunsOf(store, ids[i] as string)
     if (mine.length === 0) continue
     if (!paused) {
       paused = true

@@ -6,10 +6,8 @@
  * a node holds; a release lets it all go at once.
  */
 import type { ClaimedRun, NodeRecord } from '../store.js'
-import { loadRuns } from './run-queries.js'
+import { active, loadRuns } from './run-queries.js'
 import type { SqlClient, SqlDialect } from './sql-client.js'
-
-const active = "status IN ('queued', 'running', 'waiting', 'paused')"
 
 export async function databaseNow(client: SqlClient, dialect: SqlDialect): Promise<number> {
   const result = await client.execute(`SELECT ${dialect.nowMs} AS now`)

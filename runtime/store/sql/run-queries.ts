@@ -97,7 +97,8 @@ export async function listEvents(
   return { items, nextCursor: result.rows.length > capped && last ? String(last.seq) : undefined }
 }
 
-const active = "status IN ('queued', 'running', 'waiting', 'paused')"
+/** The runs that are not finished (a node drives them, or will). */
+export const active = "status IN ('queued', 'running', 'waiting', 'paused')"
 
 /** Runs with their progress and each step's latest output or error, as the engine resumes them. */
 export async function loadRuns(

@@ -37,71 +37,61 @@ export interface NewRunRows {
   readonly slot: SlotGuard | undefined
 }
 
+export type ColumnType = 'text' | 'int' | 'lease'
+
+/** The columns of `NewRunRows.run`, in order, each with what it holds (`lease`: a lease's length, added to the database's clock by the insert). */
+const runColumnTypes = [
+  ['id', 'text'],
+  ['flow_name', 'text'],
+  ['flow_version', 'int'],
+  ['process', 'text'],
+  ['status', 'text'],
+  ['input', 'text'],
+  ['current_step', 'text'],
+  ['attempt', 'int'],
+  ['step_seq', 'int'],
+  ['step_runs', 'int'],
+  ['previous_step', 'text'],
+  ['wake_at', 'int'],
+  ['deadline', 'int'],
+  ['event_seq', 'int'],
+  ['idempotency_key', 'text'],
+  ['created_at', 'int'],
+  ['started_at', 'int'],
+  ['updated_at', 'int'],
+  ['owner', 'text'],
+  ['epoch', 'int'],
+  ['lease_until', 'lease'],
+] as const satisfies readonly (readonly [string, ColumnType])[]
+
 /** The columns of `NewRunRows.run`. */
-export const newRunColumns =
-  'id, flow_name, flow_version, process, status, input, current_step, attempt, step_seq, step_runs, previous_step, wake_at, deadline, event_seq, idempotency_key, created_at, started_at, updated_at, owner, epoch, lease_until'
+export const newRunColumns = runColumnTypes.map(([column]) => column).join(', ')
 
-/** Which of `newRunColumns` hold integers (the others hold text). */
-export const runTypes = [
-  'text',
-  'text',
-  'int',
-  'text',
-  'text',
-  'text',
-  'text',
-  'int',
-  'int',
-  'int',
-  'text',
-  'int',
-  'int',
-  'int',
-  'text',
-  'int',
-  'int',
-  'int',
-  'text',
-  'int',
-  // lease_until: the lease's length, added to the database's clock by the insert.
-  'lease',
-] as const
+/** What each of `newRunColumns` holds. */
+export const runTypes: readonly ColumnType[] = runColumnTypes.map(([, type]) => type)
 
-/** The `runs` columns a change sets, in the order of `ChangeRows.progress`, then `updated_at`. */
-export const progressColumns = [
-  'status',
-  'current_step',
-  'attempt',
-  'step_seq',
-  'step_runs',
-  'previous_step',
-  'wake_at',
-  'deadline',
-  'event_seq',
-  'output',
-  'error',
-  'started_at',
-  'finished_at',
-  'waiting',
-] as const
+/** The `runs` columns a change sets, in the order of `ChangeRows.progress` (then `updated_at`), with what each holds. */
+const progressColumnTypes = [
+  ['status', 'text'],
+  ['current_step', 'text'],
+  ['attempt', 'int'],
+  ['step_seq', 'int'],
+  ['step_runs', 'int'],
+  ['previous_step', 'text'],
+  ['wake_at', 'int'],
+  ['deadline', 'int'],
+  ['event_seq', 'int'],
+  ['output', 'text'],
+  ['error', 'text'],
+  ['started_at', 'int'],
+  ['finished_at', 'int'],
+  ['waiting', 'text'],
+] as const satisfies readonly (readonly [string, ColumnType])[]
 
-/** Which of `progressColumns` hold integers. */
-export const progressTypes = [
-  'text',
-  'text',
-  'int',
-  'int',
-  'int',
-  'text',
-  'int',
-  'int',
-  'int',
-  'text',
-  'text',
-  'int',
-  'int',
-  'text',
-] as const
+export const progressColumns: readonly string[] = progressColumnTypes.map(([column]) => column)
+
+/** What each of `progressColumns` holds. */
+export const progressTypes: readonly ColumnType[] = progressColumnTypes.map(([, type]) => type)
 
 const opt = <T extends SqlValue>(value: T | undefined): T | null =>
   value === undefined ? null : value

@@ -11,6 +11,7 @@
 import type { SlotGuard } from '../store.js'
 import {
   type ChangeRows,
+  type ColumnType,
   type NewRunRows,
   newRunColumns,
   progressColumns,
@@ -44,8 +45,6 @@ function multiRow(
 
 const insertEvents = (rows: SqlValue[][]) =>
   multiRow('INSERT INTO events (run_id, seq, type, at, step_id, data)', '', 6, rows)
-
-type ColumnType = 'text' | 'int' | 'lease'
 
 /** `CAST(? AS BIGINT)` for a typed column, a bare `?` for text, a lease's end in the database's clock. */
 const typed = (dialect: SqlDialect) => (type: ColumnType) =>

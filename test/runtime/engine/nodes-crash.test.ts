@@ -14,12 +14,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import { nodeIdOf } from '../../../runtime/server/node-id.js'
-import type { SqlStore } from '../../../runtime/store/index.js'
 import {
   type CrashChild,
   expectEveryRunCompletedOnce,
   startCrashChild,
 } from '../../fixtures/crash-checks.js'
+import { unfinishedRunsOf } from '../../fixtures/crash-child-process.js'
 import { databaseOf } from '../../fixtures/engine-harness.js'
 import { openTestStore, testStoreKind } from '../../fixtures/test-stores.js'
 
@@ -35,15 +35,6 @@ async function started(node: CrashChild): Promise<void> {
     node.exited.then(() => 'exited' as const),
   ])
   if (outcome === 'exited') throw new Error(`a node exited early:\n${node.output()}`)
-}
-
-/** Unfinished runs a node owns. */
-async function owned(store: SqlStore, node: string): Promise<string[]> {
-  const result = await store.client.execute({
-    sql: "SELECT id FROM runs WHERE owner = ? AND status IN ('queued', 'running', 'waiting', 'paused')",
-    args: [node],
-  })
-  return result.rows.map((r) => String(r.id))
 }
 
 /** Waits until `check` holds (polling), or fails saying what it waited for. */
@@ -69,14 +60,14 @@ test('two nodes: runs survive one node paused past its lease and the other kille
     // The second node, paused while it owns unfinished runs, loses them to the first.
     let lost: string[] = []
     await until('the second node owns unfinished runs', async () => {
-      lost = await owned(store, second)
+      lost = await unfinishedRunsOf(store, second)
       return lost.length > 0
     })
     const paused = nodes[1] as CrashChild
     paused.process.kill('SIGSTOP')
-    lost = await owned(store, second)
+    lost = await unfinishedRunsOf(store, second)
     await until('the first node took the paused node’s runs', async () => {
-      const still = new Set(await owned(store, second))
+      const still = new Set(await unfinishedRunsOf(store, second))
       return lost.every((id) => !still.has(id))
     })
     paused.process.kill('SIGCONT')
@@ -85,7 +76,7 @@ test('two nodes: runs survive one node paused past its lease and the other kille
     for (let kill = 0; kill < 2; kill++) {
       await until(
         'the first node owns unfinished runs',
-        async () => (await owned(store, first)).length > 0,
+        async () => (await unfinishedRunsOf(store, first)).length > 0,
       )
       const victim = nodes[0] as CrashChild
       victim.process.kill('SIGKILL')
