@@ -16,14 +16,13 @@ import type { RefusedStart, RunRecord } from '../store/records.js'
 import type { ClaimedRun, Store } from '../store/store.js'
 import { type CallbackBody, parseCallbackToken } from './callbacks.js'
 import { type Clock, systemClock } from './clock.js'
-import { limitOf } from './concurrency.js'
 import { type ClaimTarget, defaultLease, NodeLeases, type NodeSettings } from './node-leases.js'
 import { applyRequest, atOwner } from './owner-routing.js'
+import { adoptClaimed } from './run-adoption.js'
 import { type EngineLogger, RunDriver } from './run-driver.js'
 import * as operations from './run-operations.js'
 import { RequestInbox, type RunRequest } from './run-requests.js'
 import { checkInput, createRun } from './run-starts.js'
-import { RunState } from './run-state.js'
 import { waitForRun } from './run-waiters.js'
 import * as waits from './step-waits.js'
 import { checkGuard, type TriggerSelector } from './trigger-guard.js'
@@ -103,7 +102,7 @@ export class Engine implements ClaimTarget {
       store: options.store,
       node: node.id,
       apply: (request) => applyRequest(this.#driver, request),
-      holds: (runId) => this.#driver.runs.has(runId),
+      holds: (runId) => this.#driver.holds(runId),
       logger: options.logger,
     })
   }
@@ -132,7 +131,7 @@ export class Engine implements ClaimTarget {
 
   /** How many more runs this node takes now (its active-run bound). */
   room(): number {
-    return this.#limits.maxActiveRuns - this.#driver.runs.size - this.#starting
+    return this.#limits.maxActiveRuns - this.#driver.activeCount - this.#starting
   }
 
   /** Queued runs try for a slot again: slots may have freed on other nodes. */
@@ -141,26 +140,8 @@ export class Engine implements ClaimTarget {
   }
 
   /** Drives runs this node claimed, each fenced by the epoch of its claim. */
-  async adoptClaimed(claimed: readonly ClaimedRun[]): Promise<void> {
-    for (const { run, progress, values, epoch } of claimed) {
-      if (this.#driver.runs.has(run.id)) continue
-      const loaded = await this.#driver.catalog.loadFlow(run.flow.name, run.flow.version)
-      const state = new RunState(run, loaded, progress, values)
-      state.epoch = epoch
-      if (state.status === 'queued') {
-        this.#driver.runs.set(state.id, state)
-        this.#driver.slots.enqueue(state)
-        continue
-      }
-      const limit = limitOf(state)
-      if (limit !== undefined) {
-        // A run that was going holds its slot again, even if the limit was lowered meanwhile.
-        this.#driver.slots.tryAcquire(loaded.record.name, Number.POSITIVE_INFINITY)
-        state.holdsSlot = true
-      }
-      this.#driver.adopt(state)
-    }
-    for (const flow of this.#driver.slots.queuedFlows) await this.#driver.startQueued(flow)
+  adoptClaimed(claimed: readonly ClaimedRun[]): Promise<void> {
+    return adoptClaimed(this.#driver, claimed)
   }
 
   /**
@@ -219,7 +200,7 @@ export class Engine implements ClaimTarget {
     if (this.#driver.stopping)
       throw new WeirError('unavailable', 'the server is stopping and takes no new runs')
     const { maxActiveRuns } = this.#limits
-    if (this.#driver.runs.size + this.#starting >= maxActiveRuns)
+    if (this.#driver.activeCount + this.#starting >= maxActiveRuns)
       throw new WeirError(
         'unavailable',
         `weir holds ${maxActiveRuns} active runs, its limit (WEIR_MAX_ACTIVE_RUNS); retry later`,
@@ -264,9 +245,9 @@ export class Engine implements ClaimTarget {
     return waitForRun(this.#driver, id, timeoutMs)
   }
 
-  /** The in-memory view of an active run (fresher than the store between commits? no: the same). */
+  /** The in-memory view of a run this node drives (the same as its stored row). */
   activeRun(id: string): RunRecord | undefined {
-    return this.#driver.runs.get(id)?.toRecord()
+    return this.#driver.activeRecord(id)
   }
 
   /**
@@ -280,19 +261,7 @@ export class Engine implements ClaimTarget {
     this.#driver.stopping = true
     await this.#leases.halt()
     await this.#inbox.stop()
-    for (const state of this.#driver.runs.values()) state.cancelTimer?.()
-    for (const waiters of [...this.#driver.waiters.values()])
-      for (const waiter of [...waiters]) waiter(undefined)
-    const settled = Promise.allSettled([...this.#driver.drivers])
-    if (Number.isFinite(graceMs)) {
-      let timer: NodeJS.Timeout | undefined
-      const expired = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, graceMs)
-      })
-      await Promise.race([settled, expired])
-      clearTimeout(timer)
-      this.#driver.abandoned = true
-    } else await settled
+    await this.#driver.windDown(graceMs)
     await this.#leases.release()
   }
 

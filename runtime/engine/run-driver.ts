@@ -11,24 +11,18 @@
 import type { JsonValue } from '../../types/index.js'
 import type { Catalog } from '../catalog/catalog.js'
 import { FencedError, NoSlotError, WeirError } from '../errors.js'
-import type { AttemptResult, Executor } from '../executor/executor.js'
+import type { Executor } from '../executor/executor.js'
 import { noSecrets, type SecretReader } from '../secrets/task-environment.js'
 import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
 import type { RunChange, Store } from '../store/store.js'
-import { executeAttempt } from './attempt-execution.js'
-import { callbackWaitStarted, newCallbackToken } from './callbacks.js'
 import type { Clock } from './clock.js'
 import { ConcurrencySlots } from './concurrency.js'
-import type { Outcome } from './decide.js'
 import type { NodeSettings } from './node-leases.js'
 import { commitChange, inBackground } from './run-commit.js'
 import type { RunState } from './run-state.js'
-import { stepInput } from './step-input.js'
-import { stepOutcomeChange } from './step-outcome.js'
-import { waitStep } from './step-waits.js'
+import { runStep } from './run-step.js'
 import { type RetryContext, retryContext } from './storage-retry.js'
-import { terminatedChange } from './terminated-change.js'
-import { type AttemptReport, statusChange } from './transitions.js'
+import { statusChange } from './transitions.js'
 
 /** Where the engine reports run state changes (info) and runs it had to drop (error); pino fits. */
 export interface EngineLogger {
@@ -88,6 +82,50 @@ export class RunDriver {
   set stopping(value: boolean) {
     this.#stopping = value
     if (value) this.retries.pauses.wakeAll()
+  }
+
+  /** True when this node drives the run (it is in memory). */
+  holds(id: string): boolean {
+    return this.runs.has(id)
+  }
+
+  /** The record of a run this node drives, from memory. */
+  activeRecord(id: string): RunRecord | undefined {
+    return this.runs.get(id)?.toRecord()
+  }
+
+  /** How many runs this node holds: running, waiting, paused and queued. */
+  get activeCount(): number {
+    return this.runs.size
+  }
+
+  /** A queued run held here, waiting for a slot of its flow's limit. */
+  enqueue(state: RunState): void {
+    this.runs.set(state.id, state)
+    this.slots.enqueue(state)
+  }
+
+  /**
+   * After stopping was set: timers are cancelled and callers waiting for a run
+   * answered now; resolves when the runs being driven have stopped, or after
+   * `graceMs` — attempts still running then are not committed when they end.
+   */
+  async windDown(graceMs: number): Promise<void> {
+    for (const state of this.runs.values()) state.cancelTimer?.()
+    for (const waiters of [...this.waiters.values()])
+      for (const waiter of [...waiters]) waiter(undefined)
+    const settled = Promise.allSettled([...this.drivers])
+    if (!Number.isFinite(graceMs)) {
+      await settled
+      return
+    }
+    let timer: NodeJS.Timeout | undefined
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs)
+    })
+    await Promise.race([settled, expired])
+    clearTimeout(timer)
+    this.abandoned = true
   }
 
   adopt(state: RunState): void {
@@ -289,85 +327,12 @@ export class RunDriver {
         }
         // An event wait without a deadline: the event (deliverEvent) moves the run on.
         if (state.progress.waiting && wakeAt === undefined) return
-        await this.runStep(state)
+        await runStep(this, state)
       }
     } finally {
       state.driving = false
       this.looping.delete(state)
     }
-  }
-
-  async runStep(state: RunState): Promise<void> {
-    const step = state.currentStep
-    const index = state.stepIndex
-    if (!step || index === undefined) throw new Error(`run ${state.id} has no current step`)
-    if (!step.task || state.progress.waiting) {
-      await waitStep(this, state, step)
-      return
-    }
-    const { attempt, stepSeq } = state.progress
-    const startedAt = this.clock.now()
-    state.scope.setRun({
-      id: state.id,
-      flow: state.loaded.record.name,
-      version: state.loaded.record.version,
-      attempt,
-    })
-    const prepared = stepInput(state, step)
-    let input: JsonValue | undefined
-    let result: AttemptResult
-    if ('error' in prepared) {
-      result = {
-        status: 'failed',
-        error: prepared.error,
-        log: '',
-        durationMs: 0,
-      }
-    } else {
-      input = prepared.input
-      result = await executeAttempt(this, state, step, input)
-      if (this.abandoned) return
-    }
-    const finishedAt = this.clock.now()
-    const outcome: Outcome =
-      result.status === 'succeeded'
-        ? { status: 'succeeded', output: result.output }
-        : {
-            status: 'failed',
-            error: {
-              step: step.id,
-              task: step.task ? `${step.task.name}@${step.task.version}` : '',
-              kind: result.error.kind,
-              message: result.error.message,
-              ...(result.error.details === undefined ? {} : { details: result.error.details }),
-              attempt,
-            },
-          }
-    const report: AttemptReport = {
-      step,
-      stepSeq,
-      attempt,
-      input,
-      outcome,
-      log: result.log,
-      startedAt,
-      finishedAt,
-    }
-    if (state.requested === 'terminate') {
-      state.requested = undefined
-      await this.commit(state, terminatedChange(state, report))
-      return
-    }
-    if (outcome.status === 'succeeded' && step.task?.mode === 'async') {
-      const token = newCallbackToken(state.id, stepSeq)
-      const succeeded = { ...report, outcome }
-      await this.commit(
-        state,
-        callbackWaitStarted(state.id, state.progress, succeeded, step.task, token),
-      )
-      return
-    }
-    await this.commit(state, stepOutcomeChange(state, report))
   }
 
   async operate(id: string): Promise<RunState> {

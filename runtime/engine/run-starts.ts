@@ -107,8 +107,7 @@ export async function createRun(
   // The run is this node's at epoch 1 (createRun stored it so).
   state.epoch = 1
   if (queued) {
-    driver.runs.set(id, state)
-    driver.slots.enqueue(state)
+    driver.enqueue(state)
     // Started by itself if a slot freed meanwhile; the start is answered now, whatever storage does.
     void driver
       .startQueued(loaded.record.name)

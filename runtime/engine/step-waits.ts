@@ -8,6 +8,7 @@
 import { type CompiledStep, type JsonValue, validateValue } from '../../types/index.js'
 import { invalidDocument, valueOverLimits, WeirError } from '../errors.js'
 import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
+import type { RunChange } from '../store/store.js'
 import {
   type CallbackBody,
   callbackTimeout,
@@ -21,27 +22,19 @@ import type { RunState } from './run-state.js'
 import { stepOutcomeChange } from './step-outcome.js'
 import { type AttemptReport, waitStarted } from './transitions.js'
 
-/** A sleep or waitFor step: starts its wait, or ends it when its time has come (a sleep's end, an event's deadline). */
-export async function waitStep(
-  driver: RunDriver,
-  state: RunState,
-  step: CompiledStep,
-): Promise<void> {
-  const now = driver.clock.now()
+/**
+ * What a sleep or waitFor step commits now: the start of its wait, or its end
+ * when its time has come (a sleep's end, an event's or a callback's deadline).
+ */
+export function waitStepChange(state: RunState, step: CompiledStep, now: number): RunChange {
   const waiting = state.progress.waiting
-  if (!waiting) {
-    await driver.commit(state, waitStarted(state.id, state.progress, step, now))
-    return
-  }
-  if (waiting.kind === 'sleep') {
-    await endWait(driver, state, step, { status: 'succeeded', output: null }, now)
-    return
-  }
+  if (!waiting) return waitStarted(state.id, state.progress, step, now)
+  if (waiting.kind === 'sleep')
+    return endWaitChange(state, step, { status: 'succeeded', output: null }, now)
   if (waiting.kind === 'callback') {
     const task = step.task ? `${step.task.name}@${step.task.version}` : ''
     const error = callbackTimeout(waiting, now, step.id, task, state.progress.attempt)
-    await endWait(driver, state, step, { status: 'failed', error }, now)
-    return
+    return endWaitChange(state, step, { status: 'failed', error }, now)
   }
   const ms = (waiting.deadline ?? now) - waiting.since
   const error: RunError = {
@@ -51,17 +44,16 @@ export async function waitStep(
     message: `no event "${waiting.name}" arrived within ${ms} ms`,
     attempt: state.progress.attempt,
   }
-  await endWait(driver, state, step, { status: 'failed', error }, now)
+  return endWaitChange(state, step, { status: 'failed', error }, now)
 }
 
-/** Ends a wait with its outcome and commits what follows, as after an attempt. */
-export async function endWait(
-  driver: RunDriver,
+/** The change that ends a wait with its outcome and what follows, as after an attempt. */
+function endWaitChange(
   state: RunState,
   step: CompiledStep,
   outcome: Outcome,
   at: number,
-): Promise<void> {
+): RunChange {
   const { attempt, stepSeq, waiting } = state.progress
   const report: AttemptReport = {
     step,
@@ -78,10 +70,7 @@ export async function endWait(
   // A paused run takes what its step waited for, and stays paused before its next step.
   const { status } = change.progress
   const paused = state.status === 'paused' && !terminalStatuses.has(status)
-  await driver.commit(
-    state,
-    paused ? { ...change, progress: { ...change.progress, status: 'paused' } } : change,
-  )
+  return paused ? { ...change, progress: { ...change.progress, status: 'paused' } } : change
 }
 
 /**
@@ -133,7 +122,7 @@ async function endWaitNow(
   try {
     state.cancelTimer?.()
     state.cancelTimer = undefined
-    await endWait(driver, state, step, outcome, driver.clock.now())
+    await driver.commit(state, endWaitChange(state, step, outcome, driver.clock.now()))
   } finally {
     state.driving = false
   }
