@@ -99,7 +99,7 @@ export async function benchNodes(url: string): Promise<string[]> {
   await eventLatency(a, b, 20)
   lines.push(`| event to the owner (in process) | ${await eventLatency(a, a, 200)} |`)
   lines.push(
-    `| event through another node (store, owner polls every 50 ms) | ${await eventLatency(a, b, 200)} |`,
+    `| event through another node (stored; the owner polls every 50 ms on libSQL, is signalled on PostgreSQL) | ${await eventLatency(a, b, 200)} |`,
   )
   const afterStop = await takeover(a, b, () => a.engine.stop())
   lines.push(

@@ -5,14 +5,18 @@
  * milliseconds, takes each one (so that it is applied once, or withdrawn by a
  * receiver that gave up), applies it as if it had received it, and stores the
  * answer — a value, or the error with its code — which the receiving node
- * then gives, exactly as the owner would have.
+ * then gives, exactly as the owner would have. A signal (PostgreSQL's
+ * LISTEN/NOTIFY, signals.ts) wakes the owner and the receiver at once;
+ * polling is the fallback, and all there is on libSQL.
  */
 import type { JsonValue, Problem } from '../../types/index.js'
 import { type ErrorCode, WeirError } from '../errors.js'
 import { sortableId } from '../ids.js'
 import { terminalStatuses } from '../store/records.js'
+import type { StoreSignals } from '../store/signals.js'
 import type { RunRequestRecord, RunRequestStore } from '../store/store.js'
 import type { EngineLogger } from './run-driver.js'
+import { SignalledPause } from './signalled-pause.js'
 
 /** A request without its id and time. */
 export type RunRequest = Pick<RunRequestRecord, 'runId' | 'kind' | 'body'>
@@ -26,10 +30,22 @@ type Answer =
       readonly problems: readonly Problem[]
     }
 
-/** How often a receiver looks for its answer, and an owner for requests. */
-export const requestTiming = { answerPollMs: 20, inboxPollMs: 50, timeoutMs: 10_000 } as const
+/**
+ * How often a receiver looks for its answer, and an owner for requests: often
+ * when polling is all there is (libSQL), seldom as the fallback of live
+ * signals (PostgreSQL's LISTEN/NOTIFY), which end each pause at once.
+ */
+export const requestTiming = {
+  answerPollMs: 20,
+  inboxPollMs: 50,
+  signalledPollMs: 500,
+  timeoutMs: 10_000,
+} as const
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+type SignalledStore = RunRequestStore & { readonly signals: StoreSignals }
+
+const pollMs = (signals: StoreSignals, polling: number) =>
+  signals.live ? requestTiming.signalledPollMs : polling
 
 /** The value an answer carries, or the error it names, thrown. */
 function unpack(answer: JsonValue): JsonValue {
@@ -44,15 +60,33 @@ function unpack(answer: JsonValue): JsonValue {
  * retry (503); one that an owner took is waited for.
  */
 export async function askOwner(
-  store: RunRequestStore,
+  store: SignalledStore,
   request: RunRequest,
   timeoutMs: number = requestTiming.timeoutMs,
 ): Promise<JsonValue> {
   const id = sortableId()
-  await store.addRunRequest({ ...request, id, createdAt: Date.now() })
+  const answered = new SignalledPause()
+  const off = store.signals.on('run_answer', (subject) => {
+    if (subject === id) answered.signal()
+  })
+  try {
+    await store.addRunRequest({ ...request, id, createdAt: Date.now() })
+    return await awaitAnswer(store, request, id, answered, timeoutMs)
+  } finally {
+    off()
+  }
+}
+
+async function awaitAnswer(
+  store: SignalledStore,
+  request: RunRequest,
+  id: string,
+  answered: SignalledPause,
+  timeoutMs: number,
+): Promise<JsonValue> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    await sleep(requestTiming.answerPollMs)
+    await answered.pause(pollMs(store.signals, requestTiming.answerPollMs))
     const answer = await store.collectRunAnswer(id)
     if (answer !== undefined) return unpack(answer)
     if (Date.now() < deadline) continue
@@ -81,13 +115,14 @@ function answerOf(result: PromiseSettledResult<JsonValue>): Answer {
 
 /** The owner's side: takes the pending requests for its runs, applies and answers them. */
 export class RequestInbox {
-  readonly #store: RunRequestStore
+  readonly #store: SignalledStore
   readonly #node: string
   readonly #apply: (request: RunRequestRecord) => Promise<JsonValue>
   readonly #holds: (runId: string) => boolean
   readonly #logger: EngineLogger | undefined
-  #timer: NodeJS.Timeout | undefined
-  #polling: Promise<void> | undefined
+  readonly #requested = new SignalledPause()
+  #loop: Promise<void> | undefined
+  #off: (() => void) | undefined
   #stopped = false
 
   /**
@@ -96,7 +131,7 @@ export class RequestInbox {
    * then it is applied, and answered as a request for a finished run is.
    */
   constructor(options: {
-    store: RunRequestStore
+    store: SignalledStore
     node: string
     apply: (request: RunRequestRecord) => Promise<JsonValue>
     holds: (runId: string) => boolean
@@ -110,18 +145,17 @@ export class RequestInbox {
   }
 
   start(): void {
-    if (this.#stopped || this.#timer) return
-    const next = () => {
-      if (this.#stopped) return
-      this.#timer = setTimeout(() => {
-        this.#polling = this.#poll().finally(() => {
-          this.#polling = undefined
-          next()
-        })
-      }, requestTiming.inboxPollMs)
-      this.#timer.unref()
-    }
-    next()
+    if (this.#stopped || this.#loop) return
+    this.#off = this.#store.signals.on('run_request', (runId) => {
+      if (this.#holds(runId)) this.#requested.signal()
+    })
+    this.#loop = (async () => {
+      for (;;) {
+        await this.#requested.pause(pollMs(this.#store.signals, requestTiming.inboxPollMs))
+        if (this.#stopped) return
+        await this.#poll()
+      }
+    })()
   }
 
   async #poll(): Promise<void> {
@@ -150,7 +184,8 @@ export class RequestInbox {
 
   async stop(): Promise<void> {
     this.#stopped = true
-    clearTimeout(this.#timer)
-    await this.#polling
+    this.#off?.()
+    this.#requested.signal()
+    await this.#loop
   }
 }

@@ -4,6 +4,7 @@
  * never sees SQL; libSQL and PostgreSQL implement them all, held to one
  * contract test suite.
  */
+
 import type { FlowDocument, JsonValue, TaskDocument } from '../../types/index.js'
 import type { FunctionBinding } from '../components/signature.js'
 import type {
@@ -23,6 +24,7 @@ import type {
   StepWait,
   TaskRecord,
 } from './records.js'
+import type { StoreSignals } from './signals.js'
 import type { StorageHealthView } from './storage-health.js'
 
 /** The engine's durable state of a run (beside what RunRecord shows). */
@@ -332,5 +334,7 @@ export interface Store
     RunRequestStore {
   /** Whether writes work: unavailable after a storage fault until a write succeeds (see storage-health.ts). */
   readonly storage: StorageHealthView
+  /** Hints between nodes that a request or an answer was stored (signals.ts). */
+  readonly signals: StoreSignals
   close(): Promise<void>
 }

@@ -6,6 +6,7 @@
 import { SqlStore } from '../sql/sql-store.js'
 import { openPostgres } from './open-postgres.js'
 import { PgClient } from './pg-client.js'
+import { PgSignals } from './pg-signals.js'
 import { postgresDialect as dialect } from './postgres-dialect.js'
 
 export interface PostgresOptions {
@@ -29,6 +30,7 @@ export class PostgresStore extends SqlStore {
       (health) => new PgClient(pool, health),
       dialect,
       options.now ?? Date.now,
+      new PgSignals(options.url, pool),
     )
   }
 }

@@ -20,6 +20,7 @@ import type {
   StepRunRecord,
   TaskRecord,
 } from '../records.js'
+import { LocalSignals, type StoreSignals } from '../signals.js'
 import { StorageHealth, type StorageHealthView } from '../storage-health.js'
 import type {
   ActiveRun,
@@ -57,14 +58,17 @@ export class SqlStore implements Store {
   readonly #health: StorageHealth
   readonly #committer: GroupCommitter<GroupWork, RunRecord | undefined>
   readonly #now: () => number
+  readonly signals: StoreSignals
 
   /** `connect` wraps the open database in a client that reports to `health`. */
   protected constructor(
     connect: (health: StorageHealth) => SqlClient,
     dialect: SqlDialect,
     now: () => number,
+    signals: StoreSignals = new LocalSignals(),
   ) {
     this.#now = now
+    this.signals = signals
     this.#dialect = dialect
     this.#health = new StorageHealth(() => this.client.write(probeStatements(now())), now)
     this.client = connect(this.#health)
@@ -316,8 +320,9 @@ export class SqlStore implements Store {
     return requests.runOwner(this.client, this.#dialect, id)
   }
 
-  addRunRequest(request: RunRequestRecord): Promise<void> {
-    return requests.addRunRequest(this.client, request)
+  async addRunRequest(request: RunRequestRecord): Promise<void> {
+    await requests.addRunRequest(this.client, request)
+    this.signals.send('run_request', request.runId)
   }
 
   pendingRunRequests(node: string, limit: number): Promise<RunRequestRecord[]> {
@@ -328,8 +333,9 @@ export class SqlStore implements Store {
     return requests.takeRunRequest(this.client, id, at)
   }
 
-  answerRunRequest(id: string, answer: JsonValue, at: number): Promise<void> {
-    return requests.answerRunRequest(this.client, id, answer, at)
+  async answerRunRequest(id: string, answer: JsonValue, at: number): Promise<void> {
+    await requests.answerRunRequest(this.client, id, answer, at)
+    this.signals.send('run_answer', id)
   }
 
   collectRunAnswer(id: string): Promise<JsonValue | undefined> {
@@ -340,7 +346,8 @@ export class SqlStore implements Store {
     return requests.withdrawRunRequest(this.client, id)
   }
 
-  close(): Promise<void> {
-    return this.client.close()
+  async close(): Promise<void> {
+    await this.signals.close()
+    await this.client.close()
   }
 }
