@@ -134,6 +134,14 @@ export class Engine implements ClaimTarget {
     return this.#limits.maxActiveRuns - this.#driver.activeCount - this.#starting
   }
 
+  held(): number {
+    return this.#driver.activeCount
+  }
+
+  holds(id: string): boolean {
+    return this.#driver.holds(id)
+  }
+
   /** Queued runs try for a slot again: slots may have freed on other nodes. */
   afterClaims(): Promise<void> {
     return this.#driver.startAllQueued()

@@ -26,6 +26,9 @@ export const defaultLease = { leaseMs: 10_000, renewMs: 2_000 } as const
 export interface ClaimTarget {
   /** How many more runs the engine can take now. */
   room(): number
+  /** How many runs the engine holds in memory, and whether it holds one. */
+  held(): number
+  holds(id: string): boolean
   /** Drives the claimed runs (they are this node's from now). */
   adoptClaimed(claimed: Awaited<ReturnType<LeaseStore['claimRuns']>>): Promise<void>
   /** Work of every tick after the claims (queued runs try for a slot again). */
@@ -39,6 +42,8 @@ export class NodeLeases {
   #timer: NodeJS.Timeout | undefined
   #ticking: Promise<void> | undefined
   #stopped = false
+  /** Runs this node owned in the store at the last tick without holding them in memory. */
+  #unheld = new Set<string>()
 
   constructor(store: LeaseStore, settings: NodeSettings, logger: EngineLogger | undefined) {
     this.#store = store
@@ -73,8 +78,9 @@ export class NodeLeases {
 
   async #tick(target: ClaimTarget): Promise<void> {
     try {
-      await this.#store.renewLeases(this.settings.id, this.settings.leaseMs)
+      const renewed = await this.#store.renewLeases(this.settings.id, this.settings.leaseMs)
       if (this.#stopped) return
+      await this.#takeBackUnheld(target, renewed)
       const room = target.room()
       const claimed =
         room > 0 ? await this.#store.claimRuns(this.settings.id, this.settings.leaseMs, room) : []
@@ -90,6 +96,35 @@ export class NodeLeases {
       // The database is away, most likely: the next tick tries again (renewals first).
       this.#logger?.error({ node: this.settings.id, err: error }, 'could not renew or claim leases')
     }
+  }
+
+  /**
+   * Takes back the runs this node owns in the store but does not drive — a
+   * start whose answer was lost (the run committed, the caller told to retry)
+   * — once they were so at two ticks in a row (a start in progress is stored
+   * before it joins memory). Their renewed leases would keep every other node
+   * from taking them.
+   */
+  async #takeBackUnheld(target: ClaimTarget, renewed: number): Promise<void> {
+    if (renewed <= target.held()) {
+      this.#unheld.clear()
+      return
+    }
+    const unheld = (await this.#store.ownedRuns(this.settings.id)).filter((id) => !target.holds(id))
+    const orphans = unheld.filter((id) => this.#unheld.has(id))
+    this.#unheld = new Set(unheld)
+    const claimed = []
+    for (const id of orphans) {
+      if (target.holds(id)) continue
+      const run = await this.#store.claimRun(this.settings.id, id, this.settings.leaseMs)
+      if (run) claimed.push(run)
+    }
+    if (claimed.length === 0) return
+    this.#logger?.info(
+      { node: this.settings.id, runs: claimed.map((c) => c.run.id) },
+      `took back ${claimed.length} run${claimed.length === 1 ? '' : 's'} this node owned without driving`,
+    )
+    await target.adoptClaimed(claimed)
   }
 
   /** Stops renewing and claiming (the leases run out unless released). */

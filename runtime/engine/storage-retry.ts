@@ -67,12 +67,15 @@ export function retryContext(
 /**
  * Commits a run's change, trying again after each storage fault until it
  * commits; rethrows any other error, and the storage fault once the engine
- * stops.
+ * stops. A fault may come after the database committed (the connection was
+ * lost during COMMIT): before each retry, a change whose events are already
+ * stored under its epoch counts as committed, and is not written twice.
  */
 export async function commitRetrying(context: RetryContext, change: RunChange): Promise<void> {
   let delay: number = storageBackoff.firstMs
   for (let failures = 0; ; failures++) {
     try {
+      if (failures > 0 && (await landed(context.store, change))) return
       await context.store.commit([change])
       if (failures > 0)
         context.logger?.info(
@@ -92,4 +95,12 @@ export async function commitRetrying(context: RetryContext, change: RunChange): 
       delay = Math.min(delay * 2, storageBackoff.maxMs)
     }
   }
+}
+
+/** Whether a change that met a storage fault was committed all the same (its last event is stored). */
+async function landed(store: Store, change: RunChange): Promise<boolean> {
+  if (change.events.length === 0) return false
+  const stored = await store.runOwner(change.runId)
+  if (!stored || (change.epoch !== undefined && stored.epoch !== change.epoch)) return false
+  return stored.eventSeq >= change.progress.eventSeq
 }

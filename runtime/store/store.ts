@@ -267,6 +267,8 @@ export interface LeaseStore {
     limit: number,
     options?: { own?: boolean },
   ): Promise<ClaimedRun[]>
+  /** The ids of the active runs the node owns. */
+  ownedRuns(node: string): Promise<string[]>
   /** Claims one run whatever its status (a retry of a finished run), unless another node's lease on it holds. */
   claimRun(node: string, id: string, leaseMs: number): Promise<ClaimedRun | undefined>
   /** Lets go of every run the node owns (a graceful stop): other nodes may claim them at once. */
@@ -291,6 +293,9 @@ export interface RunOwner {
   readonly owner: string | undefined
   /** Whether the owner's lease holds (the database's clock). */
   readonly live: boolean
+  /** The epoch of the owner's claim, and the sequence number of the run's last committed event. */
+  readonly epoch: number
+  readonly eventSeq: number
 }
 
 /**

@@ -86,6 +86,14 @@ export async function claimRuns(
   return loadClaimed(client, returned(result?.rows ?? []))
 }
 
+export async function ownedRuns(client: SqlClient, node: string): Promise<string[]> {
+  const result = await client.execute({
+    sql: `SELECT id FROM runs WHERE owner = ? AND ${active} ORDER BY created_at, id`,
+    args: [node],
+  })
+  return result.rows.map((row) => String(row.id))
+}
+
 export async function claimRun(
   client: SqlClient,
   dialect: SqlDialect,

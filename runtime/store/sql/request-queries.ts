@@ -97,7 +97,7 @@ export async function runOwner(
   id: string,
 ): Promise<RunOwner | undefined> {
   const result = await client.execute({
-    sql: `SELECT status, owner, CASE WHEN lease_until > ${dialect.nowMs} THEN 1 ELSE 0 END AS live FROM runs WHERE id = ?`,
+    sql: `SELECT status, owner, epoch, event_seq, CASE WHEN lease_until > ${dialect.nowMs} THEN 1 ELSE 0 END AS live FROM runs WHERE id = ?`,
     args: [id],
   })
   const row = result.rows[0]
@@ -106,5 +106,7 @@ export async function runOwner(
     status: String(row.status) as RunOwner['status'],
     owner: row.owner === null || row.owner === undefined ? undefined : String(row.owner),
     live: Number(row.live) === 1,
+    epoch: Number(row.epoch),
+    eventSeq: Number(row.event_seq),
   }
 }

@@ -304,6 +304,10 @@ export class SqlStore implements Store {
     return leases.claimRuns(this.client, this.#dialect, node, leaseMs, limit, options.own ?? false)
   }
 
+  ownedRuns(node: string): Promise<string[]> {
+    return leases.ownedRuns(this.client, node)
+  }
+
   claimRun(node: string, id: string, leaseMs: number): Promise<ClaimedRun | undefined> {
     return leases.claimRun(this.client, this.#dialect, node, id, leaseMs)
   }

@@ -6,7 +6,8 @@
  * not renew) is fenced: its commit is refused and it lets the run go, and the
  * run completes once, on the node that claimed it; a caller waits for a run
  * through a node that does not drive it; requests reach a run's owner; a
- * flow's concurrency limit holds across nodes.
+ * flow's concurrency limit holds across nodes; a run stored by a start whose
+ * answer was lost is taken back by its node.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -17,6 +18,7 @@ import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
 import { type Harness, harness } from '../../fixtures/engine-harness.js'
 import { engineTasksComponent, publishEngineTasks } from '../../fixtures/engine-tasks.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
+import { losingAnswers } from '../../fixtures/lost-answers.js'
 import { untilStatus } from '../../fixtures/run-status.js'
 
 let cache: ComponentCache
@@ -302,4 +304,27 @@ test("a flow's concurrency limit holds across nodes: never more runs going than 
   )
   expect(queuedSomewhere.filter((t) => t === 'run_queued').length).toBe(3)
   await Promise.all([a.close(), b.close()])
+})
+
+test('a run whose start answer was lost is taken back by its node and completes once; the retried start returns it', async () => {
+  const answers = { lost: 0 }
+  const a = await harness(pool, cache, {
+    lease: fast,
+    seenBy: (store) => losingAnswers(store, 'createRun', answers),
+  })
+  await publishEngineTasks(a.catalog)
+  await a.catalog.publishFlow({
+    name: 'once',
+    steps: [{ id: 'add', task: 'inc', input: { n: 1 } }],
+  })
+  await a.engine.recover()
+  answers.lost = 1
+  const lost = a.engine.startRun('once', {}, { idempotencyKey: 'k1' })
+  await expect(lost).rejects.toMatchObject({ code: 'storage_unavailable' })
+  const again = await a.engine.startRun('once', {}, { idempotencyKey: 'k1' })
+  expect(again.created).toBe(false)
+  const done = await untilStatus(a.store, again.run.id, 'completed')
+  expect(done.output).toBe(2)
+  expect(await stepRuns(a, again.run.id)).toEqual([['add', 'succeeded', 1]])
+  await a.close()
 })

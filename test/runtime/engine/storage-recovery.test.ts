@@ -6,7 +6,8 @@
  * when writes work again; stopping gives the retries up and the next start
  * resumes the run; an operation storage refuses is answered with the fault and
  * leaves the run as it was; an event payload that cannot be stored is refused
- * alone while other runs go on.
+ * alone while other runs go on; a change committed although storage reported a
+ * fault (the answer to COMMIT lost) is not written twice.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -19,9 +20,11 @@ import { Engine } from '../../../runtime/engine/engine.js'
 import { UnstorableValueError } from '../../../runtime/errors.js'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
 import { LibsqlStore } from '../../../runtime/store/index.js'
+import type { Store } from '../../../runtime/store/store.js'
 import type { JsonValue } from '../../../types/index.js'
 import { publishEngineTasks } from '../../fixtures/engine-tasks.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
+import { losingAnswers } from '../../fixtures/lost-answers.js'
 import { untilStatus } from '../../fixtures/run-status.js'
 
 let cache: ComponentCache
@@ -63,12 +66,16 @@ interface Logged {
   readonly message: string
 }
 
-async function setUp(clock: ManualClock, dir = mkdtempSync(join(tmpdir(), 'weir-recovery-'))) {
+async function setUp(
+  clock: ManualClock,
+  dir = mkdtempSync(join(tmpdir(), 'weir-recovery-')),
+  seenBy: (store: LibsqlStore) => Store = (store) => store,
+) {
   const store = await LibsqlStore.open({
     url: `file:${join(dir, 'weir.db')}`,
     now: () => clock.now(),
   })
-  const catalog = new Catalog(store, cache)
+  const catalog = new Catalog(seenBy(store), cache)
   const logs: Logged[] = []
   const logger = {
     info: (fields: Record<string, unknown>, message: string) =>
@@ -78,7 +85,7 @@ async function setUp(clock: ManualClock, dir = mkdtempSync(join(tmpdir(), 'weir-
   }
   // One node across the restarts of this directory.
   const engine = new Engine({
-    store,
+    store: seenBy(store),
     executor: pool,
     catalog,
     clock,
@@ -140,6 +147,34 @@ describe('storage faults in the engine', () => {
         message: 'run change committed: storage is back',
       },
     ])
+    const events = (await h.store.listEvents(run.id)).items
+    expect(events.map((e) => [e.seq, e.type, e.stepId])).toEqual([
+      [1, 'run_started', undefined],
+      [2, 'step_started', 'nap'],
+      [3, 'step_succeeded', 'nap'],
+      [4, 'step_started', 'add'],
+      [5, 'step_succeeded', 'add'],
+      [6, 'run_completed', undefined],
+    ])
+    await h.engine.stop()
+    await h.store.close()
+  })
+
+  test('a change committed although storage reported a fault is not written twice', async () => {
+    const clock = new ManualClock()
+    const answers = { lost: 0 }
+    const h = await setUp(clock, undefined, (store) => losingAnswers(store, 'commit', answers))
+    await publishEngineTasks(h.catalog)
+    await h.catalog.publishFlow(napping)
+    const { run } = await h.engine.startRun('napping', {})
+    await untilStatus(h.store, run.id, 'waiting')
+    answers.lost = 1
+    clock.advance(60_000)
+    await until(refused(h.logs, run.id), 'the fault after the commit')
+    clock.advance(100)
+    const done = await untilStatus(h.store, run.id, 'completed')
+    expect(done.output).toEqual({ n: 42 })
+    expect(h.logs.filter((l) => l.message === 'run stopped')).toEqual([])
     const events = (await h.store.listEvents(run.id)).items
     expect(events.map((e) => [e.seq, e.type, e.stepId])).toEqual([
       [1, 'run_started', undefined],

@@ -147,7 +147,13 @@ describe.each(storeKinds)('leases on %s', (kind) => {
     expect(await b.withdrawRunRequest('q2')).toBe(true)
     expect(await a.takeRunRequest('q2', 9)).toBe(false)
     expect(await a.pendingRunRequests('node-a', 10)).toEqual([])
-    expect(await b.runOwner('r1')).toEqual({ status: 'running', owner: 'node-a', live: true })
+    expect(await b.runOwner('r1')).toEqual({
+      status: 'running',
+      owner: 'node-a',
+      live: true,
+      epoch: 1,
+      eventSeq: 1,
+    })
     expect(await b.runOwner('missing')).toBeUndefined()
   })
 })
