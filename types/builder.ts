@@ -13,11 +13,21 @@
  * output types, and become `${input.order.items}` templates, also inside a JS
  * template string (`` `order ${$.input.order.id}` `` is `"order ${input.order.id}"`);
  * in a condition, which is CEL, they read as bare paths. A template is typed
- * by the task's input type. The result is a plain flow document that the
- * server checks again on publish. Browser-safe.
+ * by the task's input type. A sub-flow (`subflow<I, O>('billing', 2)`) is a
+ * step like a task; `set` and `fail` add those steps. The result is a plain
+ * flow document that the server checks again on publish. Browser-safe.
  */
 
-import type { FlowDocument, RetryPolicy, Step, TaskStep, Trigger, ValueSchema } from './index.js'
+import type {
+  FlowDocument,
+  FlowStep,
+  Next,
+  RetryPolicy,
+  Step,
+  TaskStep,
+  Trigger,
+  ValueSchema,
+} from './index.js'
 import type { JsonValue } from './json.js'
 
 /** A task as the builder sees it: its reference and, as type parameters, its input and output. */
@@ -29,6 +39,17 @@ export interface TaskSpec<I = unknown, O = unknown> {
 /** Names a task for the builder; `version` pins it (`name@version`). */
 export function task<I = unknown, O = unknown>(name: string, version?: number): TaskSpec<I, O> {
   return { ref: version === undefined ? name : `${name}@${version}` }
+}
+
+/** A published flow called as a sub-flow: its reference and, as type parameters, its input and output. */
+export interface FlowSpec<I = unknown, O = unknown> {
+  readonly flow: string
+  readonly __io?: { input: I; output: O }
+}
+
+/** Names a flow for a `flow` step (a child run); `version` pins it (`name@version`). */
+export function subflow<I = unknown, O = unknown>(name: string, version?: number): FlowSpec<I, O> {
+  return { flow: version === undefined ? name : `${name}@${version}` }
 }
 
 declare const exprType: unique symbol
@@ -154,19 +175,57 @@ export class FlowBuilder<Input = unknown, Steps = Record<never, never>> {
     return this.#with<T, Steps>({ input: schema })
   }
 
+  /** A task step, or a `flow` step when `spec` is a sub-flow (its run is a child run this step waits for). */
   step<Id extends string, I, O>(
     id: Id,
-    spec: TaskSpec<I, O> | string,
+    spec: TaskSpec<I, O> | FlowSpec<I, O> | string,
     options: StepOptions<I, Input, Steps> = {},
   ): FlowBuilder<Input, Steps & { [K in Id]: O }> {
-    const step: TaskStep = { id, task: typeof spec === 'string' ? spec : spec.ref }
-    if (options.description !== undefined) step.description = options.description
-    if (options.input !== undefined)
-      step.input = resolve(options.input as Resolvable<unknown, unknown, unknown>)
-    if (options.retry) step.retry = options.retry
+    const input =
+      options.input === undefined
+        ? undefined
+        : resolve(options.input as Resolvable<unknown, unknown, unknown>)
+    const common = {
+      ...(options.description === undefined ? {} : { description: options.description }),
+      ...(input === undefined ? {} : { input }),
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+    }
+    if (typeof spec !== 'string' && 'flow' in spec) {
+      if (options.timeoutMs !== undefined)
+        throw new Error(`step "${id}" calls a flow: the child flow's own timeoutMs bounds it`)
+      const step: FlowStep = { id, flow: spec.flow, ...common }
+      return this.#push(step)
+    }
+    const step: TaskStep = { id, task: typeof spec === 'string' ? spec : spec.ref, ...common }
     if (options.timeoutMs !== undefined) step.timeoutMs = options.timeoutMs
-    if (options.onError !== undefined) step.onError = options.onError
     return this.#push(step)
+  }
+
+  /** A step whose output is a template's value (give its type as `T`). */
+  set<Id extends string, T = unknown>(
+    id: Id,
+    value: Resolvable<Template<T>, Input, Steps>,
+  ): FlowBuilder<Input, Steps & { [K in Id]: T }> {
+    return this.#push({ id, set: resolve(value as Resolvable<unknown, unknown, unknown>) })
+  }
+
+  /** A step that fails on purpose (kind `task_error`, with `code` when given); only `onError` leads on from it. */
+  fail<Id extends string>(
+    id: Id,
+    message: Resolvable<Template<string>, Input, Steps>,
+    options: { code?: string; retry?: RetryPolicy; onError?: string } = {},
+  ): FlowBuilder<Input, Steps & { [K in Id]: never }> {
+    const failure = {
+      message: resolve(message as Resolvable<unknown, unknown, unknown>),
+      ...(options.code === undefined ? {} : { code: options.code }),
+    }
+    return this.#push({
+      id,
+      fail: failure,
+      ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+    })
   }
 
   sleep<Id extends string>(
@@ -226,10 +285,11 @@ export class FlowBuilder<Input = unknown, Steps = Record<never, never>> {
     return this.#with<Input, S2>({ steps: [...this.#doc.steps, step] })
   }
 
-  #setNext(next: NonNullable<Step['next']>): FlowBuilder<Input, Steps> {
+  #setNext(next: Next): FlowBuilder<Input, Steps> {
     const steps = [...this.#doc.steps]
     const last = steps.at(-1)
     if (!last) throw new Error('add a step before setting its edges')
+    if ('fail' in last) throw new Error(`fail step "${last.id}" has no edges: it never succeeds`)
     steps[steps.length - 1] = { ...last, next }
     return this.#with({ steps })
   }

@@ -13,6 +13,8 @@ export type ProblemCode =
   | 'else_not_last'
   | 'unreachable_step'
   | 'unknown_task'
+  | 'unknown_flow'
+  | 'nesting_too_deep'
   | 'expression_syntax'
   | 'expression_type'
   | 'condition_not_bool'

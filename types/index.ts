@@ -9,10 +9,12 @@ export {
   type EdgeSpec,
   type Expr,
   FlowBuilder,
+  type FlowSpec,
   flow,
   type Ref,
   type Scope,
   type StepOptions,
+  subflow,
   type TaskSpec,
   type Template,
   task,
@@ -30,6 +32,12 @@ export type {
   CompiledTrigger,
 } from './checker/compiled-flow.js'
 export type { Target } from './checker/flow-graph.js'
+export {
+  defaultMaxNesting,
+  type FlowResolver,
+  parseFlowRef,
+  type ResolvedFlow,
+} from './checker/flow-refs.js'
 export {
   formatTaskRef,
   parseTaskRef,

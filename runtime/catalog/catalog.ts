@@ -8,6 +8,7 @@ import {
   type CompiledFlow,
   checkFlow,
   defaultEvaluationLimits,
+  defaultMaxNesting,
   didYouMean,
   type EvaluationLimits,
   type Problem,
@@ -23,7 +24,8 @@ import { WeirError } from '../errors.js'
 import type { ExecutableTask } from '../executor/executor.js'
 import { parseCron } from '../schedules/cron.js'
 import type { FlowRecord, TaskRecord } from '../store/records.js'
-import type { CatalogStore, SecretStore } from '../store/store.js'
+import type { CatalogStore, FlowComputed, SecretStore } from '../store/store.js'
+import { flowsFor, latestOrVersion, referencesOf } from './references.js'
 
 export interface PublishedTask {
   readonly record: TaskRecord
@@ -87,6 +89,8 @@ function rejected(what: string, problems: Problem[]): WeirError {
 export interface CatalogOptions {
   /** Bounds on every expression and template evaluation of the flows it compiles. */
   readonly limits?: EvaluationLimits
+  /** How many levels of child runs a published flow may start below its runs (default 10). */
+  readonly maxNesting?: number
 }
 
 export class Catalog {
@@ -97,6 +101,7 @@ export class Catalog {
   readonly #published: ((record: FlowRecord) => Promise<void>)[] = []
 
   readonly limits: EvaluationLimits
+  readonly maxNesting: number
 
   constructor(
     store: CatalogStore & Pick<SecretStore, 'listSecrets'>,
@@ -106,6 +111,7 @@ export class Catalog {
     this.store = store
     this.cache = cache
     this.limits = options.limits ?? defaultEvaluationLimits
+    this.maxNesting = options.maxNesting ?? defaultMaxNesting
   }
 
   /** Stores component bytes (once per sha256) and transpiles them into the cache. */
@@ -172,17 +178,17 @@ export class Catalog {
       }))
   }
 
-  /** Checks a flow document against the published tasks, without publishing it. */
+  /** Checks a flow document against the published tasks and flows, without publishing it. */
   async checkFlow(document: unknown) {
     const tasks = await this.#tasksFor(document)
-    const names = (await this.store.listTasks()).map((t) => t.name)
-    const resolve = (name: string, version?: number) => {
-      const versions = tasks.filter((t) => t.name === name).sort((a, b) => b.version - a.version)
-      return version === undefined ? versions[0] : versions.find((t) => t.version === version)
-    }
-    // The published names let an unknown task's problem suggest the closest one.
-    return checkFlow(document, Object.assign(resolve, { names: () => names }), {
+    const flows = await flowsFor(this.store, document, (n, v) => this.#computed(n, v))
+    const taskNames = (await this.store.listTasks()).map((t) => t.name)
+    const flowNames = flows.length > 0 ? (await this.store.listFlows()).map((f) => f.name) : []
+    // The published names let an unknown task's or flow's problem suggest the closest one.
+    return checkFlow(document, Object.assign(latestOrVersion(tasks), { names: () => taskNames }), {
       limits: this.limits,
+      maxNesting: this.maxNesting,
+      resolveFlow: Object.assign(latestOrVersion(flows), { names: () => flowNames }),
     })
   }
 
@@ -204,7 +210,11 @@ export class Catalog {
     const latest = await this.store.getFlow(pinned.name)
     if (latest && sameDocument(latest.document, pinned))
       return { record: latest, warnings: result.warnings, created: false }
-    const record = await this.store.publishFlow(pinned, pinned.process ?? 'default')
+    const { outputSchema, nesting } = result.compiled
+    const record = await this.store.publishFlow(pinned, pinned.process ?? 'default', {
+      outputSchema,
+      nesting,
+    })
     this.#latest.set(record.name, { version: record.version, at: Date.now() })
     for (const listener of this.#published) await listener(record)
     return { record, warnings: result.warnings, created: true }
@@ -258,12 +268,7 @@ export class Catalog {
   }
 
   async #compile(record: FlowRecord): Promise<LoadedFlow> {
-    const tasks = await this.#tasksFor(record.document)
-    const byRef = new Map(tasks.map((t) => [`${t.name}@${t.version}`, t]))
-    const result = checkFlow(record.document, (name, version) => byRef.get(`${name}@${version}`), {
-      limits: this.limits,
-      checkPatterns: false,
-    })
+    const result = await this.#checkStored(record)
     if (!result.ok) {
       throw new WeirError(
         'internal',
@@ -292,17 +297,49 @@ export class Catalog {
     await this.cache.ensureTranspiled(bytes)
   }
 
+  /**
+   * A stored version checked again, as it was published: its references are
+   * pinned, and patterns RE2 refuses fail when used (not here). Nesting is not
+   * bounded again: the engine bounds it at run time.
+   */
+  async #checkStored(record: FlowRecord) {
+    const tasks = await this.#tasksFor(record.document)
+    const flows = await flowsFor(this.store, record.document, (n, v) => this.#computed(n, v))
+    return checkFlow(record.document, latestOrVersion(tasks), {
+      limits: this.limits,
+      checkPatterns: false,
+      maxNesting: Number.POSITIVE_INFINITY,
+      resolveFlow: latestOrVersion(flows),
+    })
+  }
+
+  /**
+   * Computes and stores the output schema (and nesting) of every version
+   * published before weir stored them, oldest first; returns how many. The
+   * server does this at start, once.
+   */
+  async backfillFlowOutputs(): Promise<number> {
+    const missing = await this.store.flowsWithoutOutputSchema()
+    for (const { name, version } of missing) await this.#computed(name, version)
+    return missing.length
+  }
+
+  /** The output schema and nesting of a version, computed and stored now if it has none yet. */
+  async #computed(name: string, version: number): Promise<FlowComputed | undefined> {
+    const record = await this.store.getFlow(name, version)
+    if (!record) return undefined
+    if (record.outputSchema) return { outputSchema: record.outputSchema, nesting: record.nesting }
+    const result = await this.#checkStored(record)
+    if (!result.ok) return undefined
+    const { outputSchema, nesting } = result.compiled
+    await this.store.setFlowComputed(name, version, { outputSchema, nesting })
+    return { outputSchema, nesting }
+  }
+
   /** The published tasks a flow document refers to (each version it names, and the latest). */
   async #tasksFor(document: unknown): Promise<ResolvedTask[]> {
-    const steps = (document as { steps?: unknown })?.steps
-    if (!Array.isArray(steps)) return []
-    const refs = new Set<string>()
-    for (const step of steps) {
-      const task = (step as { task?: unknown })?.task
-      if (typeof task === 'string') refs.add(task)
-    }
     const out: ResolvedTask[] = []
-    for (const ref of refs) {
+    for (const ref of referencesOf(document, 'task')) {
       const { name, version } = parseTaskRef(ref)
       const latest = await this.store.getTask(name)
       if (latest) out.push(latest.document as ResolvedTask)

@@ -17,11 +17,27 @@ import { stepOutcomeChange } from './step-outcome.js'
 import { waitStepChange } from './step-waits.js'
 import { terminatedChange } from './terminated-change.js'
 import type { AttemptReport } from './transitions.js'
+import { computesItself, valueStepOutcome } from './value-steps.js'
 
 export async function runStep(driver: RunDriver, state: RunState): Promise<void> {
   const step = state.currentStep
   const index = state.stepIndex
   if (!step || index === undefined) throw new Error(`run ${state.id} has no current step`)
+  if (computesItself(step)) {
+    const at = driver.clock.now()
+    const report: AttemptReport = {
+      step,
+      stepSeq: state.progress.stepSeq,
+      attempt: state.progress.attempt,
+      input: undefined,
+      outcome: valueStepOutcome(state, step),
+      log: '',
+      startedAt: at,
+      finishedAt: at,
+    }
+    await driver.commit(state, stepOutcomeChange(state, report))
+    return
+  }
   if (!step.task || state.progress.waiting) {
     await driver.commit(state, waitStepChange(state, step, driver.clock.now()))
     return

@@ -95,7 +95,12 @@ export function attemptChange(
   switch (decision.kind) {
     case 'advance':
     case 'route': {
-      if (decision.kind === 'advance' && decision.branch && Array.isArray(step.step.next)) {
+      if (
+        decision.kind === 'advance' &&
+        decision.branch &&
+        'next' in step.step &&
+        Array.isArray(step.step.next)
+      ) {
         events.push({
           type: 'branch_taken',
           at: report.finishedAt,
@@ -125,7 +130,7 @@ export function attemptChange(
       break
     }
     case 'complete':
-      if (decision.branch && Array.isArray(step.step.next)) {
+      if (decision.branch && 'next' in step.step && Array.isArray(step.step.next)) {
         events.push({
           type: 'branch_taken',
           at: report.finishedAt,

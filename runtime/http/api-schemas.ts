@@ -268,13 +268,22 @@ export const resourceSchemas: Record<string, Schema> = {
   },
   Flow: {
     type: 'object',
-    required: ['name', 'version', 'process', 'createdAt', 'document'],
+    required: ['name', 'version', 'process', 'createdAt', 'document', 'outputSchema', 'nesting'],
     properties: {
       name: { type: 'string' },
       version: { type: 'integer' },
       process: { type: 'string' },
       createdAt: instant,
       document: { $ref: 'https://weir.dev/schemas/flow.schema.json' },
+      outputSchema: {
+        $ref: 'https://weir.dev/schemas/value-schema.schema.json',
+        description:
+          "the schema of its runs' output, computed by the checker at publish (a `flow` step of another flow has this output type)",
+      },
+      nesting: {
+        type: 'integer',
+        description: 'how many levels of child runs its runs can start below themselves',
+      },
     },
   },
   RefusedStart: {

@@ -175,6 +175,9 @@ export function flowResource(flow: FlowRecord) {
     process: flow.process,
     createdAt: iso(flow.createdAt),
     document: flow.document,
+    // Versions published before weir stored it get theirs at the server's start.
+    outputSchema: flow.outputSchema ?? {},
+    nesting: flow.nesting,
   }
 }
 

@@ -156,6 +156,12 @@ export class WeirServer {
     const version = packageInfo().version
     const context: AppContext = { store, catalog, engine, apiKeys, scheduler, secrets, version }
     const newAdminKey = await ensureAdminKey(apiKeys, config.dataDir)
+    const backfilled = await catalog.backfillFlowOutputs()
+    if (backfilled > 0)
+      options.logger.info(
+        { versions: backfilled },
+        `computed the output schema of ${backfilled} flow version${backfilled === 1 ? '' : 's'} published before weir stored it`,
+      )
     const recovered = await engine.recover()
     for (const { flow, version, problems } of await catalog.flowsWithRefusedPatterns()) {
       const where = problems.map((p) => `${p.pointer}: ${p.message}`)

@@ -2,7 +2,7 @@
  * What the store keeps, as the rest of weir sees it: published components,
  * tasks and flows; runs, their step runs and attempts, and their history.
  */
-import type { FlowDocument, JsonValue, TaskDocument } from '../../types/index.js'
+import type { FlowDocument, JsonValue, TaskDocument, ValueSchema } from '../../types/index.js'
 import type { FunctionBinding } from '../components/signature.js'
 
 export type RunStatus =
@@ -67,9 +67,13 @@ export interface FlowRecord {
   readonly name: string
   readonly version: number
   readonly process: string
-  /** The pinned document (every task reference `name@version`). */
+  /** The pinned document (every task and flow reference `name@version`). */
   readonly document: FlowDocument & { version: number }
   readonly createdAt: number
+  /** The schema of its runs' output, computed at publish; undefined until a version published before it was stored is backfilled. */
+  readonly outputSchema: ValueSchema | undefined
+  /** How many levels of child runs its runs can start below themselves. */
+  readonly nesting: number
 }
 
 /** What the current step waits for: a sleep until a time, or a named event (until a deadline). */

@@ -5,7 +5,7 @@
  * contract test suite.
  */
 
-import type { FlowDocument, JsonValue, TaskDocument } from '../../types/index.js'
+import type { FlowDocument, JsonValue, TaskDocument, ValueSchema } from '../../types/index.js'
 import type { FunctionBinding } from '../components/signature.js'
 import type {
   ApiKeyRecord,
@@ -174,8 +174,12 @@ export interface CatalogStore {
   getTask(name: string, version?: number): Promise<TaskRecord | undefined>
   listTasks(): Promise<TaskRecord[]>
 
-  /** Stores the next version of a flow (as `publishTask` does for tasks). */
-  publishFlow(document: FlowDocument, process: string): Promise<FlowRecord>
+  /** Stores the next version of a flow (as `publishTask` does for tasks), with what the checker computed of it. */
+  publishFlow(document: FlowDocument, process: string, computed?: FlowComputed): Promise<FlowRecord>
+  /** The versions published before weir stored their output schema, oldest first. */
+  flowsWithoutOutputSchema(): Promise<{ name: string; version: number }[]>
+  /** Stores what the checker computed of a version published before weir stored it. */
+  setFlowComputed(name: string, version: number, computed: FlowComputed): Promise<void>
   getFlow(name: string, version?: number): Promise<FlowRecord | undefined>
   /** The latest version of every flow; of a process and its sub-processes (`billing/eu`) when one is named. */
   listFlows(process?: string): Promise<FlowRecord[]>
@@ -314,6 +318,12 @@ export interface RunRequestStore {
   collectRunAnswer(id: string): Promise<JsonValue | undefined>
   /** True when the request is gone unapplied; false when an owner took it. */
   withdrawRunRequest(id: string): Promise<boolean>
+}
+
+/** What the checker computes of a flow version at publish, stored with it. */
+export interface FlowComputed {
+  readonly outputSchema: ValueSchema
+  readonly nesting: number
 }
 
 /** API keys, stored as a hash of their secret. */

@@ -47,7 +47,7 @@ describe('template strings in the builder', () => {
       .step('a', makeOrder, { input: {} })
       .branch([{ if: ($) => `${$.steps.a.output.total} > 100.0`, goto: 'end' }, { else: 'end' }])
       .toJSON()
-    expect(doc.steps[0]?.next).toEqual([
+    expect(doc.steps[0] && 'next' in doc.steps[0] ? doc.steps[0].next : undefined).toEqual([
       { if: 'steps.a.output.total > 100.0', goto: 'end' },
       { else: 'end' },
     ])

@@ -33,7 +33,15 @@ import {
 import { checkTriggers } from './check-triggers.js'
 import type { CompiledFlow, CompiledStep } from './compiled-flow.js'
 import { buildGraph, type FlowGraph } from './flow-graph.js'
+import { flowOutputSchema } from './flow-output.js'
+import {
+  defaultMaxNesting,
+  type FlowResolver,
+  type ResolvedFlow,
+  resolveFlowRef,
+} from './flow-refs.js'
 import { schemaFailure } from './schema-failure.js'
+import { checkFailStep, checkSetStep } from './step-values.js'
 import { formatTaskRef, type ResolvedTask, resolveTaskRef, type TaskResolver } from './task-refs.js'
 
 export type FlowCheck =
@@ -52,6 +60,10 @@ export interface CheckFlowOptions {
    * runs go on and such a pattern fails the evaluation that uses it.
    */
   readonly checkPatterns?: boolean
+  /** Resolves the flows `flow` steps name; without it, each of them is an unknown flow. */
+  readonly resolveFlow?: FlowResolver
+  /** How many levels of child runs a run may start below it (default 10). */
+  readonly maxNesting?: number
 }
 
 export function checkFlow(
@@ -81,33 +93,22 @@ export function checkFlow(
     if ('problem' in found) errors.push(found.problem)
     return 'task' in found ? found.task : undefined
   })
-  const outputs = flow.steps.map((step, i) => outputSchemaOf(step, tasks[i]))
-  const scopes: StepScope[] = flow.steps.map((step, i) => ({
-    id: step.id,
-    output: outputs[i],
-    typeName: typeNameOf(step, tasks[i]),
-  }))
-  const fenv = new FlowEnvironment(
-    flow.input ? rooted(flow.input) : undefined,
-    scopes,
-    options.limits,
-    options.checkPatterns,
-  )
-  const availability = computeAvailability(graph)
-  const ctx: StepContext = { fenv, errors, warnings }
-  const rulesFor = (facts: Facts): AccessRules => ({
-    messages: fenv.shapes.messages,
-    stepAvailable: (id: string, part: StepPart) => {
-      const index = graph.indexOf.get(id)
-      return (
-        index !== undefined && facts.has(part === 'output' ? outputBit(index) : errorBit(index))
-      )
-    },
+  const flows = flow.steps.map((step, i) => {
+    if (!('flow' in step)) return undefined
+    const found = resolveFlowRef(step.flow, options.resolveFlow, pointer('/steps', i, 'flow'))
+    if ('problem' in found) errors.push(found.problem)
+    return 'flow' in found ? found.flow : undefined
   })
+  const nesting = checkNesting(flows, options.maxNesting ?? defaultMaxNesting, errors)
+  const availability = computeAvailability(graph)
+  const { fenv, outputs } = typedEnvironment(flow, graph, availability, tasks, flows, options)
+  const ctx: StepContext = { fenv, errors, warnings }
+  const rulesFor = accessRules(fenv, graph)
 
   const compiledSteps = graph.steps.map((graphStep): CompiledStep => {
     const { step, index } = graphStep
     const task = tasks[index]
+    const child = flows[index]
     if ('task' in step && step.timeoutMs === 0) {
       warnings.push({
         pointer: pointer('/steps', index, 'timeoutMs'),
@@ -116,16 +117,18 @@ export function checkFlow(
           'timeoutMs 0 disables the timeout: a task that never returns holds its run forever',
       })
     }
+    const before = rulesFor(availability.before[index] as Facts)
     const predecessors = predecessorsOf(graph, index, outputs)
-    const input = task
-      ? checkStepInput(
-          ctx,
-          graphStep,
-          task,
-          rulesFor(availability.before[index] as Facts),
-          predecessors,
-        )
-      : undefined
+    const target = task
+      ? { schema: task.input, describe: `input of task ${formatTaskRef(task)}` }
+      : child
+        ? { schema: child.input, describe: `input of flow ${formatTaskRef(child)}` }
+        : undefined
+    const input = target ? checkStepInput(ctx, graphStep, target, before, predecessors) : undefined
+    const value =
+      'set' in step
+        ? checkSetStep(ctx, graphStep, before).template
+        : checkFailStep(ctx, graphStep, before)
     const conditions = checkConditions(
       ctx,
       graphStep,
@@ -136,7 +139,9 @@ export function checkFlow(
       id: step.id,
       step,
       task,
+      flow: child,
       input,
+      value,
       edges: graphStep.success.map((t) => ({
         condition: t.edge === undefined ? undefined : conditions.get(t.edge),
         target: t.target,
@@ -147,11 +152,14 @@ export function checkFlow(
     }
   })
 
-  const output = checkOutput(ctx, flow, rulesFor(availability.atEnd))
+  const atEnd = rulesFor(availability.atEnd)
+  const output = checkOutput(ctx, flow, atEnd)
   const triggers = checkTriggers(ctx, flow, rulesFor(new Facts(0)))
   if (errors.length > 0) return { ok: false, problems: errors, warnings }
   const compiled: CompiledFlow = {
-    document: pinTasks(flow, tasks),
+    document: pinReferences(flow, tasks, flows),
+    outputSchema: flowOutputSchema(output, graph, outputs, fenv, atEnd),
+    nesting,
     environment: fenv,
     steps: compiledSteps,
     stepIndex: graph.indexOf,
@@ -161,17 +169,110 @@ export function checkFlow(
   return { ok: true, compiled, warnings }
 }
 
+/** The rules of step access at a point of the flow: which step results are certainly there. */
+function accessRules(fenv: FlowEnvironment, graph: FlowGraph) {
+  return (facts: Facts): AccessRules => ({
+    messages: fenv.shapes.messages,
+    stepAvailable: (id: string, part: StepPart) => {
+      const index = graph.indexOf.get(id)
+      return (
+        index !== undefined && facts.has(part === 'output' ? outputBit(index) : errorBit(index))
+      )
+    },
+  })
+}
+
+/** Rounds of typing set steps: each one settles the set steps whose templates read set steps settled before. */
+const maxSetRounds = 16
+
+/**
+ * The CEL environment of the flow, with each step's output schema: a task's
+ * output, a child flow's, an event's payload, a set step's template type. A
+ * set step may read another, so set steps are typed again in rounds until
+ * their types settle (a chain longer than the rounds leaves the rest typed
+ * `dyn`, checked at run time).
+ */
+function typedEnvironment(
+  flow: FlowDocument,
+  graph: FlowGraph,
+  availability: Availability,
+  tasks: readonly (ResolvedTask | undefined)[],
+  flows: readonly (ResolvedFlow | undefined)[],
+  options: CheckFlowOptions,
+): { fenv: FlowEnvironment; outputs: (Rooted | undefined)[] } {
+  let outputs = flow.steps.map((step, i) => outputSchemaOf(step, tasks[i], flows[i]))
+  const environment = () =>
+    new FlowEnvironment(
+      flow.input ? rooted(flow.input) : undefined,
+      flow.steps.map((step, i) => ({
+        id: step.id,
+        output: outputs[i],
+        typeName: typeNameOf(step, tasks[i], flows[i]),
+      })),
+      options.limits,
+      options.checkPatterns,
+    )
+  let fenv = environment()
+  const sets = graph.steps.filter((s) => 'set' in s.step && graph.reachable[s.index])
+  for (let round = 0; round < maxSetRounds && sets.length > 0; round++) {
+    const scratch: StepContext = { fenv, errors: [], warnings: [] }
+    const rulesFor = accessRules(fenv, graph)
+    const next = [...outputs]
+    let changed = false
+    for (const s of sets) {
+      const rules = rulesFor(availability.before[s.index] as Facts)
+      const typed = checkSetStep(scratch, s, rules).output
+      if (JSON.stringify(typed) === JSON.stringify(outputs[s.index])) continue
+      next[s.index] = typed
+      changed = true
+    }
+    if (!changed) break
+    outputs = next
+    fenv = environment()
+  }
+  return { fenv, outputs }
+}
+
+/** How deep child runs nest below a run of this flow; a problem at each step that would nest too deep. */
+function checkNesting(
+  flows: readonly (ResolvedFlow | undefined)[],
+  maxNesting: number,
+  errors: Problem[],
+): number {
+  let nesting = 0
+  for (const [i, child] of flows.entries()) {
+    if (!child) continue
+    nesting = Math.max(nesting, child.nesting + 1)
+    if (child.nesting + 1 > maxNesting)
+      errors.push({
+        pointer: pointer('/steps', i, 'flow'),
+        code: 'nesting_too_deep',
+        message: `flow ${formatTaskRef(child)} starts child runs ${child.nesting} levels deep, so runs of this flow would nest ${child.nesting + 1} levels deep, past the limit of ${maxNesting}`,
+      })
+  }
+  return nesting
+}
+
 function outputSchemaOf(
   step: FlowDocument['steps'][number],
   task: ResolvedTask | undefined,
+  child: ResolvedFlow | undefined,
 ): Rooted | undefined {
   if ('task' in step) return task?.output ? rooted(task.output) : undefined
+  if ('flow' in step) return child ? rooted(child.output) : undefined
   if ('waitFor' in step) return step.schema ? rooted(step.schema) : undefined
+  // A set step's type comes from its template (typedEnvironment).
+  if ('set' in step) return undefined
   return rooted({ type: 'null' })
 }
 
-function typeNameOf(step: FlowDocument['steps'][number], task: ResolvedTask | undefined): string {
+function typeNameOf(
+  step: FlowDocument['steps'][number],
+  task: ResolvedTask | undefined,
+  child: ResolvedFlow | undefined,
+): string {
   if (task) return `${formatTaskRef(task)}.output`
+  if (child) return `${formatTaskRef(child)}.output`
   if ('waitFor' in step) return `${step.waitFor}.event`
   return `steps.${step.id}.output`
 }
@@ -199,12 +300,20 @@ function checkOutput(ctx: StepContext, flow: FlowDocument, rules: AccessRules) {
   return compiled.template
 }
 
-function pinTasks(flow: FlowDocument, tasks: (ResolvedTask | undefined)[]): FlowDocument {
+/** The document with every task and flow reference pinned to `name@version`. */
+function pinReferences(
+  flow: FlowDocument,
+  tasks: readonly (ResolvedTask | undefined)[],
+  flows: readonly (ResolvedFlow | undefined)[],
+): FlowDocument {
   return {
     ...flow,
     steps: flow.steps.map((step, i) => {
       const task = tasks[i]
-      return 'task' in step && task ? { ...step, task: formatTaskRef(task) } : step
+      const child = flows[i]
+      if ('task' in step && task) return { ...step, task: formatTaskRef(task) }
+      if ('flow' in step && child) return { ...step, flow: formatTaskRef(child) }
+      return step
     }),
   }
 }

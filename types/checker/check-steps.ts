@@ -12,9 +12,8 @@ import { templateSchema } from '../expressions/template-schema.js'
 import type { JsonValue } from '../json.js'
 import { pointer } from '../pointer.js'
 import { isAssignable } from '../schema/assignable.js'
-import { anySchema, type Rooted, rooted } from '../schema/rooted.js'
+import { anySchema, type Rooted, rooted, type ValueSchema } from '../schema/rooted.js'
 import type { GraphStep } from './flow-graph.js'
-import { formatTaskRef, type ResolvedTask } from './task-refs.js'
 import { checkTemplateAgainst } from './template-check.js'
 
 export interface StepContext {
@@ -29,34 +28,41 @@ export type Predecessor =
   | { readonly kind: 'success'; readonly step: GraphStep; readonly output: Rooted }
   | { readonly kind: 'error'; readonly step: GraphStep }
 
+/** What a step's input must be: a task's or a child flow's input schema (undefined: any value). */
+export interface InputTarget {
+  readonly schema: ValueSchema | undefined
+  /** In messages: `input of task price-order@3`. */
+  readonly describe: string
+}
+
 export function checkStepInput(
   ctx: StepContext,
   graphStep: GraphStep,
-  task: ResolvedTask,
+  target: InputTarget,
   rules: AccessRules,
   predecessors: readonly Predecessor[],
 ): CompiledTemplate | undefined {
   const step = graphStep.step
   const at = pointer('/steps', graphStep.index)
-  const target = rooted(task.input ?? anySchema)
-  const describeTarget = `input of task ${formatTaskRef(task)}`
-  if (!('task' in step) || step.input === undefined) {
-    checkImplicitInput(ctx, at, target, describeTarget, predecessors)
+  const schema = rooted(target.schema ?? anySchema)
+  const input = 'input' in step ? step.input : undefined
+  if (input === undefined) {
+    checkImplicitInput(ctx, at, schema, target.describe, predecessors)
     return undefined
   }
   const inputAt = pointer(at, 'input')
-  const compiled = compileTemplate(ctx.fenv, step.input as JsonValue, inputAt, rules)
+  const compiled = compileTemplate(ctx.fenv, input as JsonValue, inputAt, rules)
   ctx.errors.push(...compiled.problems)
   if (!compiled.template) return undefined
   const typed = templateSchema(compiled.template, inputAt, ctx.fenv, rules)
   ctx.errors.push(...typed.problems)
-  if (task.input) {
+  if (target.schema) {
     const result = checkTemplateAgainst(
       compiled.template,
       typed.type,
-      target,
+      schema,
       inputAt,
-      describeTarget,
+      target.describe,
     )
     ctx.errors.push(...result.errors)
     ctx.warnings.push(...result.warnings)

@@ -8,7 +8,9 @@ import type { CompiledExpression } from '../expressions/compile-expression.js'
 import type { CompiledTemplate } from '../expressions/compile-template.js'
 import type { FlowEnvironment } from '../expressions/flow-environment.js'
 import type { FlowDocument, Step } from '../generated/flow.js'
+import type { ValueSchema } from '../generated/value-schema.js'
 import type { Target } from './flow-graph.js'
+import type { ResolvedFlow } from './flow-refs.js'
 import type { ResolvedTask } from './task-refs.js'
 
 export interface CompiledEdge {
@@ -26,8 +28,12 @@ export interface CompiledStep {
   readonly step: Step
   /** The pinned task of a task step. */
   readonly task: ResolvedTask | undefined
-  /** The input template; undefined means the output of the step that ran before. */
+  /** The pinned child flow of a flow step. */
+  readonly flow: ResolvedFlow | undefined
+  /** The input template of a task or flow step; undefined means the output of the step that ran before. */
   readonly input: CompiledTemplate | undefined
+  /** A set step's template (its output), or a fail step's message. */
+  readonly value: CompiledTemplate | undefined
   readonly edges: readonly CompiledEdge[]
   readonly onError: Target | undefined
 }
@@ -48,5 +54,9 @@ export interface CompiledFlow {
   readonly stepIndex: ReadonlyMap<string, number>
   /** The output template; undefined means the output of the last step that ran. */
   readonly output: CompiledTemplate | undefined
+  /** The schema of the run's output (stored with the version; `flow` steps of other flows type by it). */
+  readonly outputSchema: ValueSchema
+  /** How many levels of child runs a run of this flow can start below itself. */
+  readonly nesting: number
   readonly triggers: readonly CompiledTrigger[]
 }

@@ -76,8 +76,10 @@ export function buildGraph(flow: FlowDocument): FlowGraph {
     const fallThrough: Target = i + 1 < flow.steps.length ? i + 1 : 'end'
     const here = pointer('/steps', i)
     const success: Transition[] = []
-    const next = step.next
-    if (next === undefined) {
+    const next = 'next' in step ? step.next : undefined
+    if ('fail' in step) {
+      // A fail step never succeeds: nothing follows it but its error route.
+    } else if (next === undefined) {
       success.push({ target: fallThrough, pointer: here })
     } else if (typeof next === 'string') {
       const target = resolveTarget(next, pointer(here, 'next'))

@@ -3,7 +3,7 @@ import type {JsonValue} from '../json.js'
 import type {ValueSchema} from './value-schema.js'
 
 export type FlowName = string
-export type Step = TaskStep | SleepStep | WaitStep
+export type Step = TaskStep | SleepStep | WaitStep | FlowStep | SetStep | FailStep
 export type StepId = string
 /**
  * A step id, or `end` to finish the run.
@@ -14,6 +14,10 @@ export type Target = string
  */
 export type Next = Target | Edge[]
 export type Edge = ConditionalEdge | ElseEdge
+/**
+ * Any JSON value; a string that is exactly `${expr}` becomes the value of the CEL expression, and `${expr}` inside a longer string interpolates its text.
+ */
+export type Template = JsonValue
 export type Trigger = CronTrigger | HttpTrigger
 
 /**
@@ -38,7 +42,7 @@ export interface FlowDocument {
    */
   steps: Step[]
   /**
-   * Template of the run's output; absent, the output of the last step that ran.
+   * Any JSON value; a string that is exactly `${expr}` becomes the value of the CEL expression, and `${expr}` inside a longer string interpolates its text.
    */
   output?: JsonValue
   /**
@@ -117,6 +121,53 @@ export interface WaitStep {
   timeoutMs?: number
   onError?: Target
   next?: Next
+}
+/**
+ * Runs a published flow as a child run and waits for it; its output is the child's output.
+ */
+export interface FlowStep {
+  id: StepId
+  description?: string
+  /**
+   * `name` (pinned to the latest version on publish) or `name@version`.
+   */
+  flow: string
+  /**
+   * Template of the child run's input; absent, the output of the step that ran before (the flow input for the first step).
+   */
+  input?: JsonValue
+  retry?: RetryPolicy
+  onError?: Target
+  next?: Next
+}
+/**
+ * Its output is the template's value, typed as the template.
+ */
+export interface SetStep {
+  id: StepId
+  description?: string
+  set: Template
+  next?: Next
+}
+/**
+ * Fails on purpose with kind task_error and its code, like a task that returned an error.
+ */
+export interface FailStep {
+  id: StepId
+  description?: string
+  fail: Failure
+  retry?: RetryPolicy
+  onError?: Target
+}
+export interface Failure {
+  /**
+   * Any JSON value; a string that is exactly `${expr}` becomes the value of the CEL expression, and `${expr}` inside a longer string interpolates its text.
+   */
+  message: JsonValue
+  /**
+   * The error's code (`error.details.code`), matched by `retry.nonRetryable` and readable by conditions.
+   */
+  code?: string
 }
 export interface CronTrigger {
   /**

@@ -7,7 +7,7 @@ export const libsqlDialect: SqlDialect = {
   lockKey: () => [],
   nowMs: "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)",
   skipLocked: '',
-  lockRuns: () => [],
+  forUpdate: '',
   // json() of text that is not JSON is an error; evaluated only when the condition fails.
   failUnless: (condition) => `json(CASE WHEN ${condition} THEN '1' ELSE 'fenced' END)`,
 }

@@ -6,12 +6,7 @@ export const postgresDialect: SqlDialect = {
   lockKey: (key) => [{ sql: 'SELECT pg_advisory_xact_lock(hashtext(?))', args: [key] }],
   nowMs: 'CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)',
   skipLocked: ' FOR UPDATE SKIP LOCKED',
-  lockRuns: (ids) => [
-    {
-      sql: `SELECT id FROM runs WHERE id IN (${ids.map(() => '?').join(', ')}) ORDER BY id FOR UPDATE`,
-      args: ids,
-    },
-  ],
+  forUpdate: ' FOR UPDATE',
   // A cast of text that is not a number is an error, raised only when the condition fails.
   failUnless: (condition) => `CAST(CASE WHEN ${condition} THEN '1' ELSE 'fenced' END AS INTEGER)`,
 }

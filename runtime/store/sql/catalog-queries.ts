@@ -7,6 +7,7 @@ import type { FlowDocument, TaskDocument } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
 import { WeirError } from '../../errors.js'
 import type { FlowRecord, TaskRecord } from '../records.js'
+import type { FlowComputed } from '../store.js'
 import { processFilter } from './process-filter.js'
 import { flowFromRow, taskFromRow } from './row-mapping.js'
 import { bytes } from './secret-queries.js'
@@ -47,7 +48,9 @@ async function publishVersion(
   columns: readonly string[],
   values: readonly (string | number | null)[],
 ): Promise<SqlRow> {
-  const casts = columns.map((c) => (c === 'created_at' ? 'CAST(? AS BIGINT)' : '?')).join(', ')
+  const casts = columns
+    .map((c) => (c === 'created_at' || c === 'nesting' ? 'CAST(? AS BIGINT)' : '?'))
+    .join(', ')
   const results = await client.write([
     ...dialect.lockKey(`${table}:${name}`),
     {
@@ -93,6 +96,7 @@ export async function publishFlow(
   dialect: SqlDialect,
   document: FlowDocument,
   process: string,
+  computed: FlowComputed | undefined,
   now: number,
 ): Promise<FlowRecord> {
   const { version: _ignored, ...rest } = document
@@ -101,10 +105,40 @@ export async function publishFlow(
     dialect,
     'flows',
     document.name,
-    ['process', 'document', 'created_at'],
-    [process, JSON.stringify(rest), now],
+    ['process', 'document', 'created_at', 'output_schema', 'nesting'],
+    [
+      process,
+      JSON.stringify(rest),
+      now,
+      computed ? JSON.stringify(computed.outputSchema) : null,
+      computed?.nesting ?? 0,
+    ],
   )
   return flowFromRow(row)
+}
+
+export async function flowsWithoutOutputSchema(
+  client: SqlClient,
+): Promise<{ name: string; version: number }[]> {
+  const result = await client.execute(
+    'SELECT name, version FROM flows WHERE output_schema IS NULL ORDER BY created_at, name, version',
+  )
+  return result.rows.map((row) => ({ name: String(row.name), version: Number(row.version) }))
+}
+
+/** Stores what the checker computed for a version published before it stored it (a backfill). */
+export async function setFlowComputed(
+  client: SqlClient,
+  name: string,
+  version: number,
+  computed: FlowComputed,
+): Promise<void> {
+  await client.write([
+    {
+      sql: 'UPDATE flows SET output_schema = ?, nesting = CAST(? AS BIGINT) WHERE name = ? AND version = CAST(? AS BIGINT)',
+      args: [JSON.stringify(computed.outputSchema), computed.nesting, name, version],
+    },
+  ])
 }
 
 /** A version of a table's name, or its latest. */

@@ -1,5 +1,5 @@
 /** Reads rows back into records, parsing the JSON columns. */
-import type { JsonValue } from '../../../types/index.js'
+import type { JsonValue, ValueSchema } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
 import type {
   ApiKeyRecord,
@@ -143,5 +143,10 @@ export function flowFromRow(row: Row): FlowRecord {
     process: String(row.process),
     document: { ...JSON.parse(String(row.document)), version } as FlowRecord['document'],
     createdAt: Number(row.created_at),
+    outputSchema:
+      row.output_schema === null || row.output_schema === undefined
+        ? undefined
+        : (JSON.parse(String(row.output_schema)) as ValueSchema),
+    nesting: Number(row.nesting ?? 0),
   }
 }

@@ -75,15 +75,13 @@ const eventTypes = ['text', 'int', 'text', 'int', 'text', 'text'] as const
 function fenceStatements(changes: readonly ChangeRows[], dialect: SqlDialect): SqlStatement[] {
   const epochs = new Map<string, number>()
   for (const c of changes) if (c.epoch !== undefined) epochs.set(c.runId, c.epoch)
-  return chunks([...epochs]).flatMap((chunk) => [
-    ...dialect.lockRuns(chunk.map(([id]) => id)),
-    {
-      sql: `SELECT ${dialect.failUnless(
-        `(SELECT COUNT(*) FROM runs WHERE ${chunk.map(() => '(id = ? AND epoch = ?)').join(' OR ')}) = ${chunk.length}`,
-      )} AS fence`,
-      args: chunk.flat(),
-    },
-  ])
+  // One statement per chunk: the runs that still have their epoch, locked, must be all of them.
+  return chunks([...epochs]).map((chunk) => ({
+    sql: `SELECT ${dialect.failUnless(`COUNT(*) = ${chunk.length}`)} AS fence FROM (SELECT id FROM runs WHERE ${chunk
+      .map(() => '(id = ? AND epoch = ?)')
+      .join(' OR ')} ORDER BY id${dialect.forUpdate}) AS fenced`,
+    args: chunk.flat(),
+  }))
 }
 
 /** Runs that hold a slot of their flow's concurrency limit. */

@@ -48,8 +48,11 @@ export interface SqlDialect {
   readonly nowMs: string
   /** Appended to the SELECT choosing runs to claim (PostgreSQL: `FOR UPDATE SKIP LOCKED`, so claimers do not wait for each other). */
   readonly skipLocked: string
-  /** Locks the rows of runs whose commit is fenced, for the rest of the transaction (SQLite's writer holds them all already). */
-  lockRuns(ids: readonly string[]): SqlStatement[]
+  /**
+   * Appended to a SELECT of rows to lock them for the rest of the transaction
+   * (PostgreSQL: ` FOR UPDATE`; SQLite's one writer holds them all already).
+   */
+  readonly forUpdate: string
   /** An expression that fails its statement (and so the transaction) unless the SQL `condition` holds. */
   failUnless(condition: string): string
 }

@@ -25,6 +25,7 @@ import { StorageHealth, type StorageHealthView } from '../storage-health.js'
 import type {
   ActiveRun,
   ClaimedRun,
+  FlowComputed,
   NewRun,
   NodeRecord,
   Page,
@@ -116,8 +117,20 @@ export class SqlStore implements Store {
     return catalog.listTasks(this.client)
   }
 
-  publishFlow(document: FlowDocument, process: string): Promise<FlowRecord> {
-    return catalog.publishFlow(this.client, this.#dialect, document, process, this.#now())
+  publishFlow(
+    document: FlowDocument,
+    process: string,
+    computed?: FlowComputed,
+  ): Promise<FlowRecord> {
+    return catalog.publishFlow(this.client, this.#dialect, document, process, computed, this.#now())
+  }
+
+  flowsWithoutOutputSchema(): Promise<{ name: string; version: number }[]> {
+    return catalog.flowsWithoutOutputSchema(this.client)
+  }
+
+  setFlowComputed(name: string, version: number, computed: FlowComputed): Promise<void> {
+    return catalog.setFlowComputed(this.client, name, version, computed)
   }
 
   getFlow(name: string, version?: number): Promise<FlowRecord | undefined> {

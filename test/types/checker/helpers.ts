@@ -1,7 +1,7 @@
 /** Shared helpers of the checker tests: a base flow and an exact assertion on problems. */
 import { expect } from 'vitest'
 import { checkFlow, type FlowCheck, type Problem } from '../../../types/index.js'
-import { resolveFixture } from '../../fixtures/tasks.js'
+import { resolveFixture, resolveFlowFixture } from '../../fixtures/tasks.js'
 
 export interface Expected {
   pointer: string
@@ -34,7 +34,7 @@ const byPlace = (a: { pointer: string; code: string }, b: { pointer: string; cod
 
 /** Asserts that checking `doc` fails with exactly the expected problems (pointer and code), with those words. */
 export function expectProblems(doc: unknown, expected: Expected[]): Problem[] {
-  const result = checkFlow(doc, resolveFixture)
+  const result = checkFlow(doc, resolveFixture, { resolveFlow: resolveFlowFixture })
   expect(result.ok).toBe(false)
   if (result.ok) return []
   const actual = result.problems.map(({ pointer, code }) => ({ pointer, code })).sort(byPlace)
@@ -52,7 +52,7 @@ export function expectProblems(doc: unknown, expected: Expected[]): Problem[] {
 
 /** Asserts that checking `doc` succeeds and returns the result. */
 export function expectValid(doc: unknown): Extract<FlowCheck, { ok: true }> {
-  const result = checkFlow(doc, resolveFixture)
+  const result = checkFlow(doc, resolveFixture, { resolveFlow: resolveFlowFixture })
   if (!result.ok) expect(result.problems).toEqual([])
   expect(result.ok).toBe(true)
   return result as Extract<FlowCheck, { ok: true }>

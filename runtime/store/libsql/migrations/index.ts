@@ -13,6 +13,7 @@ import { statements as taskPublishers } from './009-task-publishers.js'
 import { statements as secrets } from './010-secrets.js'
 import { statements as leases } from './011-leases.js'
 import { statements as runRequests } from './012-run-requests.js'
+import { statements as composition } from './013-composition.js'
 
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initial },
@@ -27,4 +28,5 @@ export const migrations: readonly Migration[] = [
   { version: 10, name: 'secrets', statements: secrets },
   { version: 11, name: 'leases', statements: leases },
   { version: 12, name: 'run-requests', statements: runRequests },
+  { version: 13, name: 'composition', statements: composition },
 ]

@@ -6,9 +6,11 @@ import type { Migration } from '../../sql/migration.js'
 import { statements as initial } from './010-initial.js'
 import { statements as leases } from './011-leases.js'
 import { statements as runRequests } from './012-run-requests.js'
+import { statements as composition } from './013-composition.js'
 
 export const migrations: readonly Migration[] = [
   { version: 10, name: 'initial', statements: initial },
   { version: 11, name: 'leases', statements: leases },
   { version: 12, name: 'run-requests', statements: runRequests },
+  { version: 13, name: 'composition', statements: composition },
 ]

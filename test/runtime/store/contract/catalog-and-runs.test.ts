@@ -28,6 +28,7 @@ describe.each(storeKinds)('%s store', (kind) => {
       [10, 'secrets'],
       [11, 'leases'],
       [12, 'run-requests'],
+      [13, 'composition'],
     ]
     // PostgreSQL starts at the schema libSQL reaches with migration 10, in one migration.
     expect(result.rows.map((r) => [r.version, r.name])).toEqual(
@@ -37,6 +38,7 @@ describe.each(storeKinds)('%s store', (kind) => {
             [10, 'initial'],
             [11, 'leases'],
             [12, 'run-requests'],
+            [13, 'composition'],
           ],
     )
   })

@@ -47,6 +47,7 @@ describe('opening PostgreSQL', () => {
       { version: '10', name: 'initial' },
       { version: '11', name: 'leases' },
       { version: '12', name: 'run-requests' },
+      { version: '13', name: 'composition' },
     ])
   })
 

@@ -1,0 +1,21 @@
+/**
+ * Migration 13: composition. Every flow version stores the schema of its
+ * output (computed by the checker at publish; versions published before get
+ * it at the next start, see Catalog.backfillFlowOutputs) and how deep its
+ * sub-flows nest. A run may be the child of a step of another run: its
+ * parent, the parent's step run and attempt, the item or branch it is for,
+ * its root and its depth. One child per (parent, step run, item or branch,
+ * attempt), enforced here.
+ */
+export const statements = [
+  'ALTER TABLE flows ADD COLUMN output_schema TEXT',
+  'ALTER TABLE flows ADD COLUMN nesting INTEGER NOT NULL DEFAULT 0',
+  'ALTER TABLE runs ADD COLUMN parent_run TEXT',
+  'ALTER TABLE runs ADD COLUMN parent_step TEXT',
+  'ALTER TABLE runs ADD COLUMN parent_seq INTEGER',
+  'ALTER TABLE runs ADD COLUMN parent_attempt INTEGER',
+  "ALTER TABLE runs ADD COLUMN parent_key TEXT NOT NULL DEFAULT ''",
+  'ALTER TABLE runs ADD COLUMN root_run TEXT',
+  'ALTER TABLE runs ADD COLUMN depth INTEGER NOT NULL DEFAULT 0',
+  'CREATE UNIQUE INDEX runs_child ON runs (parent_run, parent_seq, parent_key, parent_attempt) WHERE parent_run IS NOT NULL',
+]

@@ -1,0 +1,327 @@
+/**
+ * The checker on `flow`, `set` and `fail` steps: a sub-flow's input against
+ * the child flow's input schema, its output typed by the child's output
+ * schema, references resolved and pinned, nesting bounded; a set step typed
+ * as its template (also when it reads another set step); a fail step's
+ * message a string, nothing after it but its error route; and the output
+ * schema every flow version gets. Exact pointers, codes and key words.
+ */
+import { describe, expect, test } from 'vitest'
+import { type Expected, expectProblems, expectValid, flowOf } from './helpers.js'
+
+const bill = (extra: Record<string, unknown> = {}) => ({
+  id: 'b',
+  flow: 'billing',
+  input: { amount: '${input.n}', currency: 'EUR' },
+  ...extra,
+})
+
+const invalid: [string, unknown, Expected[]][] = [
+  [
+    "a sub-flow input that does not match the child flow's input",
+    flowOf([bill({ input: { amount: '${input.id}', currency: 'EUR' } })]),
+    [
+      {
+        pointer: '/steps/0/input/amount',
+        code: 'type_mismatch',
+        words: ['expected number', 'input of flow billing@2'],
+      },
+    ],
+  ],
+  [
+    "a sub-flow input without a field the child's input requires",
+    flowOf([bill({ input: { amount: 1 } })]),
+    [
+      {
+        pointer: '/steps/0/input',
+        code: 'type_mismatch',
+        words: ['"currency"', 'input of flow billing@2'],
+      },
+    ],
+  ],
+  [
+    "a field the sub-flow's output does not have",
+    flowOf([
+      bill({ input: { amount: 1, currency: 'EUR' } }),
+      { id: 's', task: 'ship@1', input: { id: '${steps.b.output.receipts}' } },
+    ]),
+    [
+      {
+        pointer: '/steps/1/input/id',
+        code: 'expression_type',
+        words: ['no field "receipts" in billing@2.output', 'receipt'],
+      },
+    ],
+  ],
+  [
+    'a field of an older version of the sub-flow, pinned',
+    flowOf([
+      bill({ flow: 'billing@1', input: { amount: 1, currency: 'EUR' } }),
+      { id: 's', task: 'pay', input: { amount: '${steps.b.output.total}', currency: 'EUR' } },
+    ]),
+    [
+      {
+        pointer: '/steps/1/input/amount',
+        code: 'expression_type',
+        words: ['no field "total" in billing@1.output'],
+      },
+    ],
+  ],
+  [
+    'an unknown flow',
+    flowOf([bill({ flow: 'biling' })]),
+    [
+      {
+        pointer: '/steps/0/flow',
+        code: 'unknown_flow',
+        words: ['unknown flow "biling"', 'billing'],
+      },
+    ],
+  ],
+  [
+    'a version that was never published',
+    flowOf([bill({ flow: 'billing@7' })]),
+    [
+      {
+        pointer: '/steps/0/flow',
+        code: 'unknown_flow',
+        words: ['flow "billing" has no version 7 (latest is 2)'],
+      },
+    ],
+  ],
+  [
+    'a malformed flow reference',
+    flowOf([bill({ flow: 'Billing@x' })]),
+    [{ pointer: '/steps/0/flow', code: 'invalid_document', words: ['"name@version"'] }],
+  ],
+  [
+    'a sub-flow whose runs would nest past the limit',
+    flowOf([{ id: 'd', flow: 'deep', input: {} }]),
+    [
+      {
+        pointer: '/steps/0/flow',
+        code: 'nesting_too_deep',
+        words: ['deep@1', '11 levels deep', 'past the limit of 10'],
+      },
+    ],
+  ],
+  [
+    "the output of a sub-flow step that failed into this step's route",
+    flowOf([
+      bill({ input: { amount: 1, currency: 'EUR' }, onError: 'c' }),
+      { id: 'c', task: 'ship@1', input: { id: '${steps.b.output.receipt + "!"}' } },
+    ]),
+    [
+      {
+        pointer: '/steps/1/input/id',
+        code: 'step_not_available',
+        words: ['steps.b.output is not available here'],
+      },
+    ],
+  ],
+  [
+    "an implicit sub-flow input (the flow input) that does not match the child's",
+    flowOf([{ id: 'b', flow: 'billing' }]),
+    [
+      { pointer: '/steps/0', code: 'type_mismatch', words: ['the flow input', 'flow billing@2'] },
+      { pointer: '/steps/0', code: 'type_mismatch', words: ['the flow input', 'flow billing@2'] },
+    ],
+  ],
+  [
+    "a syntax error in a set step's template",
+    flowOf([{ id: 's', set: { total: '${input.n +}' } }]),
+    [{ pointer: '/steps/0/set/total', code: 'expression_syntax', words: ['syntax error'] }],
+  ],
+  [
+    "a set step's output used where its type does not fit",
+    flowOf([
+      { id: 's', set: { total: '${input.n}' } },
+      { id: 'b', task: 'ship@2', input: { id: '${steps.s.output.total}', count: 1 } },
+    ]),
+    [
+      {
+        pointer: '/steps/1/input/id',
+        code: 'type_mismatch',
+        words: ['expected string', 'input of task ship@2'],
+      },
+    ],
+  ],
+  [
+    "a field a set step's output does not have",
+    flowOf([
+      { id: 's', set: { total: '${input.n}' } },
+      { id: 'b', task: 'ship@1', input: { id: '${steps.s.output.nope}' } },
+    ]),
+    [{ pointer: '/steps/1/input/id', code: 'expression_type', words: ['no field "nope"'] }],
+  ],
+  [
+    'a set step whose value may be absent',
+    flowOf([{ id: 's', set: '${input.opt}' }]),
+    [{ pointer: '/steps/0/set', code: 'optional_access', words: ['set step "s"'] }],
+  ],
+  [
+    'a set step reading a step that has not run',
+    flowOf([
+      { id: 's', set: '${steps.a.output.id + "-1"}' },
+      { id: 'a', task: 'make-order', input: {} },
+    ]),
+    [{ pointer: '/steps/0/set', code: 'step_not_available', words: ['steps.a.output'] }],
+  ],
+  [
+    "a fail step's message that is not a string",
+    flowOf([{ id: 'f', fail: { message: '${input.n}' } }]),
+    [
+      {
+        pointer: '/steps/0/fail/message',
+        code: 'type_mismatch',
+        words: ['expected string', 'message of fail step "f"'],
+      },
+    ],
+  ],
+  [
+    'a step that only follows a fail step',
+    flowOf([
+      { id: 'f', fail: { message: 'stop' } },
+      { id: 'a', task: 'make-order' },
+    ]),
+    [{ pointer: '/steps/1', code: 'unreachable_step', words: ['step "a" is unreachable'] }],
+  ],
+  [
+    'edges on a fail step',
+    flowOf([{ id: 'f', fail: { message: 'stop' }, next: 'end' }]),
+    [{ pointer: '/steps/0/next', code: 'invalid_document', words: ['"next"'] }],
+  ],
+  [
+    'a fail code with characters a code cannot have',
+    flowOf([{ id: 'f', fail: { message: 'stop', code: 'out of stock' } }]),
+    [{ pointer: '/steps/0/fail/code', code: 'invalid_document', words: ['code must start'] }],
+  ],
+]
+
+describe('invalid composition', () => {
+  test.each(invalid)('%s', (_name, doc, expected) => {
+    expectProblems(doc, expected)
+  })
+})
+
+const valid: [string, unknown][] = [
+  [
+    "a sub-flow's output feeding the next step",
+    flowOf([
+      bill(),
+      { id: 's', task: 'ship@1', input: { id: '${steps.b.output.receipt}' } },
+      { id: 'p', set: { total: '${steps.b.output.total}' } },
+    ]),
+  ],
+  [
+    'a sub-flow pinned to an older version',
+    flowOf([
+      bill({ flow: 'billing@1' }),
+      { id: 's', task: 'ship@1', input: { id: '${steps.b.output.receipt}' } },
+    ]),
+  ],
+  [
+    "a set step's output passed on as a sub-flow's implicit input",
+    flowOf([
+      { id: 'v', set: { amount: 2.5, currency: 'EUR' } },
+      { id: 'b', flow: 'billing' },
+    ]),
+  ],
+  [
+    'a set step typed exactly: its integer range fits a narrower input',
+    flowOf([
+      { id: 'v', set: { n: '${input.n}' } },
+      { id: 's', task: 'small' },
+    ]),
+  ],
+  [
+    'a set step reading another set step',
+    flowOf([
+      { id: 'v1', set: { x: '${input.n}' } },
+      { id: 'v2', set: { y: '${steps.v1.output.x}' } },
+      { id: 's', task: 'small', input: { n: '${steps.v2.output.y}' } },
+    ]),
+  ],
+  [
+    'a fail step with a code, routed to a step that reads its error',
+    flowOf([
+      { id: 'f', fail: { message: 'order ${input.id} is blocked', code: 'blocked' }, onError: 'r' },
+      { id: 'r', task: 'ship@1', input: { id: '${steps.f.error.message}' } },
+    ]),
+  ],
+  [
+    'a fail step reached by a condition',
+    flowOf([
+      { id: 'a', task: 'make-order', next: [{ if: 'steps.a.output.total > 100.0', goto: 'f' }] },
+      { id: 'ok', set: '${steps.a.output.id}', next: 'end' },
+      { id: 'f', fail: { message: 'too expensive' } },
+    ]),
+  ],
+  [
+    'a sub-flow retried and routed on error, the route reading its error',
+    flowOf([
+      bill({ retry: { maximumAttempts: 3, nonRetryable: ['declined'] }, onError: 'r' }),
+      { id: 'done', set: '${steps.b.output.receipt}', next: 'end' },
+      { id: 'r', task: 'ship@1', input: { id: '${steps.b.error.kind}' } },
+    ]),
+  ],
+]
+
+describe('valid composition', () => {
+  test.each(valid)('%s', (_name, doc) => {
+    expectValid(doc)
+  })
+
+  test('references to flows are pinned, and nesting counts the deepest sub-flow', () => {
+    const { compiled } = expectValid(
+      flowOf([bill(), { id: 'c', flow: 'billing@1', input: { amount: 1, currency: 'USD' } }]),
+    )
+    expect(compiled.document.steps.map((s) => ('flow' in s ? s.flow : s.id))).toEqual([
+      'billing@2',
+      'billing@1',
+    ])
+    expect(compiled.nesting).toBe(2)
+  })
+
+  test("the output schema is the output template's type", () => {
+    const { compiled } = expectValid(
+      flowOf([bill()], { output: { receipt: '${steps.b.output.receipt}', n: 1 } }),
+    )
+    expect(compiled.outputSchema).toEqual({
+      type: 'object',
+      properties: { receipt: { type: 'string' }, n: { type: 'integer', const: 1 } },
+      required: ['receipt', 'n'],
+      additionalProperties: false,
+    })
+  })
+
+  test('without an output template, the union of the outputs of the steps that can end the run', () => {
+    const { compiled } = expectValid(
+      flowOf([
+        {
+          id: 'a',
+          task: 'ship@1',
+          input: { id: '${input.id}' },
+          next: [{ if: 'input.n > 5', goto: 'end' }],
+        },
+        { id: 'v', set: { n: '${input.n}' } },
+      ]),
+    )
+    expect(compiled.outputSchema).toEqual({
+      anyOf: [
+        {
+          type: 'object',
+          required: ['trackingId'],
+          properties: { trackingId: { type: 'string' } },
+        },
+        {
+          type: 'object',
+          properties: { n: { type: 'integer', minimum: 0, maximum: 10 } },
+          required: ['n'],
+          additionalProperties: false,
+        },
+      ],
+    })
+    expect(compiled.nesting).toBe(0)
+  })
+})
