@@ -181,6 +181,7 @@ function addRuns(program: Command): void {
     .option('--flow <name>', 'only runs of this flow')
     .option('--process <process>', 'only runs of flows in this process')
     .option('--status <status>', 'only runs in this status')
+    .option('--parent <id>', 'only the child runs of this run')
     .option('--from <time>', 'created at or after (ISO 8601)')
     .option('--to <time>', 'created at or before (ISO 8601)')
     .option('--limit <n>', 'page size (default 50)')

@@ -143,6 +143,7 @@ export interface ListOptions {
   readonly flow?: string
   readonly process?: string
   readonly status?: string
+  readonly parent?: string
   readonly from?: string
   readonly to?: string
   readonly limit?: string
@@ -151,7 +152,7 @@ export interface ListOptions {
 }
 
 /** The filters of `weir runs list`, as they are query parameters and options. */
-const listFilters = ['flow', 'process', 'status', 'from', 'to', 'limit'] as const
+const listFilters = ['flow', 'process', 'status', 'parent', 'from', 'to', 'limit'] as const
 
 /**
  * The command for the next page: the same filters and page size, and the

@@ -58,6 +58,9 @@ export async function applyRequest(
       return asJson(
         await waits.callback(driver, String(body.token), body.body as unknown as CallbackBody),
       )
+    case 'wake':
+      driver.wake(id)
+      return null
     default: {
       const unknown: never = request.kind
       throw new Error(`unknown run request ${String(unknown)}`)

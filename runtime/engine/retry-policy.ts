@@ -9,14 +9,20 @@ import type { RunError } from '../store/records.js'
 /** Errors retrying cannot fix: the same input fails the same way, or the run is being stopped. */
 const neverRetried = new Set(['input_invalid', 'cancelled'])
 
-/** The error's code: a task error payload's `code`, if it has one. */
+/**
+ * The error's code: a task error payload's `code`, if it has one; for a child
+ * run that failed, the code of the child's error (a `fail` step's code, say),
+ * so that `nonRetryable` matches it through the sub-flow.
+ */
 export function errorCode(error: RunError): string | undefined {
   const details = error.details
-  if (details !== null && typeof details === 'object' && !Array.isArray(details)) {
-    const code = (details as Record<string, unknown>).code
-    if (typeof code === 'string') return code
+  if (details === null || typeof details !== 'object' || Array.isArray(details)) return undefined
+  const fields = details as Record<string, unknown>
+  if (error.kind === 'child_failed') {
+    const child = fields.error
+    return child !== null && typeof child === 'object' ? errorCode(child as RunError) : undefined
   }
-  return undefined
+  return typeof fields.code === 'string' ? fields.code : undefined
 }
 
 /** The delay before retrying after `attempt` failed, or undefined when no attempt is left. */

@@ -22,7 +22,8 @@ export async function adoptClaimed(
       driver.enqueue(state)
       continue
     }
-    if (limitOf(state) !== undefined) {
+    // A child run holds no slot of its flow's limit.
+    if (limitOf(state) !== undefined && !state.parent) {
       // A run that was going holds its slot again, even if the limit was lowered meanwhile.
       driver.slots.tryAcquire(loaded.record.name, Number.POSITIVE_INFINITY)
       state.holdsSlot = true

@@ -15,6 +15,7 @@ import type { Executor } from '../executor/executor.js'
 import { noSecrets, type SecretReader } from '../secrets/task-environment.js'
 import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
 import type { RunChange, Store } from '../store/store.js'
+import { withLinks } from './child-runs.js'
 import type { Clock } from './clock.js'
 import { ConcurrencySlots } from './concurrency.js'
 import type { NodeSettings } from './node-leases.js'
@@ -146,7 +147,12 @@ export class RunDriver {
       })
       return
     }
-    if (state.driving || this.stopping) return
+    if (state.driving) {
+      // Driven now: it looks again once this drive ends (a child may have ended meanwhile).
+      state.kickAgain = true
+      return
+    }
+    if (this.stopping) return
     const driver = this.drive(state).catch((error: Error) => {
       if (error instanceof FencedError) return
       if (this.logger) this.logger.error({ run: state.id, err: error }, 'run stopped')
@@ -175,8 +181,15 @@ export class RunDriver {
    * (`retry`) wait out storage faults; a caller's are tried once (run-commit.ts).
    */
   commit(state: RunState, change: RunChange, retry = this.looping.has(state)): Promise<void> {
-    const fenced = state.epoch === undefined ? change : { ...change, epoch: state.epoch }
+    const linked = withLinks(state, change, this.clock.now())
+    const fenced = state.epoch === undefined ? linked : { ...linked, epoch: state.epoch }
     return commitChange(this, state, fenced, retry)
+  }
+
+  /** A child of this run ended (or a notice says so): the run looks at its wait again. */
+  wake(id: string): void {
+    const state = this.runs.get(id)
+    if (state) this.kick(state)
   }
 
   /** The run's state after `change` committed: its progress, its log line, its end. */
@@ -257,6 +270,8 @@ export class RunDriver {
     const record = state.toRecord()
     for (const waiter of this.waiters.get(state.id) ?? []) waiter(record)
     this.waiters.delete(state.id)
+    // The parent, when this node drives it, is woken now; the stored notice wakes it anywhere else.
+    if (state.parent) this.wake(state.parent.run)
   }
 
   async timeOut(state: RunState): Promise<void> {
@@ -326,12 +341,18 @@ export class RunDriver {
           return
         }
         // An event wait without a deadline: the event (deliverEvent) moves the run on.
-        if (state.progress.waiting && wakeAt === undefined) return
-        await runStep(this, state)
+        const waiting = state.progress.waiting
+        if (waiting && wakeAt === undefined && waiting.kind !== 'child') return
+        // A child run still running: its end wakes this run.
+        if (!(await runStep(this, state))) return
       }
     } finally {
       state.driving = false
       this.looping.delete(state)
+      if (state.kickAgain) {
+        state.kickAgain = false
+        if (this.runs.get(state.id) === state) this.kick(state)
+      }
     }
   }
 

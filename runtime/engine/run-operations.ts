@@ -76,6 +76,11 @@ export async function retry(driver: RunDriver, id: string): Promise<RunRecord> {
   const loadedRun = await driver.store.loadRun(id)
   if (!loadedRun) throw new WeirError('not_found', `run ${id} does not exist`)
   const { run, progress, values } = loadedRun
+  if (run.parent)
+    throw new WeirError(
+      'conflict',
+      `run ${id} is a child run of run ${run.parent.run} (step "${run.parent.step}"): retry its parent, whose step starts a new child`,
+    )
   if (run.status !== 'failed' && run.status !== 'timed_out')
     throw new WeirError(
       'conflict',

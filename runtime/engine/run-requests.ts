@@ -15,6 +15,7 @@ import { sortableId } from '../ids.js'
 import { terminalStatuses } from '../store/records.js'
 import type { StoreSignals } from '../store/signals.js'
 import type { RunRequestRecord, RunRequestStore } from '../store/store.js'
+import { isNotice } from './child-runs.js'
 import type { EngineLogger } from './run-driver.js'
 import { SignalledPause } from './signalled-pause.js'
 
@@ -166,6 +167,10 @@ export class RequestInbox {
         if (!this.#holds(request.runId) && !(await this.#finished(request.runId))) continue
         if (!(await this.#store.takeRunRequest(request.id, Date.now()))) continue
         const [result] = await Promise.allSettled([this.#apply(request)])
+        if (isNotice(request)) {
+          await this.#store.deleteRunRequest(request.id)
+          continue
+        }
         await this.#store.answerRunRequest(
           request.id,
           answerOf(result as PromiseSettledResult<JsonValue>) as unknown as JsonValue,

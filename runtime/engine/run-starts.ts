@@ -32,7 +32,7 @@ export function checkInput(loaded: LoadedFlow, input: JsonValue, limits: JsonLim
 }
 
 /** A run's first progress: at its first step, running (its deadline set) or queued. */
-function firstProgress(loaded: LoadedFlow, now: number, queued: boolean): RunProgress {
+export function firstProgress(loaded: LoadedFlow, now: number, queued: boolean): RunProgress {
   const first = loaded.compiled.steps[0] as CompiledStep
   const timeout = loaded.record.document.timeoutMs
   return {

@@ -5,7 +5,7 @@
  */
 import { type CompiledStep, ExpressionScope, type JsonValue } from '../../types/index.js'
 import type { LoadedFlow } from '../catalog/catalog.js'
-import type { RunError, RunRecord, RunStatus } from '../store/records.js'
+import type { RunError, RunParent, RunRecord, RunStatus } from '../store/records.js'
 import type { RunProgress } from '../store/store.js'
 
 export type Requested = 'cancel' | 'terminate' | 'pause' | undefined
@@ -26,13 +26,23 @@ export class RunState {
   cancelTimer: (() => void) | undefined
   /** True while the run loop drives this run (one driver at a time). */
   driving = false
+  /** Set when the run was kicked while driven: it is driven again when that ends. */
+  kickAgain = false
   /** True while the run holds a slot of its flow's concurrency limit. */
   holdsSlot = false
   /** The epoch of this node's lease on the run: its commits are fenced by it (undefined: not fenced). */
   epoch: number | undefined
+  /** For a child run: the run and step that started it. */
+  readonly parent: RunParent | undefined
+  /** The root of its tree (its own id for a root run), and how many levels below it the run is. */
+  readonly root: string
+  readonly depth: number
 
   constructor(
-    record: Pick<RunRecord, 'id' | 'input' | 'createdAt' | 'idempotencyKey'>,
+    record: Pick<
+      RunRecord,
+      'id' | 'input' | 'createdAt' | 'idempotencyKey' | 'parent' | 'root' | 'depth'
+    >,
     loaded: LoadedFlow,
     progress: RunProgress,
     values: Readonly<Record<string, { output?: JsonValue; error?: RunError }>> = {},
@@ -42,6 +52,9 @@ export class RunState {
     this.input = record.input
     this.createdAt = record.createdAt
     this.idempotencyKey = record.idempotencyKey
+    this.parent = record.parent
+    this.root = record.root ?? record.id
+    this.depth = record.depth ?? 0
     this.progress = progress
     const steps: Record<string, { output?: JsonValue; error?: JsonValue }> = {}
     for (const [id, v] of Object.entries(values)) {
@@ -95,6 +108,7 @@ export class RunState {
       currentStep: p.currentStep,
       waiting: p.waiting,
       idempotencyKey: this.idempotencyKey,
+      ...(this.parent ? { parent: this.parent, root: this.root, depth: this.depth } : {}),
     }
   }
 }

@@ -9,6 +9,7 @@ import type { JsonValue } from '../../types/index.js'
 import type { AttemptResult } from '../executor/executor.js'
 import { executeAttempt } from './attempt-execution.js'
 import { callbackWaitStarted, newCallbackToken } from './callbacks.js'
+import { flowStep } from './child-runs.js'
 import type { Outcome } from './decide.js'
 import type { RunDriver } from './run-driver.js'
 import type { RunState } from './run-state.js'
@@ -19,10 +20,12 @@ import { terminatedChange } from './terminated-change.js'
 import type { AttemptReport } from './transitions.js'
 import { computesItself, valueStepOutcome } from './value-steps.js'
 
-export async function runStep(driver: RunDriver, state: RunState): Promise<void> {
+/** False when the step waits for something that has not happened yet (a child run still running). */
+export async function runStep(driver: RunDriver, state: RunState): Promise<boolean> {
   const step = state.currentStep
   const index = state.stepIndex
   if (!step || index === undefined) throw new Error(`run ${state.id} has no current step`)
+  if (step.flow) return flowStep(driver, state, step)
   if (computesItself(step)) {
     const at = driver.clock.now()
     const report: AttemptReport = {
@@ -36,11 +39,11 @@ export async function runStep(driver: RunDriver, state: RunState): Promise<void>
       finishedAt: at,
     }
     await driver.commit(state, stepOutcomeChange(state, report))
-    return
+    return true
   }
   if (!step.task || state.progress.waiting) {
     await driver.commit(state, waitStepChange(state, step, driver.clock.now()))
-    return
+    return true
   }
   const { attempt, stepSeq } = state.progress
   const startedAt = driver.clock.now()
@@ -63,7 +66,7 @@ export async function runStep(driver: RunDriver, state: RunState): Promise<void>
   } else {
     input = prepared.input
     result = await executeAttempt(driver, state, step, input)
-    if (driver.abandoned) return
+    if (driver.abandoned) return true
   }
   const finishedAt = driver.clock.now()
   const outcome: Outcome =
@@ -93,7 +96,7 @@ export async function runStep(driver: RunDriver, state: RunState): Promise<void>
   if (state.requested === 'terminate') {
     state.requested = undefined
     await driver.commit(state, terminatedChange(state, report))
-    return
+    return true
   }
   if (outcome.status === 'succeeded' && step.task?.mode === 'async') {
     const token = newCallbackToken(state.id, stepSeq)
@@ -102,7 +105,8 @@ export async function runStep(driver: RunDriver, state: RunState): Promise<void>
       state,
       callbackWaitStarted(state.id, state.progress, succeeded, step.task, token),
     )
-    return
+    return true
   }
   await driver.commit(state, stepOutcomeChange(state, report))
+  return true
 }

@@ -36,6 +36,8 @@ export function waitStepChange(state: RunState, step: CompiledStep, now: number)
     const error = callbackTimeout(waiting, now, step.id, task, state.progress.attempt)
     return endWaitChange(state, step, { status: 'failed', error }, now)
   }
+  if (waiting.kind === 'child')
+    throw new Error(`step "${step.id}" waits for a child run, not a time`)
   const ms = (waiting.deadline ?? now) - waiting.since
   const error: RunError = {
     step: step.id,
@@ -48,23 +50,25 @@ export function waitStepChange(state: RunState, step: CompiledStep, now: number)
 }
 
 /** The change that ends a wait with its outcome and what follows, as after an attempt. */
-function endWaitChange(
+export function endWaitChange(
   state: RunState,
   step: CompiledStep,
   outcome: Outcome,
   at: number,
+  attempt?: Pick<AttemptReport, 'input' | 'log'>,
 ): RunChange {
-  const { attempt, stepSeq, waiting } = state.progress
+  const { stepSeq, waiting } = state.progress
   const report: AttemptReport = {
     step,
     stepSeq,
-    attempt,
-    input: undefined,
+    attempt: state.progress.attempt,
+    input: attempt?.input,
     outcome,
-    log: '',
+    log: attempt?.log ?? '',
     startedAt: waiting?.since ?? at,
     finishedAt: at,
     wait: true,
+    ...(attempt ? { recordAttempt: true } : {}),
   }
   const change = stepOutcomeChange(state, report)
   // A paused run takes what its step waited for, and stays paused before its next step.

@@ -29,8 +29,10 @@ export interface AttemptReport {
   readonly log: string
   readonly startedAt: number
   readonly finishedAt: number
-  /** The end of a sleep or an event wait: no attempt, and its step_started event was written when it began. */
+  /** The end of a wait: its step_started event was written when it began; no attempt unless `recordAttempt`. */
   readonly wait?: boolean
+  /** A wait that was an attempt all the same (a child run): its attempt row is written. */
+  readonly recordAttempt?: boolean
 }
 
 function withEvents(progress: RunProgress, events: NewEvent[]): RunProgress {
@@ -148,7 +150,14 @@ export function attemptChange(
         stepId: step.id,
         data: { attempt: decision.attempt, at: decision.at, delayMs: decision.delayMs },
       })
-      next = { ...progress, status: 'waiting', attempt: decision.attempt, wakeAt: decision.at }
+      // The next attempt starts afresh: whatever the step waited for (a callback, a child run) is over.
+      next = {
+        ...progress,
+        status: 'waiting',
+        attempt: decision.attempt,
+        wakeAt: decision.at,
+        waiting: undefined,
+      }
       break
     case 'fail':
       events.push({
@@ -169,7 +178,7 @@ export function attemptChange(
     status,
     decision.kind === 'retry' ? undefined : report.finishedAt,
   )
-  const records = report.wait ? { stepRun } : { stepRun, attempt }
+  const records = report.wait && !report.recordAttempt ? { stepRun } : { stepRun, attempt }
   return { runId, progress: withEvents(next, events), ...records, events }
 }
 

@@ -82,6 +82,7 @@ const runError = {
         'output_invalid',
         'limit_exceeded',
         'cancelled',
+        'child_failed',
         'internal',
       ],
     },
@@ -135,6 +136,8 @@ export const resourceSchemas: Record<string, Schema> = {
       'currentStep',
       'waiting',
       'idempotencyKey',
+      'parent',
+      'root',
     ],
     properties: {
       id: { type: 'string' },
@@ -178,9 +181,39 @@ export const resourceSchemas: Record<string, Schema> = {
               deadline: timestamp,
             },
           },
+          {
+            type: 'object',
+            required: ['kind', 'run', 'since'],
+            properties: {
+              kind: { const: 'child' },
+              run: { type: 'string', description: 'the child run the flow step waits for' },
+              since: timestamp,
+            },
+          },
         ],
       },
       idempotencyKey: { type: ['string', 'null'] },
+      parent: {
+        description:
+          'for a child run, the run and step that started it (and the item or branch it is for); null for a run no step started',
+        oneOf: [
+          { type: 'null' },
+          {
+            type: 'object',
+            required: ['run', 'step'],
+            properties: {
+              run: { type: 'string' },
+              step: { type: 'string' },
+              index: { type: 'integer' },
+              branch: { type: 'string' },
+            },
+          },
+        ],
+      },
+      root: {
+        type: 'string',
+        description: 'the root of its tree: its own id for a run no step started',
+      },
     },
   },
   StepRun: {

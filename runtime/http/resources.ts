@@ -12,6 +12,7 @@ import type {
   RefusedStart,
   Role,
   RunError,
+  RunParent,
   RunRecord,
   SecretRecord,
   StepRunRecord,
@@ -39,6 +40,8 @@ export interface RunResource {
   readonly currentStep: string | null
   readonly waiting: WaitResource | null
   readonly idempotencyKey: string | null
+  readonly parent: RunParent | null
+  readonly root: string
 }
 
 export type WaitResource =
@@ -55,6 +58,7 @@ export type WaitResource =
       readonly heartbeatDeadline: string | null
       readonly deadline: string | null
     }
+  | { readonly kind: 'child'; readonly run: string; readonly since: string | null }
 
 function waitResource(wait: StepWait): WaitResource {
   switch (wait.kind) {
@@ -74,6 +78,8 @@ function waitResource(wait: StepWait): WaitResource {
         heartbeatDeadline: iso(wait.heartbeatDeadline),
         deadline: iso(wait.deadline),
       }
+    case 'child':
+      return { kind: 'child', run: wait.run, since: iso(wait.since) }
   }
 }
 
@@ -92,6 +98,8 @@ export function runResource(run: RunRecord): RunResource {
     currentStep: orNull(run.currentStep),
     waiting: run.waiting ? waitResource(run.waiting) : null,
     idempotencyKey: orNull(run.idempotencyKey),
+    parent: orNull(run.parent),
+    root: run.root ?? run.id,
   }
 }
 

@@ -41,6 +41,7 @@ export type ErrorKind =
   | 'output_invalid'
   | 'limit_exceeded'
   | 'cancelled'
+  | 'child_failed'
   | 'internal'
 
 /** Why a step or a run failed: stored as data, shown by the API. */
@@ -95,6 +96,20 @@ export type StepWait =
       /** The fail-safe: the wait ends then, whatever keep-alives arrived. */
       readonly deadline: number
     }
+  | {
+      /** A flow step waits for its child run to finish. */
+      readonly kind: 'child'
+      readonly since: number
+      readonly run: string
+    }
+
+/** Where a child run comes from: the run and step that started it, and the item or branch it is for. */
+export interface RunParent {
+  readonly run: string
+  readonly step: string
+  readonly index?: number
+  readonly branch?: string
+}
 
 export interface RunRecord {
   readonly id: string
@@ -112,6 +127,12 @@ export interface RunRecord {
   /** What the current step waits for, while it waits. */
   readonly waiting: StepWait | undefined
   readonly idempotencyKey: string | undefined
+  /** For a child run: the run and step that started it. */
+  readonly parent?: RunParent
+  /** For a child run: the root of its tree (the run no step started). */
+  readonly root?: string
+  /** How many levels below its root (absent: 0, a root run). */
+  readonly depth?: number
 }
 
 export interface AttemptRecord {

@@ -15,6 +15,7 @@ import type {
   FlowRecord,
   RefusedStart,
   RunError,
+  RunParent,
   RunRecord,
   RunStatus,
   ScheduleRecord,
@@ -102,6 +103,18 @@ export interface RunChange {
   }
   /** Events in order; their sequence numbers continue from the run's. */
   readonly events: readonly NewEvent[]
+  /** Child runs this change starts, created with it (a change that is not written starts none). */
+  readonly children?: readonly NewRun[]
+  /** Requests for other runs, recorded with it: a parent woken by its child's end, a child stopped with its parent. */
+  readonly requests?: readonly RunRequestRecord[]
+}
+
+/** A child run's place: its parent's step run and attempt, its root and its depth. */
+export interface NewRunParent extends RunParent {
+  readonly seq: number
+  readonly attempt: number
+  readonly root: string
+  readonly depth: number
 }
 
 export interface NewRun {
@@ -117,6 +130,8 @@ export interface NewRun {
   readonly slot?: SlotGuard
   /** The node that starts the run owns it at epoch 1, its lease running `leaseMs` from now (the database's clock). */
   readonly owner?: { readonly node: string; readonly leaseMs: number }
+  /** For a child run: the step run that starts it (at most one child per step run, attempt and item or branch). */
+  readonly parent?: NewRunParent
 }
 
 /** An active run as recovery reads it back: its record, progress, and each step's latest values. */
@@ -128,6 +143,8 @@ export interface ActiveRun {
 
 export interface RunFilter {
   readonly flow?: string
+  /** The child runs of this run. */
+  readonly parent?: string
   readonly process?: string
   readonly status?: RunStatus
   /** createdAt bounds, epoch milliseconds, inclusive. */
@@ -281,11 +298,16 @@ export interface LeaseStore {
   listNodes(withinMs: number): Promise<NodeRecord[]>
 }
 
-/** What a node asks of a run's owner: an operation, an event, a callback. */
+/**
+ * What a node asks of a run's owner: an operation, an event, a callback; or,
+ * recorded with another run's change, a notice nobody waits an answer for: a
+ * parent woken because a child ended (`wake`), a child stopped with its
+ * parent (`cancel` or `terminate` with `{ "cascade": true }`).
+ */
 export interface RunRequestRecord {
   readonly id: string
   readonly runId: string
-  readonly kind: 'cancel' | 'terminate' | 'pause' | 'resume' | 'event' | 'callback'
+  readonly kind: 'cancel' | 'terminate' | 'pause' | 'resume' | 'event' | 'callback' | 'wake'
   /** The request's arguments (an event's name and payload, a callback's token and body). */
   readonly body: JsonValue
   readonly createdAt: number
@@ -318,6 +340,8 @@ export interface RunRequestStore {
   collectRunAnswer(id: string): Promise<JsonValue | undefined>
   /** True when the request is gone unapplied; false when an owner took it. */
   withdrawRunRequest(id: string): Promise<boolean>
+  /** Forgets a notice once applied (nobody collects an answer to it). */
+  deleteRunRequest(id: string): Promise<void>
 }
 
 /** What the checker computes of a flow version at publish, stored with it. */

@@ -1,6 +1,6 @@
 /** The typed flow builder produces documents the checker accepts, and its types catch mistakes. */
 import { describe, expect, test } from 'vitest'
-import { flow, task } from '../../types/index.js'
+import { flow, subflow, task } from '../../types/index.js'
 import { expectValid } from './checker/helpers.js'
 
 interface Order {
@@ -80,6 +80,45 @@ describe('flow builder', () => {
       { id: 'pause', sleep: 'PT1M' },
       { id: 'ok', waitFor: 'approved', timeoutMs: 1000 },
     ])
+  })
+
+  test('sub-flow, set and fail steps, typed through to the checker', () => {
+    const billing = subflow<
+      { amount: number; currency: 'EUR' | 'USD' },
+      { receipt: string; total: number }
+    >('billing', 2)
+    const doc = flow('composed')
+      .input<{ id: string; n: number }>({
+        type: 'object',
+        required: ['id', 'n'],
+        properties: { id: { type: 'string' }, n: { type: 'integer', minimum: 0, maximum: 10 } },
+      })
+      .step('bill', billing, {
+        input: ($) => ({ amount: $.input.n, currency: 'EUR' }),
+        retry: { maximumAttempts: 2 },
+        onError: 'refuse',
+      })
+      .set<'summary', { receipt: string }>('summary', ($) => ({
+        receipt: $.steps.bill.output.receipt,
+      }))
+      .next('end')
+      .fail('refuse', ($) => `order ${$.input.id} was not billed`, { code: 'unbilled' })
+      .toJSON()
+    expect(doc.steps).toEqual([
+      {
+        id: 'bill',
+        flow: 'billing@2',
+        input: { amount: '${input.n}', currency: 'EUR' },
+        retry: { maximumAttempts: 2 },
+        onError: 'refuse',
+      },
+      { id: 'summary', set: { receipt: '${steps.bill.output.receipt}' }, next: 'end' },
+      { id: 'refuse', fail: { message: 'order ${input.id} was not billed', code: 'unbilled' } },
+    ])
+    expectValid(doc)
+    expect(() => flow('f').fail('no', 'stop').next('end')).toThrow(
+      'fail step "no" has no edges: it never succeeds',
+    )
   })
 
   test('edges need a step to attach to', () => {

@@ -12,6 +12,7 @@ export const errorKinds = [
   'output_invalid',
   'limit_exceeded',
   'cancelled',
+  'child_failed',
   'internal',
 ] as const
 

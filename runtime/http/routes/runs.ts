@@ -147,7 +147,7 @@ export const runRoutes: Route[] = [
     path: '/v1/runs',
     operationId: 'listRuns',
     summary:
-      'Runs, newest first, filtered by flow, process, status and creation time; pages follow nextCursor and stay stable while runs are added',
+      'Runs, newest first, filtered by flow, process, status, parent run and creation time; pages follow nextCursor and stay stable while runs are added',
     tag: 'runs',
     role: 'viewer',
     parameters: [
@@ -158,6 +158,7 @@ export const runRoutes: Route[] = [
         parameterSchemas.process,
       ),
       queryParam('status', 'only runs in this status', runStatus),
+      queryParam('parent', 'only the child runs of this run', parameterSchemas.runId),
       queryParam('from', 'created at or after this ISO 8601 date-time', timeFilter),
       queryParam('to', 'created at or before this ISO 8601 date-time', timeFilter),
       queryParam('limit', 'page size (default 50)', parameterSchemas.limit),
@@ -173,6 +174,7 @@ export const runRoutes: Route[] = [
           ...(params.flow === undefined ? {} : { flow: String(params.flow) }),
           ...(params.process === undefined ? {} : { process: String(params.process) }),
           ...(params.status === undefined ? {} : { status: params.status as RunRecord['status'] }),
+          ...(params.parent === undefined ? {} : { parent: String(params.parent) }),
           ...(from === undefined ? {} : { from }),
           ...(to === undefined ? {} : { to }),
           ...(params.limit === undefined ? {} : { limit: Number(params.limit) }),

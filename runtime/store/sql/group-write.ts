@@ -32,6 +32,18 @@ function newRunRecord(run: NewRun): RunRecord {
     currentStep: run.progress.currentStep,
     waiting: undefined,
     idempotencyKey: run.idempotencyKey,
+    ...(run.parent
+      ? {
+          parent: {
+            run: run.parent.run,
+            step: run.parent.step,
+            ...(run.parent.index === undefined ? {} : { index: run.parent.index }),
+            ...(run.parent.branch === undefined ? {} : { branch: run.parent.branch }),
+          },
+          root: run.parent.root,
+          depth: run.parent.depth,
+        }
+      : {}),
   }
 }
 

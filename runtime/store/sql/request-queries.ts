@@ -5,19 +5,13 @@
  */
 import type { JsonValue } from '../../../types/index.js'
 import type { RunOwner, RunRequestRecord } from '../store.js'
-import type { SqlClient, SqlDialect } from './sql-client.js'
+import type { SqlClient, SqlDialect, SqlValue } from './sql-client.js'
 
 export async function addRunRequest(client: SqlClient, request: RunRequestRecord): Promise<void> {
   await client.write([
     {
-      sql: 'INSERT INTO run_requests (id, run_id, kind, body, created_at) VALUES (?, ?, ?, ?, ?)',
-      args: [
-        request.id,
-        request.runId,
-        request.kind,
-        JSON.stringify(request.body),
-        request.createdAt,
-      ],
+      sql: `INSERT INTO run_requests (${requestColumns}) VALUES (?, ?, ?, ?, ?)`,
+      args: requestRow(request),
     },
   ])
 }
@@ -89,6 +83,21 @@ export async function withdrawRunRequest(client: SqlClient, id: string): Promise
   ])
   return (result?.rowsAffected ?? 0) > 0
 }
+
+export async function deleteRunRequest(client: SqlClient, id: string): Promise<void> {
+  await client.write([{ sql: 'DELETE FROM run_requests WHERE id = ?', args: [id] }])
+}
+
+/** The row values of requests recorded with a run change, in the order of `requestColumns`. */
+export const requestColumns = 'id, run_id, kind, body, created_at'
+
+export const requestRow = (request: RunRequestRecord): SqlValue[] => [
+  request.id,
+  request.runId,
+  request.kind,
+  JSON.stringify(request.body),
+  request.createdAt,
+]
 
 /** Who drives a run: its status, its owner, and whether the owner's lease holds now (the database's clock). */
 export async function runOwner(

@@ -43,6 +43,24 @@ export function runFromRow(row: Row): RunRecord {
     currentStep: str(row.current_step),
     waiting: waitingOf(row),
     idempotencyKey: str(row.idempotency_key),
+    ...lineageOf(row),
+  }
+}
+
+/** A child run's parent, root and depth (nothing for a root run). */
+function lineageOf(row: Row): Pick<RunRecord, 'parent' | 'root' | 'depth'> {
+  const run = str(row.parent_run)
+  if (run === undefined) return {}
+  const key = String(row.parent_key ?? '')
+  const place = key.startsWith('#')
+    ? { index: Number(key.slice(1)) }
+    : key === ''
+      ? {}
+      : { branch: key }
+  return {
+    parent: { run, step: String(row.parent_step), ...place },
+    root: String(row.root_run),
+    depth: Number(row.depth),
   }
 }
 

@@ -47,6 +47,7 @@ export async function listRuns(client: SqlClient, filter: RunFilter): Promise<Pa
     args.push(value)
   }
   if (filter.flow !== undefined) add('flow_name = ?', filter.flow)
+  if (filter.parent !== undefined) add('parent_run = ?', filter.parent)
   if (filter.process !== undefined) {
     const { sql, args: processArgs } = processFilter('process', filter.process)
     where.push(sql)

@@ -5,9 +5,11 @@
  * cycle) therefore fails its own change, never the group's transaction and
  * the other runs' changes in it.
  */
+
 import type { JsonValue } from '../../../types/index.js'
 import { UnstorableValueError } from '../../errors.js'
 import type { NewEvent, NewRun, RunChange, RunProgress, SlotGuard } from '../store.js'
+import { requestRow } from './request-queries.js'
 import type { SqlValue } from './sql-client.js'
 
 /** A run change as row values: the group's statements are built from these alone. */
@@ -23,6 +25,10 @@ export interface ChangeRows {
   /** `[status, at, runId, seq]` of a waiting step run to end. */
   readonly endWait: SqlValue[] | undefined
   readonly slot: SlotGuard | undefined
+  /** Child runs the change starts. */
+  readonly children: NewRunRows[]
+  /** Requests recorded with the change (`requestColumns`). */
+  readonly requests: SqlValue[][]
 }
 
 /** A new run as row values; `idempotencyKey` set when the insert is guarded by one. */
@@ -62,6 +68,13 @@ const runColumnTypes = [
   ['owner', 'text'],
   ['epoch', 'int'],
   ['lease_until', 'lease'],
+  ['parent_run', 'text'],
+  ['parent_step', 'text'],
+  ['parent_seq', 'int'],
+  ['parent_attempt', 'int'],
+  ['parent_key', 'text'],
+  ['root_run', 'text'],
+  ['depth', 'int'],
 ] as const satisfies readonly (readonly [string, ColumnType])[]
 
 /** The columns of `NewRunRows.run`. */
@@ -198,7 +211,20 @@ export function changeRows(change: RunChange): ChangeRows {
     ),
     endWait: end && [end.status, end.at, runId, end.seq],
     slot: change.slot,
+    children: (change.children ?? []).map(newRunRows),
+    requests: (change.requests ?? []).map(requestRow),
   }
+}
+
+/** A child's item or branch as one text column (`#3` for item 3, the branch's name, or empty). */
+export const parentKey = (parent: { index?: number; branch?: string } | undefined): string =>
+  parent?.index !== undefined ? `#${parent.index}` : (parent?.branch ?? '')
+
+/** The parent columns of a new run: a root run is its own root, at depth 0. */
+function parentRow(run: NewRun): SqlValue[] {
+  const p = run.parent
+  if (!p) return [null, null, null, null, '', run.id, 0]
+  return [p.run, p.step, p.seq, p.attempt, parentKey(p), p.root, p.depth]
 }
 
 /** The rows of a new run; throws UnstorableValueError when its input or an event cannot be written. */
@@ -232,6 +258,7 @@ export function newRunRows(run: NewRun): NewRunRows {
       run.owner?.node ?? null,
       run.owner ? 1 : 0,
       run.owner?.leaseMs ?? null,
+      ...parentRow(run),
     ],
     events: eventRows(run.id, 1, run.events, json),
     slot: run.slot,

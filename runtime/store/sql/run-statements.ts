@@ -9,6 +9,7 @@
  */
 
 import type { SlotGuard } from '../store.js'
+import { requestColumns } from './request-queries.js'
 import {
   type ChangeRows,
   type ColumnType,
@@ -84,8 +85,8 @@ function fenceStatements(changes: readonly ChangeRows[], dialect: SqlDialect): S
   }))
 }
 
-/** Runs that hold a slot of their flow's concurrency limit. */
-const holding = "status IN ('running', 'waiting', 'paused')"
+/** Runs that hold a slot of their flow's concurrency limit: child runs never do. */
+const holding = "status IN ('running', 'waiting', 'paused') AND parent_run IS NULL"
 
 /**
  * Fails the transaction unless a slot of the flow's limit is free, counted in
@@ -142,9 +143,21 @@ export function changeStatements(
       : [],
   )
   const slots = changes.flatMap((c) => (c.slot ? slotStatements(c.slot, dialect) : []))
+  const children = newRunsStatements(
+    changes.flatMap((c) => c.children),
+    dialect,
+  )
+  const requests = multiRow(
+    `INSERT INTO run_requests (${requestColumns})`,
+    '',
+    5,
+    changes.flatMap((c) => c.requests),
+  )
   return [
     ...fenceStatements(changes, dialect),
     ...slots,
+    ...children,
+    ...requests,
     ...upsertStepRuns,
     ...endWaits,
     ...insertAttempts,

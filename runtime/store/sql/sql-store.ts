@@ -363,6 +363,10 @@ export class SqlStore implements Store {
     return requests.withdrawRunRequest(this.client, id)
   }
 
+  deleteRunRequest(id: string): Promise<void> {
+    return requests.deleteRunRequest(this.client, id)
+  }
+
   async close(): Promise<void> {
     await this.signals.close()
     await this.client.close()

@@ -118,12 +118,17 @@ test('keys create prints a key that works with its role; keys list shows it', as
   expect((refused as ApiError).status).toBe(403)
 })
 
-test('types writes TypeScript types and builder handles for every published task', async () => {
+test('types writes TypeScript types and builder handles for every published task and flow', async () => {
   const file = join(dataDir, 'weir-tasks.ts')
   const { out } = await weir('types', '--out', file)
-  expect(out).toBe(`wrote ${file}: types for 6 tasks`)
+  expect(out).toBe(`wrote ${file}: types for 6 tasks and 3 flows`)
   const source = readFileSync(file, 'utf8')
-  expect(source).toContain("import { task } from 'weir/types'")
+  expect(source).toContain("import { subflow, task } from 'weir/types'")
+  expect(source).toContain('export interface AddTwoFlowInput {\n  n: number\n}')
+  expect(source).toContain('export interface AddTwoFlowOutput {\n  n: number\n}')
+  expect(source).toContain(
+    "export const addTwoFlow = subflow<AddTwoFlowInput, AddTwoFlowOutput>('add-two', 1)",
+  )
   expect(source).toContain('export interface IncInput {\n  n: number\n}')
   expect(source).toContain('export type IncOutput = number')
   expect(source).toContain("export const inc = task<IncInput, IncOutput>('inc', 1)")

@@ -197,3 +197,38 @@ test('a step waiting for its callback survives a restart, and so do its deadline
   expect((await untilStatus(second.store, forgotten.id, 'failed')).error?.kind).toBe('timeout')
   await second.close()
 })
+
+test('an async step whose callback failed is retried: its component runs again and waits for a new callback', async () => {
+  const clock = new ManualClock()
+  const h = await setUp(clock)
+  await h.catalog.publishFlow({
+    ...approval,
+    name: 'patient',
+    steps: [
+      {
+        id: 'ask',
+        task: 'ask',
+        input: { n: 1 },
+        retry: { maximumAttempts: 2, initialIntervalMs: 100 },
+      },
+      { id: 'after', task: 'inc', input: { n: 5 } },
+    ],
+  })
+  const { run } = await h.engine.startRun('patient', {})
+  await untilStatus(h.store, run.id, 'waiting')
+  const first = (await h.store.getStepRuns(run.id))[0]?.callback?.token as string
+  await h.engine.callback(first, { status: 'failed', error: { message: 'declined' } })
+  expect((await h.store.getRun(run.id))?.waiting).toBeUndefined()
+  clock.advance(100)
+  let second = first
+  for (let i = 0; i < 200 && second === first; i++) {
+    await settle()
+    second = (await h.store.getStepRuns(run.id))[0]?.callback?.token ?? first
+  }
+  expect(second).not.toBe(first)
+  const [ask] = await h.store.getStepRuns(run.id)
+  expect(ask?.attempts.map((a) => a.number)).toEqual([1, 2])
+  await h.engine.callback(second, { status: 'succeeded', output: { approved: true } })
+  expect((await untilStatus(h.store, run.id, 'completed')).output).toEqual({ approved: true })
+  await h.close()
+})

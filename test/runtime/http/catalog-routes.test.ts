@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest'
 import { sha256Hex } from '../../../runtime/components/component-cache.js'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
+import type { FlowDocument } from '../../../types/index.js'
 import { type AppHarness, addTwo, appHarness } from '../../fixtures/app-harness.js'
 import { engineTasksComponent } from '../../fixtures/engine-tasks.js'
 import { tempCache } from '../../fixtures/executor-harness.js'
@@ -285,4 +286,24 @@ test('unknown routes are 404 problems', async () => {
     detail: 'no route for GET /v1/nothing',
     code: 'not_found',
   })
+})
+
+test("a flow's output schema is computed at publish and shown; versions stored without one get theirs from the backfill", async () => {
+  const flow = { ...addTwo, name: 'add-two-typed', process: 'math' }
+  const published = await h.call('POST', '/v1/flows', { role: 'publisher', json: flow })
+  const outputSchema = {
+    type: 'object',
+    properties: { n: { type: 'integer', minimum: 0, maximum: 4294967295 } },
+    required: ['n'],
+    additionalProperties: false,
+  }
+  expect((await json(published)).flow).toMatchObject({ outputSchema, nesting: 0 })
+  // A version as weir stored them before it computed output schemas.
+  await h.store.publishFlow({ ...flow, description: 'older weir' } as FlowDocument, 'math')
+  const before = await json(await h.call('GET', '/v1/flows/add-two-typed', { role: 'viewer' }))
+  expect([before.version, before.outputSchema]).toEqual([2, {}])
+  expect(await h.catalog.backfillFlowOutputs()).toBe(1)
+  expect(await h.catalog.backfillFlowOutputs()).toBe(0)
+  const after = await json(await h.call('GET', '/v1/flows/add-two-typed', { role: 'viewer' }))
+  expect([after.version, after.outputSchema]).toEqual([2, outputSchema])
 })

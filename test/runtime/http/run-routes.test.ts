@@ -43,12 +43,15 @@ const signalled = {
   ],
 }
 
+/** A parent whose one step is a child run of `signalled`. */
+const wrapper = { name: 'wrapper', steps: [{ id: 'sub', flow: 'signalled', input: {} }] }
+
 beforeAll(async () => {
   const cache = tempCache()
   pool = await WorkerPool.start({ cache, size: 2 })
   h = await appHarness(pool, cache)
   await publishAskTask(h.catalog)
-  for (const flow of [retrying, doomed, forever, signalled, guarded, asking])
+  for (const flow of [retrying, doomed, forever, signalled, guarded, asking, wrapper])
     await h.catalog.publishFlow(flow)
 })
 
@@ -191,6 +194,31 @@ describe('GET /v1/runs', () => {
     expect(((await badTime.json()) as { errors: unknown[] }).errors).toEqual([
       { parameter: 'from', message: 'must be an ISO 8601 date-time, not "yesterday"' },
     ])
+  })
+
+  test('?parent lists the child runs of a run, which name their parent and root', async () => {
+    const parent = await asRun(await start('wrapper', {}))
+    let children: RunResource[] = []
+    for (let i = 0; i < 500 && children.length === 0; i++) {
+      const page = await h.call('GET', `/v1/runs?parent=${parent.id}`, { role: 'viewer' })
+      children = ((await page.json()) as { items: RunResource[] }).items
+      if (children.length === 0) await new Promise((r) => setTimeout(r, 10))
+    }
+    expect(children.map((c) => [c.flow.name, c.parent, c.root])).toEqual([
+      ['signalled', { run: parent.id, step: 'sub' }, parent.id],
+    ])
+    const waitingParent = await until(parent.id, 'waiting')
+    expect([waitingParent.parent, waitingParent.root, waitingParent.waiting]).toEqual([
+      null,
+      parent.id,
+      { kind: 'child', run: children[0]?.id, since: expect.any(String) },
+    ])
+    const child = children[0]?.id ?? ''
+    await until(child, 'waiting')
+    await h.call('POST', `/v1/runs/${child}/events/go`, { role: 'operator', json: { n: 7 } })
+    expect((await until(parent.id, 'completed')).output).toEqual({ n: 7 })
+    const bad = await h.call('GET', '/v1/runs?parent=nope', { role: 'viewer' })
+    expect(bad.status).toBe(400)
   })
 
   test('cursor pages neither skip nor repeat runs while new runs are started', async () => {

@@ -1,0 +1,253 @@
+/**
+ * Child runs (DESIGN §12): a `flow` step starts a run of its pinned flow as a
+ * child of this run and waits for it; its outcome is the child's. The child
+ * is created in the same transaction as the change that puts the step to wait,
+ * fenced by the parent's epoch, so it is started at most once per step run and
+ * attempt, also across crashes and nodes. A child's end wakes its parent (a
+ * request recorded with the child's last change, so a crash loses no wake-up);
+ * a parent that ends while its child runs stops the child (cancel, or
+ * terminate) the same way. Nesting is bounded by the catalog's `maxNesting`.
+ */
+import type { CompiledStep, JsonValue } from '../../types/index.js'
+import { WeirError } from '../errors.js'
+import { sortableId } from '../ids.js'
+import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
+import type { NewRun, RunChange, RunProgress, RunRequestRecord } from '../store/store.js'
+import type { Outcome } from './decide.js'
+import type { RunDriver } from './run-driver.js'
+import { checkInput, firstProgress } from './run-starts.js'
+import { RunState } from './run-state.js'
+import { stepInput } from './step-input.js'
+import { stepOutcomeChange } from './step-outcome.js'
+import { endWaitChange } from './step-waits.js'
+import type { AttemptReport } from './transitions.js'
+
+/**
+ * A flow step in the run loop: starts its child, or (waiting) ends the wait
+ * when the child has finished. False when the child still runs: the run waits
+ * to be woken.
+ */
+export async function flowStep(
+  driver: RunDriver,
+  state: RunState,
+  step: CompiledStep,
+): Promise<boolean> {
+  const waiting = state.progress.waiting
+  if (waiting?.kind === 'child') {
+    const child = await driver.store.getRun(waiting.run)
+    if (child && !terminalStatuses.has(child.status)) return false
+    const outcome = childOutcome(step, state.progress.attempt, waiting.run, child)
+    const attempt = { input: child?.input, log: `child run ${waiting.run}` }
+    await driver.commit(state, endWaitChange(state, step, outcome, driver.clock.now(), attempt))
+    return true
+  }
+  await startChild(driver, state, step)
+  return true
+}
+
+/** What the step's outcome is once its child run has finished. */
+function childOutcome(
+  step: CompiledStep,
+  attempt: number,
+  id: string,
+  child: RunRecord | undefined,
+): Outcome {
+  if (child?.status === 'completed') return { status: 'succeeded', output: child.output ?? null }
+  const status = child?.status ?? 'gone'
+  const cause = child?.error ? `: ${child.error.message}` : ''
+  const error: RunError = {
+    step: step.id,
+    task: '',
+    kind: 'child_failed',
+    message: `child run ${id} of flow ${step.flow?.name}@${step.flow?.version} ${status}${cause}`,
+    details: {
+      run: id,
+      status,
+      error: (child?.error ?? null) as unknown as JsonValue,
+    },
+    attempt,
+  }
+  return { status: 'failed', error }
+}
+
+/** Commits the step's failure before any child started (its input, the nesting limit). */
+async function failBeforeStart(
+  driver: RunDriver,
+  state: RunState,
+  step: CompiledStep,
+  input: JsonValue | undefined,
+  error: Pick<RunError, 'kind' | 'message' | 'details'>,
+): Promise<void> {
+  const at = driver.clock.now()
+  const report: AttemptReport = {
+    step,
+    stepSeq: state.progress.stepSeq,
+    attempt: state.progress.attempt,
+    input,
+    outcome: {
+      status: 'failed',
+      error: { step: step.id, task: '', ...error, attempt: state.progress.attempt },
+    },
+    log: '',
+    startedAt: at,
+    finishedAt: at,
+  }
+  await driver.commit(state, stepOutcomeChange(state, report))
+}
+
+async function startChild(driver: RunDriver, state: RunState, step: CompiledStep): Promise<void> {
+  const flow = step.flow
+  if (!flow) throw new Error(`step "${step.id}" is not a flow step`)
+  const prepared = stepInput(state, step)
+  if ('error' in prepared) return failBeforeStart(driver, state, step, undefined, prepared.error)
+  const { input } = prepared
+  const limit = driver.catalog.maxNesting
+  if (state.depth + 1 > limit)
+    return failBeforeStart(driver, state, step, input, {
+      kind: 'limit_exceeded',
+      message: `a child run of flow ${flow.name}@${flow.version} would nest ${state.depth + 1} levels below its root run, past the limit of ${limit}`,
+      details: { code: 'nesting_limit', limit },
+    })
+  const loaded = await driver.catalog.loadFlow(flow.name, flow.version)
+  try {
+    checkInput(loaded, input, driver.catalog.limits.value)
+  } catch (error) {
+    if (!(error instanceof WeirError)) throw error
+    return failBeforeStart(driver, state, step, input, {
+      kind: 'input_invalid',
+      message: error.message,
+      ...(error.problems.length > 0
+        ? { details: { problems: error.problems as unknown as JsonValue } }
+        : {}),
+    })
+  }
+  const now = driver.clock.now()
+  const { stepSeq, attempt } = state.progress
+  const child: NewRun = {
+    id: sortableId(now),
+    flow: { name: flow.name, version: flow.version },
+    process: loaded.record.process,
+    input,
+    createdAt: now,
+    owner: { node: driver.node.id, leaseMs: driver.node.leaseMs },
+    progress: firstProgress(loaded, now, false),
+    events: [
+      {
+        type: 'run_started',
+        at: now,
+        data: { flow: flow.name, version: flow.version, parent: state.id, step: step.id },
+      },
+    ],
+    parent: {
+      run: state.id,
+      step: step.id,
+      seq: stepSeq,
+      attempt,
+      root: state.root,
+      depth: state.depth + 1,
+    },
+  }
+  await driver.commit(state, {
+    ...childWaitStarted(state.id, state.progress, step, child, now),
+    children: [child],
+  })
+  // The child is this node's at epoch 1, like a run it starts.
+  const childState = new RunState(
+    {
+      id: child.id,
+      input,
+      createdAt: now,
+      idempotencyKey: undefined,
+      parent: { run: state.id, step: step.id },
+      root: state.root,
+      depth: state.depth + 1,
+    },
+    loaded,
+    child.progress,
+  )
+  childState.epoch = 1
+  driver.adopt(childState)
+}
+
+/** The change that puts a flow step to wait for the child run it starts. */
+function childWaitStarted(
+  runId: string,
+  progress: RunProgress,
+  step: CompiledStep,
+  child: NewRun,
+  at: number,
+): RunChange {
+  const events = [
+    {
+      type: 'step_started' as const,
+      at,
+      stepId: step.id,
+      data: {
+        attempt: progress.attempt,
+        flow: `${child.flow.name}@${child.flow.version}`,
+        child: child.id,
+      },
+    },
+  ]
+  const next: RunProgress = {
+    ...progress,
+    status: 'waiting',
+    waiting: { kind: 'child', since: at, run: child.id },
+    wakeAt: undefined,
+    eventSeq: progress.eventSeq + events.length,
+  }
+  return {
+    runId,
+    progress: next,
+    stepRun: {
+      seq: progress.stepSeq,
+      stepId: step.id,
+      status: 'waiting',
+      task: undefined,
+      input: child.input,
+      output: undefined,
+      error: undefined,
+      startedAt: at,
+      finishedAt: undefined,
+    },
+    events,
+  }
+}
+
+/**
+ * A change with the requests that link runs: a run that ends wakes its parent;
+ * a run that ends while its step waits for a child stops the child (cancel
+ * when it was cancelled, else terminate). Recorded in the same transaction.
+ */
+export function withLinks(state: RunState, change: RunChange, at: number): RunChange {
+  if (!terminalStatuses.has(change.progress.status) || terminalStatuses.has(state.status))
+    return change
+  const requests: RunRequestRecord[] = []
+  if (state.parent)
+    requests.push({
+      id: sortableId(at),
+      runId: state.parent.run,
+      kind: 'wake',
+      body: { child: state.id },
+      createdAt: at,
+    })
+  const waiting = state.progress.waiting
+  if (waiting?.kind === 'child' && change.progress.status !== 'completed')
+    requests.push({
+      id: sortableId(at),
+      runId: waiting.run,
+      kind: change.progress.status === 'cancelled' ? 'cancel' : 'terminate',
+      body: { cascade: true, parent: state.id },
+      createdAt: at,
+    })
+  if (requests.length === 0) return change
+  return { ...change, requests: [...(change.requests ?? []), ...requests] }
+}
+
+/** True for a request recorded with another run's change: nobody waits for its answer. */
+export const isNotice = (request: Pick<RunRequestRecord, 'kind' | 'body'>): boolean =>
+  request.kind === 'wake' ||
+  (request.body !== null &&
+    typeof request.body === 'object' &&
+    !Array.isArray(request.body) &&
+    request.body.cascade === true)
