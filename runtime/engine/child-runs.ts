@@ -166,7 +166,8 @@ async function startChild(driver: RunDriver, state: RunState, step: CompiledStep
     child.progress,
   )
   childState.epoch = 1
-  driver.adopt(childState)
+  // Unless this node took it back meanwhile (its answer was late), under a newer epoch.
+  if (!driver.holds(child.id)) driver.adopt(childState)
 }
 
 /** The change that puts a flow step to wait for the child run it starts. */
@@ -230,24 +231,24 @@ export function withLinks(state: RunState, change: RunChange, at: number): RunCh
       kind: 'wake',
       body: { child: state.id },
       createdAt: at,
+      notice: true,
     })
+  // A run stopped by an operation or its timeout while its step waits for a child stops the child
+  // (a run that fails or completes while waiting does so because the child ended).
   const waiting = state.progress.waiting
-  if (waiting?.kind === 'child' && change.progress.status !== 'completed')
+  const stopped = change.progress.status
+  if (
+    waiting?.kind === 'child' &&
+    (stopped === 'cancelled' || stopped === 'terminated' || stopped === 'timed_out')
+  )
     requests.push({
       id: sortableId(at),
       runId: waiting.run,
-      kind: change.progress.status === 'cancelled' ? 'cancel' : 'terminate',
+      kind: stopped === 'cancelled' ? 'cancel' : 'terminate',
       body: { cascade: true, parent: state.id },
       createdAt: at,
+      notice: true,
     })
   if (requests.length === 0) return change
   return { ...change, requests: [...(change.requests ?? []), ...requests] }
 }
-
-/** True for a request recorded with another run's change: nobody waits for its answer. */
-export const isNotice = (request: Pick<RunRequestRecord, 'kind' | 'body'>): boolean =>
-  request.kind === 'wake' ||
-  (request.body !== null &&
-    typeof request.body === 'object' &&
-    !Array.isArray(request.body) &&
-    request.body.cascade === true)

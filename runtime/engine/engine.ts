@@ -142,6 +142,14 @@ export class Engine implements ClaimTarget {
     return this.#driver.holds(id)
   }
 
+  heldIds(): string[] {
+    return this.#driver.heldIds()
+  }
+
+  release(id: string, message: string): void {
+    this.#driver.release(id, message)
+  }
+
   /** Queued runs try for a slot again: slots may have freed on other nodes. */
   afterClaims(): Promise<void> {
     return this.#driver.startAllQueued()

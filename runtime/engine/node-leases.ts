@@ -9,6 +9,7 @@
  */
 import { hostname } from 'node:os'
 import type { LeaseStore } from '../store/store.js'
+import { OwnershipCheck } from './ownership-check.js'
 import type { EngineLogger } from './run-driver.js'
 
 export interface NodeSettings {
@@ -26,9 +27,12 @@ export const defaultLease = { leaseMs: 10_000, renewMs: 2_000 } as const
 export interface ClaimTarget {
   /** How many more runs the engine can take now. */
   room(): number
-  /** How many runs the engine holds in memory, and whether it holds one. */
+  /** How many runs the engine holds in memory, which, and whether it holds one. */
   held(): number
+  heldIds(): string[]
   holds(id: string): boolean
+  /** Lets a run go from memory (the store says it is not this node's). */
+  release(id: string, message: string): void
   /** Drives the claimed runs (they are this node's from now). */
   adoptClaimed(claimed: Awaited<ReturnType<LeaseStore['claimRuns']>>): Promise<void>
   /** Work of every tick after the claims (queued runs try for a slot again). */
@@ -42,13 +46,13 @@ export class NodeLeases {
   #timer: NodeJS.Timeout | undefined
   #ticking: Promise<void> | undefined
   #stopped = false
-  /** Runs this node owned in the store at the last tick without holding them in memory. */
-  #unheld = new Set<string>()
+  readonly #check: OwnershipCheck
 
   constructor(store: LeaseStore, settings: NodeSettings, logger: EngineLogger | undefined) {
     this.#store = store
     this.settings = settings
     this.#logger = logger
+    this.#check = new OwnershipCheck(store, settings, logger)
   }
 
   /** Records the node and takes its own runs back (a restart) with every claimable one; returns how many. */
@@ -80,7 +84,7 @@ export class NodeLeases {
     try {
       const renewed = await this.#store.renewLeases(this.settings.id, this.settings.leaseMs)
       if (this.#stopped) return
-      await this.#takeBackUnheld(target, renewed)
+      await this.#check.run(target, renewed)
       const room = target.room()
       const claimed =
         room > 0 ? await this.#store.claimRuns(this.settings.id, this.settings.leaseMs, room) : []
@@ -96,35 +100,6 @@ export class NodeLeases {
       // The database is away, most likely: the next tick tries again (renewals first).
       this.#logger?.error({ node: this.settings.id, err: error }, 'could not renew or claim leases')
     }
-  }
-
-  /**
-   * Takes back the runs this node owns in the store but does not drive — a
-   * start whose answer was lost (the run committed, the caller told to retry)
-   * — once they were so at two ticks in a row (a start in progress is stored
-   * before it joins memory). Their renewed leases would keep every other node
-   * from taking them.
-   */
-  async #takeBackUnheld(target: ClaimTarget, renewed: number): Promise<void> {
-    if (renewed <= target.held()) {
-      this.#unheld.clear()
-      return
-    }
-    const unheld = (await this.#store.ownedRuns(this.settings.id)).filter((id) => !target.holds(id))
-    const orphans = unheld.filter((id) => this.#unheld.has(id))
-    this.#unheld = new Set(unheld)
-    const claimed = []
-    for (const id of orphans) {
-      if (target.holds(id)) continue
-      const run = await this.#store.claimRun(this.settings.id, id, this.settings.leaseMs)
-      if (run) claimed.push(run)
-    }
-    if (claimed.length === 0) return
-    this.#logger?.info(
-      { node: this.settings.id, runs: claimed.map((c) => c.run.id) },
-      `took back ${claimed.length} run${claimed.length === 1 ? '' : 's'} this node owned without driving`,
-    )
-    await target.adoptClaimed(claimed)
   }
 
   /** Stops renewing and claiming (the leases run out unless released). */

@@ -14,9 +14,10 @@ import type { JsonValue } from '../../types/index.js'
 import { FencedError, UnstorableValueError } from '../errors.js'
 import { type RunError, terminalStatuses } from '../store/records.js'
 import type { RunChange } from '../store/store.js'
+import { withLinks } from './child-runs.js'
 import type { RunDriver } from './run-driver.js'
 import type { RunState } from './run-state.js'
-import { commitRetrying } from './storage-retry.js'
+import { commitRetrying, isStorageFault, landed } from './storage-retry.js'
 import { statusChange } from './transitions.js'
 
 /** Commits `change` and has the driver adopt it; `retry` waits out storage faults (the run loop). */
@@ -31,7 +32,19 @@ export async function commitChange(
       await driver.store.commit([change])
     } catch (error) {
       if (error instanceof FencedError) letGo(driver, state)
-      else goOnAsBefore(driver, state)
+      else if (!isStorageFault(error)) goOnAsBefore(driver, state)
+      else {
+        const stored = await landed(driver.store, change).catch(() => undefined)
+        if (stored) {
+          // The answer was lost, not the change.
+          driver.committed(state, change)
+          return
+        }
+        if (stored === false) goOnAsBefore(driver, state)
+        // Whether it committed is unknown (storage is away): memory cannot say what is
+        // stored, so the run leaves it and is taken back from the store (node-leases.ts).
+        else letGo(driver, state, 'run let go until storage says whether its last change is stored')
+      }
       throw error
     }
     driver.committed(state, change)
@@ -43,7 +56,10 @@ export async function commitChange(
   } catch (error) {
     if (error instanceof FencedError) letGo(driver, state)
     if (!(error instanceof UnstorableValueError)) throw error
-    const failed = unstorableFailure(state, error, driver.clock.now())
+    const at = driver.clock.now()
+    // Linked (a parent woken, children stopped) and fenced like any change of the run.
+    const linked = withLinks(state, unstorableFailure(state, error, at), at)
+    const failed = state.epoch === undefined ? linked : { ...linked, epoch: state.epoch }
     await commitRetrying(driver.retries, failed)
     driver.committed(state, failed)
   }
@@ -95,7 +111,11 @@ export function inBackground(driver: RunDriver, state: RunState, work: () => Pro
  * this node's memory — timers, attempt in flight, concurrency slot — and
  * callers waiting for it here are answered as on a stop.
  */
-export function letGo(driver: RunDriver, state: RunState): void {
+export function letGo(
+  driver: RunDriver,
+  state: RunState,
+  message = 'run taken over by another node',
+): void {
   if (driver.runs.get(state.id) !== state) return
   state.cancelTimer?.()
   state.inFlight?.abort()
@@ -107,5 +127,5 @@ export function letGo(driver: RunDriver, state: RunState): void {
   }
   for (const waiter of driver.waiters.get(state.id) ?? []) waiter(undefined)
   driver.waiters.delete(state.id)
-  driver.logger?.info({ run: state.id, node: driver.node.id }, 'run taken over by another node')
+  driver.logger?.info({ run: state.id, node: driver.node.id }, message)
 }

@@ -19,7 +19,7 @@ import { withLinks } from './child-runs.js'
 import type { Clock } from './clock.js'
 import { ConcurrencySlots } from './concurrency.js'
 import type { NodeSettings } from './node-leases.js'
-import { commitChange, inBackground } from './run-commit.js'
+import { commitChange, inBackground, letGo } from './run-commit.js'
 import type { RunState } from './run-state.js'
 import { runStep } from './run-step.js'
 import { type RetryContext, retryContext } from './storage-retry.js'
@@ -93,6 +93,17 @@ export class RunDriver {
   /** The record of a run this node drives, from memory. */
   activeRecord(id: string): RunRecord | undefined {
     return this.runs.get(id)?.toRecord()
+  }
+
+  /** The ids of the runs this node holds. */
+  heldIds(): string[] {
+    return [...this.runs.keys()]
+  }
+
+  /** Lets a run go from memory (the store says it is not this node's): timers, attempt, slot, waiters. */
+  release(id: string, message: string): void {
+    const state = this.runs.get(id)
+    if (state) letGo(this, state, message)
   }
 
   /** How many runs this node holds: running, waiting, paused and queued. */
@@ -173,6 +184,8 @@ export class RunDriver {
         return
       }
       if (!state.driving) inBackground(this, state, () => this.timeOut(state))
+      // Driven now: the drive applies the deadline, or, if it has just ended, the next one does.
+      else state.kickAgain = true
     })
   }
 
@@ -343,8 +356,12 @@ export class RunDriver {
         // An event wait without a deadline: the event (deliverEvent) moves the run on.
         const waiting = state.progress.waiting
         if (waiting && wakeAt === undefined && waiting.kind !== 'child') return
-        // A child run still running: its end wakes this run.
-        if (!(await runStep(this, state))) return
+        // A child run still running: its end wakes this run; an operation or the
+        // deadline that came meanwhile is applied now.
+        if (await runStep(this, state)) continue
+        const due =
+          state.progress.deadline !== undefined && this.clock.now() >= state.progress.deadline
+        if (!state.requested && !due) return
       }
     } finally {
       state.driving = false

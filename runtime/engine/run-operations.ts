@@ -19,7 +19,7 @@ export async function cancel(driver: RunDriver, id: string): Promise<RunRecord> 
   if (!state.driving) {
     state.cancelTimer?.()
     await driver.applyRequested(state)
-  }
+  } else state.kickAgain = true
   return state.toRecord()
 }
 
@@ -31,7 +31,7 @@ export async function terminate(driver: RunDriver, id: string): Promise<RunRecor
   else if (!state.driving) {
     state.cancelTimer?.()
     await driver.applyRequested(state)
-  }
+  } else state.kickAgain = true
   return state.toRecord()
 }
 
@@ -48,7 +48,7 @@ export async function pause(driver: RunDriver, id: string): Promise<RunRecord> {
   if (!state.driving) {
     state.cancelTimer?.()
     await driver.applyRequested(state)
-  }
+  } else state.kickAgain = true
   return state.toRecord()
 }
 

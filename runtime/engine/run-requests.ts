@@ -15,9 +15,9 @@ import { sortableId } from '../ids.js'
 import { terminalStatuses } from '../store/records.js'
 import type { StoreSignals } from '../store/signals.js'
 import type { RunRequestRecord, RunRequestStore } from '../store/store.js'
-import { isNotice } from './child-runs.js'
 import type { EngineLogger } from './run-driver.js'
 import { SignalledPause } from './signalled-pause.js'
+import { isStorageFault } from './storage-retry.js'
 
 /** A request without its id and time. */
 export type RunRequest = Pick<RunRequestRecord, 'runId' | 'kind' | 'body'>
@@ -167,8 +167,11 @@ export class RequestInbox {
         if (!this.#holds(request.runId) && !(await this.#finished(request.runId))) continue
         if (!(await this.#store.takeRunRequest(request.id, Date.now()))) continue
         const [result] = await Promise.allSettled([this.#apply(request)])
-        if (isNotice(request)) {
-          await this.#store.deleteRunRequest(request.id)
+        if (request.notice) {
+          // Applied, or refused for good (its run has finished): done. A storage fault
+          // leaves it taken, and it is offered again later.
+          if (result.status === 'fulfilled' || !isStorageFault(result.reason))
+            await this.#store.deleteRunRequest(request.id)
           continue
         }
         await this.#store.answerRunRequest(

@@ -97,10 +97,17 @@ export async function commitRetrying(context: RetryContext, change: RunChange): 
   }
 }
 
-/** Whether a change that met a storage fault was committed all the same (its last event is stored). */
-async function landed(store: Store, change: RunChange): Promise<boolean> {
-  if (change.events.length === 0) return false
+/**
+ * Whether a change that met a storage fault was committed all the same: the
+ * run is still at its epoch and its last stored event is this change's last
+ * one (same number, type and time).
+ */
+export async function landed(store: Store, change: RunChange): Promise<boolean> {
+  const last = change.events.at(-1)
+  if (!last) return false
   const stored = await store.runOwner(change.runId)
   if (!stored || (change.epoch !== undefined && stored.epoch !== change.epoch)) return false
-  return stored.eventSeq >= change.progress.eventSeq
+  if (stored.eventSeq !== change.progress.eventSeq) return false
+  const [event] = (await store.listEvents(change.runId, change.progress.eventSeq - 1, 1)).items
+  return event?.seq === change.progress.eventSeq && event.type === last.type && event.at === last.at
 }

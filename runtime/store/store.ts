@@ -311,6 +311,8 @@ export interface RunRequestRecord {
   /** The request's arguments (an event's name and payload, a callback's token and body). */
   readonly body: JsonValue
   readonly createdAt: number
+  /** A notice: nobody waits for its answer; it is deleted once applied, offered again if it was not. */
+  readonly notice?: boolean
 }
 
 /** Who drives a run now. */
@@ -331,7 +333,7 @@ export interface RunOwner {
 export interface RunRequestStore {
   runOwner(id: string): Promise<RunOwner | undefined>
   addRunRequest(request: RunRequestRecord): Promise<void>
-  /** Requests no node took yet, for runs `node` owns, oldest first. */
+  /** Requests no node took yet (and notices taken long ago but not applied), for runs `node` owns, oldest first. */
   pendingRunRequests(node: string, limit: number): Promise<RunRequestRecord[]>
   /** False when the request was withdrawn or taken already. */
   takeRunRequest(id: string, at: number): Promise<boolean>

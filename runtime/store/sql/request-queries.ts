@@ -10,7 +10,7 @@ import type { SqlClient, SqlDialect, SqlValue } from './sql-client.js'
 export async function addRunRequest(client: SqlClient, request: RunRequestRecord): Promise<void> {
   await client.write([
     {
-      sql: `INSERT INTO run_requests (${requestColumns}) VALUES (?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO run_requests (${requestColumns}) VALUES (?, ?, ?, ?, ?, ?)`,
       args: requestRow(request),
     },
   ])
@@ -21,11 +21,12 @@ export async function pendingRunRequests(
   client: SqlClient,
   node: string,
   limit: number,
+  now: number,
 ): Promise<RunRequestRecord[]> {
   const result = await client.execute({
-    sql: `SELECT q.id, q.run_id, q.kind, q.body, q.created_at FROM run_requests q JOIN runs r ON r.id = q.run_id
-      WHERE q.taken_at IS NULL AND r.owner = ? ORDER BY q.created_at, q.id LIMIT ?`,
-    args: [node, limit],
+    sql: `SELECT q.id, q.run_id, q.kind, q.body, q.created_at, q.notice FROM run_requests q JOIN runs r ON r.id = q.run_id
+      WHERE (q.taken_at IS NULL OR (q.notice = 1 AND q.taken_at < ?)) AND r.owner = ? ORDER BY q.created_at, q.id LIMIT ?`,
+    args: [now - noticeRetakeMs, node, limit],
   })
   return result.rows.map((row) => ({
     id: String(row.id),
@@ -33,15 +34,22 @@ export async function pendingRunRequests(
     kind: String(row.kind) as RunRequestRecord['kind'],
     body: JSON.parse(String(row.body)) as JsonValue,
     createdAt: Number(row.created_at),
+    ...(Number(row.notice) === 1 ? { notice: true } : {}),
   }))
 }
+
+/**
+ * A notice taken this long ago is offered again: the node that took it
+ * stopped before it applied it (a notice is deleted once applied).
+ */
+export const noticeRetakeMs = 30_000
 
 /** Takes a request to apply it; false when it was withdrawn or taken already. */
 export async function takeRunRequest(client: SqlClient, id: string, at: number): Promise<boolean> {
   const [result] = await client.write([
     {
-      sql: 'UPDATE run_requests SET taken_at = ? WHERE id = ? AND taken_at IS NULL',
-      args: [at, id],
+      sql: 'UPDATE run_requests SET taken_at = ? WHERE id = ? AND (taken_at IS NULL OR (notice = 1 AND taken_at < ?))',
+      args: [at, id, at - noticeRetakeMs],
     },
   ])
   return (result?.rowsAffected ?? 0) > 0
@@ -89,7 +97,7 @@ export async function deleteRunRequest(client: SqlClient, id: string): Promise<v
 }
 
 /** The row values of requests recorded with a run change, in the order of `requestColumns`. */
-export const requestColumns = 'id, run_id, kind, body, created_at'
+export const requestColumns = 'id, run_id, kind, body, created_at, notice'
 
 export const requestRow = (request: RunRequestRecord): SqlValue[] => [
   request.id,
@@ -97,6 +105,7 @@ export const requestRow = (request: RunRequestRecord): SqlValue[] => [
   request.kind,
   JSON.stringify(request.body),
   request.createdAt,
+  request.notice ? 1 : 0,
 ]
 
 /** Who drives a run: its status, its owner, and whether the owner's lease holds now (the database's clock). */

@@ -150,7 +150,7 @@ export function changeStatements(
   const requests = multiRow(
     `INSERT INTO run_requests (${requestColumns})`,
     '',
-    5,
+    6,
     changes.flatMap((c) => c.requests),
   )
   return [

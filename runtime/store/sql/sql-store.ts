@@ -343,7 +343,7 @@ export class SqlStore implements Store {
   }
 
   pendingRunRequests(node: string, limit: number): Promise<RunRequestRecord[]> {
-    return requests.pendingRunRequests(this.client, node, limit)
+    return requests.pendingRunRequests(this.client, node, limit, this.#now())
   }
 
   takeRunRequest(id: string, at: number): Promise<boolean> {

@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import type { SqlStore } from '../../../runtime/store/index.js'
 import type { RunRecord } from '../../../runtime/store/records.js'
 import { type Harness, harness } from '../../fixtures/engine-harness.js'
 import { publishEngineTasks } from '../../fixtures/engine-tasks.js'
@@ -154,6 +155,38 @@ describe('sub-flows', () => {
     const [middle] = await children(h, run.id)
     expect(middle?.status).toBe('cancelled')
     expect((await h.store.getRun(run.id))?.status).toBe('cancelled')
+    await h.close()
+  })
+
+  test('a cancel that comes while the parent looks at its child is applied, and reaches the child', async () => {
+    // Reading a run takes 100 ms: the parent looks at its child (after starting it) that long.
+    const slowReads = (store: SqlStore): SqlStore =>
+      new Proxy(store, {
+        get(target, property) {
+          const value: unknown = Reflect.get(target, property, target)
+          if (typeof value !== 'function') return value
+          const bound = (value as (...args: unknown[]) => unknown).bind(target)
+          if (property !== 'getRun') return bound
+          return async (...args: unknown[]) => {
+            await new Promise((r) => setTimeout(r, 100))
+            return bound(...args)
+          }
+        },
+      })
+    const h = await harness(workers.pool, workers.cache, { seenBy: slowReads })
+    await publishEngineTasks(h.catalog)
+    for (const flow of [
+      waiting,
+      { name: 'wrapper', steps: [{ id: 'sub', flow: 'leaf', input: {} }] },
+    ])
+      await h.catalog.publishFlow(flow)
+    await h.engine.recover()
+    const { run } = await h.engine.startRun('wrapper', {})
+    await until(async () => (await children(h, run.id)).length === 1, 'the child')
+    await h.engine.cancel(run.id)
+    await untilStatus(h.store, run.id, 'cancelled', 3000)
+    const [child] = await children(h, run.id)
+    await untilStatus(h.store, child?.id ?? '', 'cancelled', 3000)
     await h.close()
   })
 

@@ -7,7 +7,8 @@
  * resumes the run; an operation storage refuses is answered with the fault and
  * leaves the run as it was; an event payload that cannot be stored is refused
  * alone while other runs go on; a change committed although storage reported a
- * fault (the answer to COMMIT lost) is not written twice.
+ * fault (the answer to COMMIT lost) is not written twice, and an operation so
+ * committed is answered as done.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -183,6 +184,36 @@ describe('storage faults in the engine', () => {
       [4, 'step_started', 'add'],
       [5, 'step_succeeded', 'add'],
       [6, 'run_completed', undefined],
+    ])
+    await h.engine.stop()
+    await h.store.close()
+  })
+
+  test('an operation committed although storage reported a fault is answered as done, and the run goes on', async () => {
+    const clock = new ManualClock()
+    const answers = { lost: 0 }
+    const h = await setUp(clock, undefined, (store) => losingAnswers(store, 'commit', answers))
+    await publishEngineTasks(h.catalog)
+    await h.catalog.publishFlow(signalled)
+    const { run } = await h.engine.startRun('signalled', {})
+    await untilStatus(h.store, run.id, 'waiting')
+    answers.lost = 1
+    expect((await h.engine.pause(run.id)).status).toBe('paused')
+    expect((await h.store.getRun(run.id))?.status).toBe('paused')
+    await h.engine.resume(run.id)
+    await h.engine.deliverEvent(run.id, 'go', {})
+    const done = await untilStatus(h.store, run.id, 'completed')
+    expect(done.output).toBe(2)
+    const types = (await h.store.listEvents(run.id)).items.map((e) => e.type)
+    expect(types).toEqual([
+      'run_started',
+      'step_started',
+      'run_paused',
+      'run_resumed',
+      'step_succeeded',
+      'step_started',
+      'step_succeeded',
+      'run_completed',
     ])
     await h.engine.stop()
     await h.store.close()

@@ -5,7 +5,9 @@
  * sub-flows nest. A run may be the child of a step of another run: its
  * parent, the parent's step run and attempt, the item or branch it is for,
  * its root and its depth. One child per (parent, step run, item or branch,
- * attempt), enforced here.
+ * attempt), enforced here. A run request may be a notice (a parent woken, a
+ * child stopped), which nobody waits an answer for and which is offered again
+ * when the node that took it did not apply it.
  */
 export const statements = [
   'ALTER TABLE flows ADD COLUMN output_schema TEXT',
@@ -17,5 +19,6 @@ export const statements = [
   "ALTER TABLE runs ADD COLUMN parent_key TEXT NOT NULL DEFAULT ''",
   'ALTER TABLE runs ADD COLUMN root_run TEXT',
   'ALTER TABLE runs ADD COLUMN depth BIGINT NOT NULL DEFAULT 0',
+  'ALTER TABLE run_requests ADD COLUMN notice BIGINT NOT NULL DEFAULT 0',
   'CREATE UNIQUE INDEX runs_child ON runs (parent_run, parent_seq, parent_key, parent_attempt) WHERE parent_run IS NOT NULL',
 ]
