@@ -102,6 +102,19 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   if (!condition()) throw new Error(`timed out waiting for ${what}`)
 }
 
+/** The history of a napping run that completed: each event once, numbered without gaps. */
+async function expectNapHistory(store: Store, id: string): Promise<void> {
+  const events = (await store.listEvents(id)).items
+  expect(events.map((e) => [e.seq, e.type, e.stepId])).toEqual([
+    [1, 'run_started', undefined],
+    [2, 'step_started', 'nap'],
+    [3, 'step_succeeded', 'nap'],
+    [4, 'step_started', 'add'],
+    [5, 'step_succeeded', 'add'],
+    [6, 'run_completed', undefined],
+  ])
+}
+
 const refused = (logs: Logged[], run: string) => () =>
   logs.some((l) => l.message.startsWith('storage refused') && l.fields.run === run)
 
@@ -148,15 +161,7 @@ describe('storage faults in the engine', () => {
         message: 'run change committed: storage is back',
       },
     ])
-    const events = (await h.store.listEvents(run.id)).items
-    expect(events.map((e) => [e.seq, e.type, e.stepId])).toEqual([
-      [1, 'run_started', undefined],
-      [2, 'step_started', 'nap'],
-      [3, 'step_succeeded', 'nap'],
-      [4, 'step_started', 'add'],
-      [5, 'step_succeeded', 'add'],
-      [6, 'run_completed', undefined],
-    ])
+    await expectNapHistory(h.store, run.id)
     await h.engine.stop()
     await h.store.close()
   })
@@ -176,15 +181,7 @@ describe('storage faults in the engine', () => {
     const done = await untilStatus(h.store, run.id, 'completed')
     expect(done.output).toEqual({ n: 42 })
     expect(h.logs.filter((l) => l.message === 'run stopped')).toEqual([])
-    const events = (await h.store.listEvents(run.id)).items
-    expect(events.map((e) => [e.seq, e.type, e.stepId])).toEqual([
-      [1, 'run_started', undefined],
-      [2, 'step_started', 'nap'],
-      [3, 'step_succeeded', 'nap'],
-      [4, 'step_started', 'add'],
-      [5, 'step_succeeded', 'add'],
-      [6, 'run_completed', undefined],
-    ])
+    await expectNapHistory(h.store, run.id)
     await h.engine.stop()
     await h.store.close()
   })
