@@ -23,6 +23,8 @@ export type Outcome =
 export interface FinishedAttempt {
   readonly stepIndex: number
   readonly attempt: number
+  /** Attempts before a retry of the run: they do not count against `maximumAttempts`. */
+  readonly attemptBase?: number
   /** Step runs started so far, this one included. */
   readonly stepRuns: number
   readonly outcome: Outcome
@@ -135,7 +137,11 @@ export function decide(
 
   if (outcome.status === 'failed') {
     const retryPolicy = 'retry' in step.step ? step.step.retry : undefined
-    const delay = retryDelay(retryPolicy, finished.attempt, outcome.error)
+    const delay = retryDelay(
+      retryPolicy,
+      finished.attempt - (finished.attemptBase ?? 0),
+      outcome.error,
+    )
     if (delay !== undefined)
       return {
         kind: 'retry',

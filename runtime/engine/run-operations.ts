@@ -100,7 +100,9 @@ export async function retry(driver: RunDriver, id: string): Promise<RunRecord> {
     ...progress,
     status: 'running',
     currentStep: failedStep,
-    attempt: 1,
+    // Attempt numbers go on; the step's allowance (maximumAttempts) starts afresh.
+    attempt: progress.attempt + 1,
+    attemptBase: progress.attempt,
     stepSeq: progress.stepSeq + 1,
     stepRuns: progress.stepRuns + 1,
     wakeAt: undefined,

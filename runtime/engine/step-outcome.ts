@@ -20,6 +20,7 @@ export function stepOutcomeChange(state: RunState, report: AttemptReport): RunCh
   const decision = decide(state.loaded.compiled, state.scope, {
     stepIndex: step.index,
     attempt,
+    attemptBase: state.progress.attemptBase ?? 0,
     stepRuns: state.progress.stepRuns,
     outcome,
     at: finishedAt,

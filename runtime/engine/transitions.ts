@@ -123,6 +123,7 @@ export function attemptChange(
         status: 'running',
         currentStep: targetId(decision.next),
         attempt: 1,
+        attemptBase: undefined,
         stepSeq: progress.stepSeq + 1,
         stepRuns: progress.stepRuns + 1,
         previousStep: step.id,

@@ -34,6 +34,11 @@ export interface RunProgress {
   /** The step to run next (or running): its id, attempt number and step-run sequence number. */
   readonly currentStep: string | undefined
   readonly attempt: number
+  /**
+   * Attempts of the current step before a retry of the run: numbers go on from
+   * there, and do not count against the step's `maximumAttempts`.
+   */
+  readonly attemptBase?: number
   readonly stepSeq: number
   /** Step runs started so far (the budget counts these). */
   readonly stepRuns: number

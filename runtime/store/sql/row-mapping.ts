@@ -83,6 +83,7 @@ export function progressFromRow(row: Row): RunProgress {
     ...(row.started_at === null ? {} : { startedAt: Number(row.started_at) }),
     ...(row.finished_at === null ? {} : { finishedAt: Number(row.finished_at) }),
     ...(waitingOf(row) ? { waiting: waitingOf(row) } : {}),
+    ...(Number(row.attempt_base ?? 0) > 0 ? { attemptBase: Number(row.attempt_base) } : {}),
   }
 }
 

@@ -99,6 +99,7 @@ const progressColumnTypes = [
   ['started_at', 'int'],
   ['finished_at', 'int'],
   ['waiting', 'text'],
+  ['attempt_base', 'int'],
 ] as const satisfies readonly (readonly [string, ColumnType])[]
 
 export const progressColumns: readonly string[] = progressColumnTypes.map(([column]) => column)
@@ -166,6 +167,7 @@ function progressRow(p: RunProgress, json: ReturnType<typeof serializer>): SqlVa
     opt(p.startedAt),
     opt(p.finishedAt),
     json(p.waiting, 'what its step waits for'),
+    p.attemptBase ?? 0,
   ]
 }
 

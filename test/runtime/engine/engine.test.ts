@@ -423,6 +423,49 @@ describe('recovery', () => {
 })
 
 describe('failure records', () => {
+  test('a retried run numbers its attempts on, and the step gets its maximumAttempts afresh', async () => {
+    const h = await setUp([
+      {
+        name: 'persistent',
+        steps: [
+          {
+            id: 'a',
+            task: 'fail-below',
+            input: { attempt: '${run.attempt}', until: 4 },
+            retry: { maximumAttempts: 2, initialIntervalMs: 1 },
+          },
+        ],
+      },
+    ])
+    const { run } = await h.engine.startRun('persistent', {})
+    expect((await h.engine.waitForRun(run.id, 10_000))?.status).toBe('failed')
+    await h.engine.retry(run.id)
+    const done = await h.engine.waitForRun(run.id, 10_000)
+    expect(done).toMatchObject({ status: 'completed', output: 4 })
+    const steps = await h.store.getStepRuns(run.id)
+    expect(
+      steps.map((s) => [s.seq, s.status, s.attempts.map((a) => [a.number, a.status])]),
+    ).toEqual([
+      [
+        1,
+        'failed',
+        [
+          [1, 'failed'],
+          [2, 'failed'],
+        ],
+      ],
+      [
+        2,
+        'succeeded',
+        [
+          [3, 'failed'],
+          [4, 'succeeded'],
+        ],
+      ],
+    ])
+    await h.close()
+  })
+
   test("a failed run's output records the failure, and a retry clears it", async () => {
     const solo = await WorkerPool.start({ cache, size: 1 })
     const h = await setUp([{ name: 'records', steps: [{ id: 'a', task: 'flaky', input: {} }] }], {

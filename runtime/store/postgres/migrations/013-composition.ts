@@ -7,7 +7,9 @@
  * its root and its depth. One child per (parent, step run, item or branch,
  * attempt), enforced here. A run request may be a notice (a parent woken, a
  * child stopped), which nobody waits an answer for and which is offered again
- * when the node that took it did not apply it.
+ * when the node that took it did not apply it. A retried run's attempts go on
+ * counting from where they stopped (`attempt_base`: the attempts before its
+ * retry, which do not count against the step's allowance).
  */
 export const statements = [
   'ALTER TABLE flows ADD COLUMN output_schema TEXT',
@@ -20,5 +22,6 @@ export const statements = [
   'ALTER TABLE runs ADD COLUMN root_run TEXT',
   'ALTER TABLE runs ADD COLUMN depth BIGINT NOT NULL DEFAULT 0',
   'ALTER TABLE run_requests ADD COLUMN notice BIGINT NOT NULL DEFAULT 0',
+  'ALTER TABLE runs ADD COLUMN attempt_base BIGINT NOT NULL DEFAULT 0',
   'CREATE UNIQUE INDEX runs_child ON runs (parent_run, parent_seq, parent_key, parent_attempt) WHERE parent_run IS NOT NULL',
 ]
