@@ -4,9 +4,11 @@
  * their exit codes.
  */
 import { execFile, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import pino from 'pino'
 import { afterAll, beforeAll, expect, test, vi } from 'vitest'
 import { ApiError } from '../../../runtime/cli/client.js'
@@ -123,7 +125,8 @@ test('types writes TypeScript types and builder handles for every published task
   const { out } = await weir('types', '--out', file)
   expect(out).toBe(`wrote ${file}: types for 6 tasks and 3 flows`)
   const source = readFileSync(file, 'utf8')
-  expect(source).toContain("import { subflow, task } from 'weir/types'")
+  expect(source).not.toContain('import')
+  expect(source).toContain('export interface TaskHandle<I, O> {')
   expect(source).toContain('export interface AddTwoFlowInput {\n  n: number\n}')
   expect(source).toContain('export interface AddTwoFlowOutput {\n  n: number\n}')
   expect(source).toContain(
@@ -136,6 +139,23 @@ test('types writes TypeScript types and builder handles for every published task
     "export const failBelow = task<FailBelowInput, FailBelowOutput>('fail-below', 1)",
   )
   expect(source).toContain('// inc@1\n// capabilities: sealed')
+  // It compiles on its own, under --strict, in a folder with nothing installed.
+  const fresh = mkdtempSync(join(tmpdir(), 'weir-types-'))
+  copyFileSync(file, join(fresh, 'weir-tasks.ts'))
+  const tsc = fileURLToPath(new URL('../../../node_modules/typescript/bin/tsc', import.meta.url))
+  const flags = [
+    '--ignoreConfig',
+    '--strict',
+    '--noEmit',
+    '--module',
+    'nodenext',
+    '--target',
+    'es2022',
+  ]
+  const compiled = promisify(execFile)(process.execPath, [tsc, ...flags, 'weir-tasks.ts'], {
+    cwd: fresh,
+  })
+  await expect(compiled).resolves.toEqual({ stdout: '', stderr: '' })
 })
 
 test("task list and task show name each task's capabilities", async () => {
