@@ -14,6 +14,7 @@ import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import * as lexer from 'es-module-lexer'
 import { type TaskDocument, validateTaskDocument } from '../../types/index.js'
 import { WeirError } from '../errors.js'
 import { packageInfo } from '../package-info.js'
@@ -148,6 +149,30 @@ async function checkSyntax(file: string): Promise<void> {
   })
 }
 
+/**
+ * Refuses a source that does not export `run` (what the task's world exports)
+ * before componentize-js spends half a minute finding out. A module that
+ * re-exports everything of another (`export * from`) is left to it.
+ */
+async function checkExportsRun(file: string, source: string): Promise<void> {
+  await lexer.init
+  let parsed: ReturnType<typeof lexer.parse>
+  try {
+    parsed = lexer.parse(source, file)
+  } catch {
+    return // checkSyntax reports what does not parse, with its line
+  }
+  const [imports, exports] = parsed
+  const names = exports.map((e) => e.n)
+  if (names.includes('run')) return
+  if (imports.some((i) => /^export\s*\*/.test(source.slice(i.ss, i.se)))) return
+  const found = names.length > 0 ? `it exports ${names.join(', ')}` : 'it exports nothing'
+  throw new WeirError(
+    'build_failed',
+    `${file} does not export a function named "run" (${found}): a JavaScript task exports run(input)`,
+  )
+}
+
 export async function readTaskFolder(dir: string): Promise<TaskDocument> {
   const file = join(dir, 'task.json')
   const text = await readFile(file, 'utf8').catch(() => {
@@ -232,6 +257,7 @@ export async function buildTask(
   const partial = `${wasmPath}.partial`
   const source = join(dir, 'src', 'index.js')
   await checkSyntax(source)
+  await checkExportsRun(source, await readFile(source, 'utf8'))
   const entry = join(dist, 'entry.js')
   await writeFile(entry, entryText)
   // The child runs in the task folder: give it absolute paths.

@@ -52,7 +52,8 @@ const integerTypes: [string, number, number][] = [
   ['u64', 0, Number.MAX_SAFE_INTEGER],
 ]
 
-function integerType(schema: ValueSchema): string {
+/** The narrowest WIT integer type holding a schema's range. */
+export function integerTypeOf(schema: ValueSchema): string {
   const lo =
     schema.minimum ??
     (schema.exclusiveMinimum === undefined ? undefined : Math.floor(schema.exclusiveMinimum) + 1)
@@ -108,7 +109,7 @@ class WorldWriter {
       case 'string':
         return 'string'
       case 'integer':
-        return integerType(schema)
+        return integerTypeOf(schema)
       case 'number':
         return 'f64'
       case 'array':

@@ -49,6 +49,11 @@ export interface Findings {
   readonly bytes: string[]
 }
 
+/** The range of a WIT integer type (`u8` … `s64`). */
+export function integerRange(name: string): [number, number] {
+  return integerRanges[name] ?? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]
+}
+
 export function witToSchema(type: WitType, path: string, findings: Findings): ValueSchema {
   const report = (reason: string): ValueSchema => {
     findings.unsupported.push({ path, type: formatWitType(type), reason })

@@ -1,5 +1,5 @@
 /** `weir task build`, run through the command-line program. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, vi } from 'vitest'
@@ -71,3 +71,18 @@ test('a JavaScript syntax error fails the build with its line', async () => {
     `${dir}/src/index.js does not parse:\n${dir}/src/index.js:1\nexport function run( {\nSyntaxError: Unexpected end of input`,
   )
 }, 120_000)
+
+test('a source without a run export fails at once, naming what it exports', async () => {
+  const dir = taskFolder(
+    { name: 'misnamed', output: { type: 'string' } },
+    "export function runn() { return 'x' }\nexport const version = 1\n",
+  )
+  const { out, code } = await run(['task', 'build', dir, '--json'])
+  expect(code).toBe(1)
+  const [result] = JSON.parse(out)
+  expect(result.message).toBe(
+    `${dir}/src/index.js does not export a function named "run" (it exports runn, version): a JavaScript task exports run(input)`,
+  )
+  // componentize-js never started (its entry module is written just before it starts).
+  expect(existsSync(join(dir, 'dist', 'entry.js'))).toBe(false)
+})

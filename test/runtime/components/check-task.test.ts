@@ -406,6 +406,40 @@ describe('checkTaskComponent', () => {
     ])
   })
 
+  test('no warning when the WIT type is the one weir generates from the declared schema', () => {
+    // [0, 100000] is generated as u32: the component's u32 says no less than the schema, as weir chose it.
+    const generated = checkTaskComponent(
+      { name: 'task', export: 'small', output: { type: 'integer', minimum: 0, maximum: 100000 } },
+      sig,
+    )
+    expect([generated.ok, generated.warnings]).toEqual([true, []])
+    const record = checkTaskComponent(
+      {
+        name: 'task',
+        export: 'pair',
+        input: {
+          type: 'object',
+          required: ['a', 'b'],
+          properties: {
+            a: { type: 'integer', minimum: 0, maximum: 9 },
+            b: { type: 'integer', minimum: 0, maximum: 9 },
+          },
+        },
+        output: {
+          type: 'object',
+          required: ['sku', 'unitPrice'],
+          properties: {
+            sku: { type: 'string', maxLength: 20 },
+            unitPrice: { type: 'number', minimum: 0 },
+            note: { type: 'string' },
+          },
+        },
+      },
+      sig,
+    )
+    expect([record.ok, record.warnings]).toEqual([true, []])
+  })
+
   test("an async task's component result is what it sends; output is the callback's, kept as declared", () => {
     const callbackOutput: ValueSchema = {
       type: 'object',
