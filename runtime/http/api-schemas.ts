@@ -319,6 +319,20 @@ export const resourceSchemas: Record<string, Schema> = {
       },
     },
   },
+  StartedRun: {
+    description:
+      'the answer to a start that started a run (or found the run an Idempotency-Key started)',
+    allOf: [
+      ref('Run'),
+      {
+        type: 'object',
+        required: ['started'],
+        properties: {
+          started: { const: true, description: 'true: a run (false: a refused start)' },
+        },
+      },
+    ],
+  },
   RefusedStart: {
     type: 'object',
     required: ['started', 'reason', 'code', 'trigger', 'id', 'flow', 'input', 'createdAt'],

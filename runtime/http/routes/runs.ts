@@ -40,6 +40,9 @@ function instant(request: RouteRequest, name: string): number | undefined {
   return ms
 }
 
+/** A start's answer when a run started: the run, with `started: true` (a refused start says false). */
+const startedResource = (run: RunRecord) => ({ started: true, ...runResource(run) })
+
 const optional = (value: JsonValue | undefined) => (value === undefined ? undefined : String(value))
 
 /**
@@ -106,13 +109,18 @@ export const runRoutes: Route[] = [
       whenEmpty: {},
     },
     responses: {
-      201: { description: 'Started', schema: ref('Run') },
+      201: { description: 'Started', schema: ref('StartedRun') },
       200: {
         description:
-          "Finished within ?wait, or the run an Idempotency-Key started before; or, with started: false, the http trigger's when guard refused the start",
-        schema: { oneOf: [ref('Run'), ref('RefusedStart')] },
+          "Finished within ?wait, or the run an Idempotency-Key started before (started: true); or the http trigger's when guard refused the start (started: false)",
+        // `started` tells the two apart (true: a run, false: a refused start). Not an OpenAPI
+        // discriminator: generators read its values as strings ("true"), not booleans.
+        schema: { oneOf: [ref('StartedRun'), ref('RefusedStart')] },
       },
-      202: { description: 'Still going after ?wait; Location has its URL', schema: ref('Run') },
+      202: {
+        description: 'Still going after ?wait; Location has its URL',
+        schema: ref('StartedRun'),
+      },
     },
     async handle({ params, body }, { engine }) {
       // A ?wait caller takes its place before the run starts: refused (503), it starts nothing.
@@ -131,12 +139,12 @@ export const runRoutes: Route[] = [
         // Relative (RFC 9110 §10.2.2): right whatever scheme and host the client used.
         const headers = { location: `/v1/runs/${run.id}` }
         if (params.wait === undefined)
-          return { status: created ? 201 : 200, body: runResource(run), headers }
+          return { status: created ? 201 : 200, body: startedResource(run), headers }
         const finished = terminalStatuses.has(run.status)
           ? run
           : await engine.waitForRun(run.id, Number(params.wait))
-        if (finished) return { status: 200, body: runResource(finished), headers }
-        return { status: 202, body: runResource(engine.activeRun(run.id) ?? run), headers }
+        if (finished) return { status: 200, body: startedResource(finished), headers }
+        return { status: 202, body: startedResource(engine.activeRun(run.id) ?? run), headers }
       } finally {
         release?.()
       }

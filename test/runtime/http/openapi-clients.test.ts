@@ -58,9 +58,10 @@ export async function exercise(baseUrl: string, token: string) {
     body: {},
   })
   const answer = started.data
-  const run: Run | undefined = answer && !('started' in answer) ? answer : undefined
+  // The discriminator: started is true for a run, false for a refused start.
+  const run: Run | undefined = answer?.started === true ? answer : undefined
   const refused = await client.POST('/v1/flows/{name}/runs', { params: { path: { name: 'gated' } }, body: {} })
-  const refusal = refused.data && 'started' in refused.data ? refused.data.code : undefined
+  const refusal = refused.data?.started === false ? refused.data.code : undefined
   const missing = await client.GET('/v1/runs/{id}', { params: { path: { id: '0'.repeat(26) } } })
   return {
     published: [published.response.status, published.data?.flow.name],
