@@ -104,6 +104,13 @@ export interface RunOptions {
   readonly json?: boolean
 }
 
+/** A start the flow's http trigger guard refused (no run started). */
+interface RefusedAnswer {
+  readonly started: false
+  readonly reason: string
+  readonly code: string
+}
+
 export async function runCommand(
   client: ApiClient,
   flow: string,
@@ -115,7 +122,7 @@ export async function runCommand(
       : options.wait === undefined || options.wait === false
         ? undefined
         : Number(options.wait)
-  const answer = await client.request<RunResource>(
+  const answer = await client.request<(RunResource & { started: true }) | RefusedAnswer>(
     'POST',
     `/v1/flows/${encodeURIComponent(flow)}/runs`,
     {
@@ -124,6 +131,12 @@ export async function runCommand(
       ...(options.idempotencyKey ? { headers: { 'idempotency-key': options.idempotencyKey } } : {}),
     },
   )
+  if (answer.body.started === false) {
+    const refused = answer.body
+    if (options.json) printJson(refused)
+    else console.log(`start refused (${refused.code}): ${refused.reason}`)
+    return 1
+  }
   const run = answer.body
   const stillGoing = answer.status === 202
   const note = `still ${run.status} after ${wait} ms; see: weir runs show ${run.id}`

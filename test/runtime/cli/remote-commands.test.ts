@@ -29,6 +29,12 @@ beforeAll(async () => {
   await publishEngineTasks(server.context.catalog)
   await server.context.catalog.publishFlow(addTwo)
   await server.context.catalog.publishFlow({
+    name: 'gated',
+    input: { type: 'object', properties: { ok: { type: 'boolean' } } },
+    triggers: [{ http: true, when: 'has(input.ok) && input.ok' }],
+    steps: [{ id: 'a', task: 'inc', input: { n: 1 } }],
+  })
+  await server.context.catalog.publishFlow({
     name: 'doomed',
     steps: [{ id: 'boom', task: 'trap', input: {} }],
   })
@@ -59,6 +65,16 @@ test('run --wait --json prints the finished run; a failed run exits with 1', asy
   expect(failed.code).toBe(1)
   expect(failed.out).toMatch(/^run [0-9A-Z]{26} {2}doomed@1 {2}failed\n/)
   expect(failed.out).toContain('  error: step boom (trap@1), trap, attempt 1: ')
+})
+
+test("run says so, and exits with 1, when the flow's trigger guard refuses the start", async () => {
+  const refused = await weir('run', 'gated', '--input', '{"ok": false}')
+  expect([refused.code, refused.out]).toEqual([
+    1,
+    'start refused (guard_false): the guard at /triggers/0/when ("has(input.ok) && input.ok") is false',
+  ])
+  const started = await weir('run', 'gated', '--input', '{"ok": true}', '--wait')
+  expect(started.code).toBe(0)
 })
 
 test('runs list, show and cancel', async () => {
@@ -123,7 +139,7 @@ test('keys create prints a key that works with its role; keys list shows it', as
 test('types writes TypeScript types and builder handles for every published task and flow', async () => {
   const file = join(dataDir, 'weir-tasks.ts')
   const { out } = await weir('types', '--out', file)
-  expect(out).toBe(`wrote ${file}: types for 6 tasks and 3 flows`)
+  expect(out).toBe(`wrote ${file}: types for 6 tasks and 4 flows`)
   const source = readFileSync(file, 'utf8')
   expect(source).not.toContain('import')
   expect(source).toContain('export interface TaskHandle<I, O> {')
