@@ -1,6 +1,7 @@
 /** `weir task build <dir…>`: builds JavaScript task folders into components, with progress. */
 import { buildTask } from '../components/build-task.js'
 import { WeirError } from '../errors.js'
+import { withProgress } from '../progress.js'
 
 export interface TaskBuildOptions {
   json?: boolean
@@ -15,7 +16,10 @@ export async function taskBuildCommand(dirs: string[], options: TaskBuildOptions
     const step = `[${i + 1}/${dirs.length}]`
     if (!options.json) process.stdout.write(`${step} building ${dir} … `)
     try {
-      const built = await buildTask(dir, { ifChanged: !options.force })
+      const built = await withProgress(
+        () => `building ${dir}`,
+        buildTask(dir, { ifChanged: !options.force }),
+      )
       const size = `${(built.bytes.length / 2 ** 20).toFixed(1)} MiB`
       const how = built.reused
         ? 'unchanged'
