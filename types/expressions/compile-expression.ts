@@ -18,9 +18,9 @@ import type { FlowEnvironment } from './flow-environment.js'
 import { type AccessRules, findUnguardedAccess, type StepPart } from './guards.js'
 import { regexProblem } from './regex.js'
 
-/** A path into the values in scope: `input.a.b`, `steps.x.output.c`, `run.id`. */
+/** A path into the values in scope: `input.a.b`, `steps.x.output.c`, `run.id`, `item.sku`, `index`. */
 export type ScopePath =
-  | { readonly root: 'input' | 'run'; readonly fields: readonly string[] }
+  | { readonly root: 'input' | 'run' | 'item' | 'index'; readonly fields: readonly string[] }
   | {
       readonly root: 'step'
       readonly step: string
@@ -31,6 +31,9 @@ export type ScopePath =
 export interface ExpressionRefs {
   readonly input: boolean
   readonly run: boolean
+  /** The element and its position, in a for-each step's item input. */
+  readonly item: boolean
+  readonly index: boolean
   readonly steps: ReadonlySet<string>
 }
 
@@ -118,7 +121,8 @@ function scopePathOf(ast: CelNode): ScopePath | undefined {
 /** Reads `['steps', 'x', 'output', 'a']` as a path into the values in scope. */
 export function toScopePath(path: readonly string[]): ScopePath | undefined {
   const [root, ...rest] = path
-  if (root === 'input' || root === 'run') return { root, fields: rest }
+  if (root === 'input' || root === 'run' || root === 'item') return { root, fields: rest }
+  if (root === 'index') return rest.length === 0 ? { root, fields: [] } : undefined
   const [step, part, ...fields] = rest
   if (root === 'steps' && step && (part === 'output' || part === 'error')) {
     return { root: 'step', step, part, fields }
@@ -129,11 +133,15 @@ export function toScopePath(path: readonly string[]): ScopePath | undefined {
 function collectRefs(ast: CelNode): ExpressionRefs {
   let input = false
   let run = false
+  let item = false
+  let index = false
   const steps = new Set<string>()
   const visit = (node: CelNode): void => {
     if (node.op === 'id') {
       if (node.args === 'input') input = true
       if (node.args === 'run') run = true
+      if (node.args === 'item') item = true
+      if (node.args === 'index') index = true
     }
     const access = fieldAccess(node)
     if (access?.left.op === 'id' && access.left.args === 'steps') steps.add(access.field)
@@ -145,7 +153,7 @@ function collectRefs(ast: CelNode): ExpressionRefs {
     if (node.op !== 'value' && node.op !== 'id') walk(args)
   }
   visit(ast)
-  return { input, run, steps }
+  return { input, run, item, index, steps }
 }
 
 function findAccessEndingAt(node: CelNode, end: number): CelNode | undefined {
@@ -161,6 +169,7 @@ function findAccessEndingAt(node: CelNode, end: number): CelNode | undefined {
 }
 
 const scopeNames = 'expressions can use input, steps.<id>.output, steps.<id>.error and run'
+const itemScopeNames = `${scopeNames}, and here item and index`
 
 function explainTypeError(error: CelError, ast: CelNode, fenv: FlowEnvironment): string {
   const summary = error.summary ?? error.message.split('\n')[0] ?? 'type error'
@@ -183,7 +192,7 @@ function explainTypeError(error: CelError, ast: CelNode, fenv: FlowEnvironment):
   }
   if (/^Unknown variable/i.test(summary)) {
     const name = summary.replace(/^Unknown variable:?\s*/i, '')
-    return `unknown name "${name}": ${scopeNames}`
+    return `unknown name "${name}": ${fenv.item ? itemScopeNames : scopeNames}`
   }
   if (error.code === 'no_such_overload' && /int/.test(summary) && /double/.test(summary)) {
     return `${summary} (CEL does not mix int and double in arithmetic: write 2.0 instead of 2, or convert with double(…) / int(…))`

@@ -24,6 +24,9 @@ export interface ScopeValues {
   readonly input: JsonValue
   readonly steps: Readonly<Record<string, StepValues>>
   readonly run: RunInfo
+  /** In a for-each step's item input: the element and its position. */
+  readonly item?: JsonValue
+  readonly index?: number
 }
 
 export class ExpressionScope {
@@ -31,6 +34,7 @@ export class ExpressionScope {
   #values: ScopeValues
   #input: unknown
   #run: unknown
+  #item: unknown
   readonly #stepRecords = new Map<string, Record<string, unknown>>()
 
   constructor(fenv: FlowEnvironment, values: ScopeValues) {
@@ -45,6 +49,11 @@ export class ExpressionScope {
 
   get values(): ScopeValues {
     return this.#values
+  }
+
+  /** The scope of one item of a for-each step: these values with `item` and `index`, in the step's environment. */
+  forItem(fenv: FlowEnvironment, item: JsonValue, index: number): ExpressionScope {
+    return new ExpressionScope(fenv, { ...this.#values, item, index })
   }
 
   /** Records what a step produced (its latest run), replacing what it produced before. */
@@ -69,6 +78,11 @@ export class ExpressionScope {
       this.#run ??= this.#fenv.run.shape.toCel(this.#values.run as unknown as JsonValue)
       ctx.run = this.#run
     }
+    if (refs.item && this.#fenv.item) {
+      this.#item ??= this.#fenv.item.shape.toCel(this.#values.item ?? null)
+      ctx.item = this.#item
+    }
+    if (refs.index) ctx.index = BigInt(this.#values.index ?? 0)
     if (refs.steps.size > 0) {
       const steps = new this.#fenv.StepsCtor()
       for (const id of refs.steps) steps[id] = this.#stepRecord(id)
@@ -95,6 +109,8 @@ export class ExpressionScope {
     let value: JsonValue | undefined
     if (path.root === 'step') value = this.#values.steps[path.step]?.[path.part]
     else if (path.root === 'input') value = this.#values.input
+    else if (path.root === 'item') value = this.#values.item
+    else if (path.root === 'index') value = this.#values.index
     else value = this.#values.run as unknown as JsonValue
     for (const field of path.fields) {
       if (

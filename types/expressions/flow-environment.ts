@@ -35,15 +35,22 @@ export class FlowEnvironment {
   readonly limits: EvaluationLimits
   /** False for flows published before RE2: their patterns fail when used instead of at the check. */
   readonly checkPatterns: boolean
+  /** In a for-each step's item input: `item`, typed as the list's elements (and `index`, an int). */
+  readonly item: { schema: Rooted; shape: CelShape } | undefined
+  readonly #inputSchema: Rooted | undefined
+  readonly #stepScopes: readonly StepScope[]
 
   constructor(
     input: Rooted | undefined,
     steps: readonly StepScope[],
     limits: EvaluationLimits = defaultEvaluationLimits,
     checkPatterns = true,
+    item?: Rooted,
   ) {
     this.limits = limits
     this.checkPatterns = checkPatterns
+    this.#inputSchema = input
+    this.#stepScopes = steps
     this.env = new Environment({ enableOptionalTypes: true })
     // JSON numbers are compared with CEL literals whatever their CEL type.
     this.env.registerOperator('double == int', (a: number, b: bigint) => a === Number(b))
@@ -73,5 +80,21 @@ export class FlowEnvironment {
     this.env.registerVariable('input', this.input.shape.type)
     this.env.registerVariable('steps', 'Steps')
     this.env.registerVariable('run', this.run.shape.type)
+    this.item = item ? { schema: item, shape: this.shapes.shapeOf(item, 'item') } : undefined
+    if (this.item) {
+      this.env.registerVariable('item', this.item.shape.type)
+      this.env.registerVariable('index', 'int')
+    }
+  }
+
+  /** This environment with `item` (typed by `schema`) and `index` in scope: a for-each step's item input. */
+  withItem(schema: Rooted): FlowEnvironment {
+    return new FlowEnvironment(
+      this.#inputSchema,
+      this.#stepScopes,
+      this.limits,
+      this.checkPatterns,
+      schema,
+    )
   }
 }

@@ -169,12 +169,19 @@ function literalSchema(value: JsonValue): ValueSchema {
   return { type: jsonTypeOf(value), const: value }
 }
 
+/** `index`: an item's position in its list (lists have at most `limits.maxItems` elements). */
+const indexSchema: ValueSchema = { type: 'integer', minimum: 0, maximum: 2147483647 }
+
 function pathSchema(path: ScopePath, fenv: FlowEnvironment, rules: AccessRules) {
   switch (path.root) {
     case 'input':
       return schemaAtPath(fenv.input.schema, path.fields)
     case 'run':
       return schemaAtPath(fenv.run.schema, path.fields)
+    case 'item':
+      return schemaAtPath(fenv.item?.schema ?? rooted(anySchema), path.fields)
+    case 'index':
+      return schemaAtPath(rooted(indexSchema), [])
     case 'step': {
       const start =
         path.part === 'error'
