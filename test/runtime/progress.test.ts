@@ -46,11 +46,7 @@ test('on a terminal: a spinner with the seconds, wiped when the work ends', asyn
   )
   await vi.advanceTimersByTimeAsync(300)
   await shown
-  expect(out.written).toEqual([
-    '\r\x1b[K⠋ building x 0 s',
-    '\r\x1b[K⠙ building x 0 s',
-    '\r\x1b[K',
-  ])
+  expect(out.written).toEqual(['\r\x1b[K⠋ building x 0 s', '\r\x1b[K⠙ building x 0 s', '\r\x1b[K'])
 })
 
 test('work on many items runs at most so many at once; results keep the items order', async () => {
