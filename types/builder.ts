@@ -19,6 +19,7 @@
  */
 
 import type {
+  Branch,
   FlowDocument,
   FlowStep,
   Next,
@@ -152,6 +153,21 @@ function resolve<V>(value: Resolvable<V, unknown, unknown>): JsonValue {
   return JSON.parse(JSON.stringify(v)) as JsonValue
 }
 
+/** A parallel step's branch: a task or a flow to call, with its input, retry and timeout. */
+export interface BranchSpec<Input, Steps> {
+  readonly call: TaskSpec<unknown, unknown> | FlowSpec<unknown, unknown>
+  readonly input?: Resolvable<
+    Record<string, unknown> | readonly unknown[] | string | number | boolean | null,
+    Input,
+    Steps
+  >
+  readonly retry?: RetryPolicy
+  readonly timeoutMs?: number
+}
+
+/** The output type of a task or flow handle. */
+type OutputOf<C> = C extends { readonly __io?: { output: infer O } } ? O : unknown
+
 export class FlowBuilder<Input = unknown, Steps = Record<never, never>> {
   readonly #doc: FlowDocument
   constructor(doc: FlowDocument) {
@@ -200,6 +216,37 @@ export class FlowBuilder<Input = unknown, Steps = Record<never, never>> {
     const step: TaskStep = { id, task: typeof spec === 'string' ? spec : spec.ref, ...common }
     if (options.timeoutMs !== undefined) step.timeoutMs = options.timeoutMs
     return this.#push(step)
+  }
+
+  /**
+   * A parallel step: each branch calls a task or a flow (a child run), all at
+   * once; its output has one property per branch, typed by its call's output.
+   */
+  parallel<Id extends string, B extends Record<string, BranchSpec<Input, Steps>>>(
+    id: Id,
+    branches: B,
+    options: { onError?: string; description?: string } = {},
+  ): FlowBuilder<Input, Steps & { [K in Id]: { [N in keyof B]: OutputOf<B[N]['call']> } }> {
+    const parallel: Record<string, Branch> = {}
+    for (const [name, branch] of Object.entries(branches)) {
+      const { call, input, retry, timeoutMs } = branch
+      const common = {
+        ...(input === undefined
+          ? {}
+          : { input: resolve(input as Resolvable<unknown, unknown, unknown>) }),
+        ...(retry ? { retry } : {}),
+      }
+      parallel[name] =
+        'flow' in call
+          ? { flow: call.flow, ...common }
+          : { task: call.ref, ...common, ...(timeoutMs === undefined ? {} : { timeoutMs }) }
+    }
+    return this.#push({
+      id,
+      parallel,
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+      ...(options.description === undefined ? {} : { description: options.description }),
+    })
   }
 
   /** A step whose output is a template's value (give its type as `T`). */

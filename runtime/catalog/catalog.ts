@@ -276,7 +276,12 @@ export class Catalog {
       )
     }
     const executables = new Map<string, ExecutableTask>()
-    for (const step of result.compiled.steps) {
+    // The tasks of its steps, and of its parallel branches' one-step flows.
+    const steps = result.compiled.steps.flatMap((step) => [
+      step,
+      ...[...(step.branches?.values() ?? [])].flatMap((branch) => branch.inline.steps),
+    ])
+    for (const step of steps) {
       if (step.task) {
         const stored = await this.store.getTask(step.task.name, step.task.version)
         if (!stored) continue
@@ -286,6 +291,28 @@ export class Catalog {
       }
     }
     return { record, compiled: result.compiled, tasks: executables }
+  }
+
+  /**
+   * The compiled flow a run runs: its flow version's, or, for a parallel
+   * branch (`inline`: step/branch), that branch's one-step flow.
+   */
+  async loadRunFlow(run: {
+    readonly flow: { readonly name: string; readonly version: number }
+    readonly inline?: string
+  }): Promise<LoadedFlow> {
+    const loaded = await this.loadFlow(run.flow.name, run.flow.version)
+    if (run.inline === undefined) return loaded
+    const [stepId = '', branchName = ''] = run.inline.split('/')
+    const index = loaded.compiled.stepIndex.get(stepId)
+    const branch =
+      index === undefined ? undefined : loaded.compiled.steps[index]?.branches?.get(branchName)
+    if (!branch)
+      throw new WeirError(
+        'internal',
+        `flow ${run.flow.name}@${run.flow.version} has no branch ${run.inline}`,
+      )
+    return { ...loaded, compiled: branch.inline }
   }
 
   /** The store holds every component; the cache (on disk) may have lost one or be new: transpile it again. */

@@ -5,14 +5,21 @@
 import { parseFlowRef, type ResolvedFlow } from '../../types/index.js'
 import type { CatalogStore, FlowComputed } from '../store/store.js'
 
-/** The references a flow document's steps make in `field` (task or flow), each once. */
+/** The references a flow document's steps (and parallel branches) make in `field` (task or flow), each once. */
 export function referencesOf(document: unknown, field: 'task' | 'flow'): Set<string> {
   const steps = (document as { steps?: unknown })?.steps
   const refs = new Set<string>()
   if (!Array.isArray(steps)) return refs
-  for (const step of steps) {
-    const ref = (step as Record<string, unknown> | null)?.[field]
+  const add = (call: unknown) => {
+    const ref = (call as Record<string, unknown> | null)?.[field]
     if (typeof ref === 'string') refs.add(ref)
+  }
+  for (const step of steps) {
+    add(step)
+    // A parallel step's branches call tasks and flows too.
+    const branches = (step as { parallel?: unknown } | null)?.parallel
+    if (branches !== null && typeof branches === 'object')
+      for (const branch of Object.values(branches)) add(branch)
   }
   return refs
 }

@@ -9,6 +9,7 @@
  * terminate) the same way. Nesting is bounded by the catalog's `maxNesting`.
  */
 import type { CompiledStep, JsonValue } from '../../types/index.js'
+import type { LoadedFlow } from '../catalog/catalog.js'
 import { WeirError } from '../errors.js'
 import { sortableId } from '../ids.js'
 import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
@@ -71,7 +72,7 @@ function childOutcome(
 }
 
 /** Commits the step's failure before any child started (its input, the nesting limit). */
-async function failBeforeStart(
+export async function failBeforeStart(
   driver: RunDriver,
   state: RunState,
   step: CompiledStep,
@@ -101,13 +102,8 @@ async function startChild(driver: RunDriver, state: RunState, step: CompiledStep
   const prepared = stepInput(state, step)
   if ('error' in prepared) return failBeforeStart(driver, state, step, undefined, prepared.error)
   const { input } = prepared
-  const limit = driver.catalog.maxNesting
-  if (state.depth + 1 > limit)
-    return failBeforeStart(driver, state, step, input, {
-      kind: 'limit_exceeded',
-      message: `a child run of flow ${flow.name}@${flow.version} would nest ${state.depth + 1} levels below its root run, past the limit of ${limit}`,
-      details: { code: 'nesting_limit', limit },
-    })
+  const tooDeep = nestingFailure(driver, state, `a child run of flow ${flow.name}@${flow.version}`)
+  if (tooDeep) return failBeforeStart(driver, state, step, input, tooDeep)
   const loaded = await driver.catalog.loadFlow(flow.name, flow.version)
   try {
     checkInput(loaded, input, driver.catalog.limits.value)
@@ -122,52 +118,126 @@ async function startChild(driver: RunDriver, state: RunState, step: CompiledStep
     })
   }
   const now = driver.clock.now()
-  const { stepSeq, attempt } = state.progress
-  const child: NewRun = {
-    id: sortableId(now),
-    flow: { name: flow.name, version: flow.version },
+  const child = newChild(driver, state, step, loaded, input, now, {})
+  await driver.commit(state, {
+    ...childWaitStarted(state.id, state.progress, step, child, now),
+    children: [child],
+  })
+  adoptChild(driver, state, child, loaded)
+}
+
+/** Where a child sits under its parent's step: nowhere more (a sub-flow), a branch, an item. */
+export type ChildPlace = { readonly branch?: string; readonly index?: number }
+
+/** A child run of `state`'s current step (`loaded` is what it runs), owned by this node at epoch 1. */
+export function newChild(
+  driver: RunDriver,
+  state: RunState,
+  step: CompiledStep,
+  loaded: LoadedFlow,
+  input: JsonValue,
+  at: number,
+  place: ChildPlace,
+  inline?: string,
+): NewRun {
+  const { name, version } = loaded.record
+  return {
+    id: sortableId(at),
+    flow: { name, version },
     process: loaded.record.process,
     input,
-    createdAt: now,
+    createdAt: at,
     owner: { node: driver.node.id, leaseMs: driver.node.leaseMs },
-    progress: firstProgress(loaded, now, false),
+    progress: firstProgress(loaded, at, false),
     events: [
       {
         type: 'run_started',
-        at: now,
-        data: { flow: flow.name, version: flow.version, parent: state.id, step: step.id },
+        at,
+        data: { flow: name, version, parent: state.id, step: step.id, ...place },
       },
     ],
     parent: {
       run: state.id,
       step: step.id,
-      seq: stepSeq,
-      attempt,
+      ...place,
+      seq: state.progress.stepSeq,
+      attempt: state.progress.attempt,
       root: state.root,
       depth: state.depth + 1,
     },
+    ...(inline === undefined ? {} : { inline }),
   }
-  await driver.commit(state, {
-    ...childWaitStarted(state.id, state.progress, step, child, now),
-    children: [child],
-  })
-  // The child is this node's at epoch 1, like a run it starts.
+}
+
+/** A child just committed joins this node's memory, unless this node took it back meanwhile (a late answer). */
+export function adoptChild(
+  driver: RunDriver,
+  state: RunState,
+  child: NewRun,
+  loaded: LoadedFlow,
+): void {
+  const place = child.parent
   const childState = new RunState(
     {
       id: child.id,
-      input,
-      createdAt: now,
+      input: child.input,
+      createdAt: child.createdAt,
       idempotencyKey: undefined,
-      parent: { run: state.id, step: step.id },
+      parent: {
+        run: state.id,
+        step: place?.step ?? '',
+        ...(place?.branch === undefined ? {} : { branch: place.branch }),
+        ...(place?.index === undefined ? {} : { index: place.index }),
+      },
       root: state.root,
       depth: state.depth + 1,
+      ...(child.inline === undefined ? {} : { inline: child.inline }),
     },
     loaded,
     child.progress,
   )
   childState.epoch = 1
-  // Unless this node took it back meanwhile (its answer was late), under a newer epoch.
   if (!driver.holds(child.id)) driver.adopt(childState)
+}
+
+/** The runs the current step waits for: its child, or its branches' children. */
+export function awaitedChildren(state: RunState): string[] {
+  const waiting = state.progress.waiting
+  if (waiting?.kind === 'child') return [waiting.run]
+  if (waiting?.kind === 'branches') return Object.values(waiting.runs)
+  return []
+}
+
+/** Notices stopping children of `state` (all its step waits for, or those given). */
+export function stopChildren(
+  state: RunState,
+  kind: 'cancel' | 'terminate',
+  at: number,
+  runs: readonly string[] = awaitedChildren(state),
+): RunRequestRecord[] {
+  return runs.map((runId) => ({
+    id: sortableId(at),
+    runId,
+    kind,
+    body: { cascade: true, parent: state.id },
+    createdAt: at,
+    notice: true,
+  }))
+}
+
+/** The failure of a step whose children would nest past the engine's bound, if they would. */
+export function nestingFailure(
+  driver: RunDriver,
+  state: RunState,
+  what: string,
+): Pick<RunError, 'kind' | 'message' | 'details'> | undefined {
+  const limit = driver.catalog.maxNesting
+  if (state.depth + 1 <= limit) return undefined
+  return {
+    kind: 'limit_exceeded',
+    message: `${what} would nest ${state.depth + 1} levels below its root run, past the limit of ${limit}`,
+    details: { code: 'nesting_limit', limit },
+  }
 }
 
 /** The change that puts a flow step to wait for the child run it starts. */
@@ -235,20 +305,9 @@ export function withLinks(state: RunState, change: RunChange, at: number): RunCh
     })
   // A run stopped by an operation or its timeout while its step waits for a child stops the child
   // (a run that fails or completes while waiting does so because the child ended).
-  const waiting = state.progress.waiting
   const stopped = change.progress.status
-  if (
-    waiting?.kind === 'child' &&
-    (stopped === 'cancelled' || stopped === 'terminated' || stopped === 'timed_out')
-  )
-    requests.push({
-      id: sortableId(at),
-      runId: waiting.run,
-      kind: stopped === 'cancelled' ? 'cancel' : 'terminate',
-      body: { cascade: true, parent: state.id },
-      createdAt: at,
-      notice: true,
-    })
+  if (stopped === 'cancelled' || stopped === 'terminated' || stopped === 'timed_out')
+    requests.push(...stopChildren(state, stopped === 'cancelled' ? 'cancel' : 'terminate', at))
   if (requests.length === 0) return change
   return { ...change, requests: [...(change.requests ?? []), ...requests] }
 }

@@ -15,7 +15,7 @@ export async function adoptClaimed(
 ): Promise<void> {
   for (const { run, progress, values, epoch } of claimed) {
     if (driver.holds(run.id)) continue
-    const loaded = await driver.catalog.loadFlow(run.flow.name, run.flow.version)
+    const loaded = await driver.catalog.loadRunFlow(run)
     const state = new RunState(run, loaded, progress, values)
     state.epoch = epoch
     if (state.status === 'queued') {

@@ -355,7 +355,8 @@ export class RunDriver {
         }
         // An event wait without a deadline: the event (deliverEvent) moves the run on.
         const waiting = state.progress.waiting
-        if (waiting && wakeAt === undefined && waiting.kind !== 'child') return
+        const awaitsRuns = waiting?.kind === 'child' || waiting?.kind === 'branches'
+        if (waiting && wakeAt === undefined && !awaitsRuns) return
         // A child run still running: its end wakes this run; an operation or the
         // deadline that came meanwhile is applied now.
         if (await runStep(this, state)) continue

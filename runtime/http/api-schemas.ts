@@ -153,7 +153,7 @@ export const resourceSchemas: Record<string, Schema> = {
       currentStep: { type: ['string', 'null'] },
       waiting: {
         description:
-          'what the current step waits for: a sleep until a time, an event until a deadline, or the callback of an async step',
+          'what the current step waits for: a sleep until a time, an event until a deadline, the callback of an async step, a child run, or the child runs of parallel branches',
         oneOf: [
           { type: 'null' },
           {
@@ -187,6 +187,19 @@ export const resourceSchemas: Record<string, Schema> = {
             properties: {
               kind: { const: 'child' },
               run: { type: 'string', description: 'the child run the flow step waits for' },
+              since: timestamp,
+            },
+          },
+          {
+            type: 'object',
+            required: ['kind', 'runs', 'since'],
+            properties: {
+              kind: { const: 'branches' },
+              runs: {
+                type: 'object',
+                additionalProperties: { type: 'string' },
+                description: "a parallel step's branches, each with the child run it waits for",
+              },
               since: timestamp,
             },
           },

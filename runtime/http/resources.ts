@@ -59,6 +59,11 @@ export type WaitResource =
       readonly deadline: string | null
     }
   | { readonly kind: 'child'; readonly run: string; readonly since: string | null }
+  | {
+      readonly kind: 'branches'
+      readonly runs: Readonly<Record<string, string>>
+      readonly since: string | null
+    }
 
 function waitResource(wait: StepWait): WaitResource {
   switch (wait.kind) {
@@ -80,6 +85,8 @@ function waitResource(wait: StepWait): WaitResource {
       }
     case 'child':
       return { kind: 'child', run: wait.run, since: iso(wait.since) }
+    case 'branches':
+      return { kind: 'branches', runs: wait.runs, since: iso(wait.since) }
   }
 }
 

@@ -102,6 +102,12 @@ export type StepWait =
       readonly since: number
       readonly run: string
     }
+  | {
+      /** A parallel step waits for its branches' child runs, by branch. */
+      readonly kind: 'branches'
+      readonly since: number
+      readonly runs: Readonly<Record<string, string>>
+    }
 
 /** Where a child run comes from: the run and step that started it, and the item or branch it is for. */
 export interface RunParent {
@@ -133,6 +139,8 @@ export interface RunRecord {
   readonly root?: string
   /** How many levels below its root (absent: 0, a root run). */
   readonly depth?: number
+  /** For a parallel branch: the one-step flow of its parent's flow it runs (`step/branch`). */
+  readonly inline?: string
 }
 
 export interface AttemptRecord {

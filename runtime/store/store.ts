@@ -137,6 +137,8 @@ export interface NewRun {
   readonly owner?: { readonly node: string; readonly leaseMs: number }
   /** For a child run: the step run that starts it (at most one child per step run, attempt and item or branch). */
   readonly parent?: NewRunParent
+  /** For a parallel branch: the one-step flow of its parent's flow it runs (`step/branch`). */
+  readonly inline?: string
 }
 
 /** An active run as recovery reads it back: its record, progress, and each step's latest values. */

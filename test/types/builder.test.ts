@@ -121,6 +121,49 @@ describe('flow builder', () => {
     )
   })
 
+  test('a parallel step: one property per branch, typed by its call', () => {
+    const billing = subflow<{ amount: number; currency: 'EUR' | 'USD' }, { receipt: string }>(
+      'billing',
+      2,
+    )
+    const doc = flow('both')
+      .input<{ id: string; n: number }>({
+        type: 'object',
+        required: ['id', 'n'],
+        properties: { id: { type: 'string' }, n: { type: 'integer', minimum: 0, maximum: 10 } },
+      })
+      .parallel('q', {
+        ship: {
+          call: task<{ id: string }, { trackingId: string }>('ship', 1),
+          input: ($) => ({ id: $.input.id }),
+        },
+        bill: {
+          call: billing,
+          input: ($) => ({ amount: $.input.n, currency: 'EUR' }),
+          retry: { maximumAttempts: 2 },
+        },
+      })
+      .output(($) => ({
+        tracking: $.steps.q.output.ship.trackingId,
+        receipt: $.steps.q.output.bill.receipt,
+      }))
+      .toJSON()
+    expect(doc.steps).toEqual([
+      {
+        id: 'q',
+        parallel: {
+          ship: { task: 'ship@1', input: { id: '${input.id}' } },
+          bill: {
+            flow: 'billing@2',
+            input: { amount: '${input.n}', currency: 'EUR' },
+            retry: { maximumAttempts: 2 },
+          },
+        },
+      },
+    ])
+    expectValid(doc)
+  })
+
   test('edges need a step to attach to', () => {
     expect(() => flow('empty').next('end')).toThrow('add a step before setting its edges')
   })

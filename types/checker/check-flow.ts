@@ -40,6 +40,12 @@ import {
   type ResolvedFlow,
   resolveFlowRef,
 } from './flow-refs.js'
+import {
+  type BranchTarget,
+  checkParallelStep,
+  parallelOutput,
+  resolveBranches,
+} from './parallel-step.js'
 import { schemaFailure } from './schema-failure.js'
 import { checkFailStep, checkSetStep } from './step-values.js'
 import { formatTaskRef, type ResolvedTask, resolveTaskRef, type TaskResolver } from './task-refs.js'
@@ -99,9 +105,17 @@ export function checkFlow(
     if ('problem' in found) errors.push(found.problem)
     return 'flow' in found ? found.flow : undefined
   })
-  const nesting = checkNesting(flows, options.maxNesting ?? defaultMaxNesting, errors)
+  const branches = flow.steps.map((step, i) =>
+    resolveBranches(step, i, resolveTask, options.resolveFlow, errors),
+  )
   const availability = computeAvailability(graph)
-  const { fenv, outputs } = typedEnvironment(flow, graph, availability, tasks, flows, options)
+  const { fenv, outputs } = typedEnvironment(
+    flow,
+    graph,
+    availability,
+    { tasks, flows, branches },
+    options,
+  )
   const ctx: StepContext = { fenv, errors, warnings }
   const rulesFor = accessRules(fenv, graph)
 
@@ -129,6 +143,14 @@ export function checkFlow(
       'set' in step
         ? checkSetStep(ctx, graphStep, before).template
         : checkFailStep(ctx, graphStep, before)
+    const targets = branches[index]
+    const compiledBranches = targets
+      ? checkParallelStep(ctx, graphStep, flow.name, targets, before, predecessors, (doc) => {
+          const inline = checkFlow(doc, resolveTask, { ...options, maxNesting: Infinity })
+          if (!inline.ok) errors.push(...inline.problems)
+          return inline.ok ? inline.compiled : undefined
+        })
+      : undefined
     const conditions = checkConditions(
       ctx,
       graphStep,
@@ -142,6 +164,7 @@ export function checkFlow(
       flow: child,
       input,
       value,
+      branches: compiledBranches,
       edges: graphStep.success.map((t) => ({
         condition: t.edge === undefined ? undefined : conditions.get(t.edge),
         target: t.target,
@@ -152,12 +175,18 @@ export function checkFlow(
     }
   })
 
+  const nesting = checkNesting(
+    compiledSteps,
+    flows,
+    options.maxNesting ?? defaultMaxNesting,
+    errors,
+  )
   const atEnd = rulesFor(availability.atEnd)
   const output = checkOutput(ctx, flow, atEnd)
   const triggers = checkTriggers(ctx, flow, rulesFor(new Facts(0)))
   if (errors.length > 0) return { ok: false, problems: errors, warnings }
   const compiled: CompiledFlow = {
-    document: pinReferences(flow, tasks, flows),
+    document: pinReferences(flow, tasks, flows, compiledSteps),
     outputSchema: flowOutputSchema(output, graph, outputs, fenv, atEnd),
     nesting,
     environment: fenv,
@@ -192,15 +221,24 @@ const maxSetRounds = 16
  * their types settle (a chain longer than the rounds leaves the rest typed
  * `dyn`, checked at run time).
  */
+interface StepTargets {
+  readonly tasks: readonly (ResolvedTask | undefined)[]
+  readonly flows: readonly (ResolvedFlow | undefined)[]
+  readonly branches: readonly (ReadonlyMap<string, BranchTarget> | undefined)[]
+}
+
 function typedEnvironment(
   flow: FlowDocument,
   graph: FlowGraph,
   availability: Availability,
-  tasks: readonly (ResolvedTask | undefined)[],
-  flows: readonly (ResolvedFlow | undefined)[],
+  targets: StepTargets,
   options: CheckFlowOptions,
 ): { fenv: FlowEnvironment; outputs: (Rooted | undefined)[] } {
-  let outputs = flow.steps.map((step, i) => outputSchemaOf(step, tasks[i], flows[i]))
+  const { tasks, flows, branches } = targets
+  let outputs = flow.steps.map((step, i) => {
+    const parallel = branches[i]
+    return parallel ? parallelOutput(parallel) : outputSchemaOf(step, tasks[i], flows[i])
+  })
   const environment = () =>
     new FlowEnvironment(
       flow.input ? rooted(flow.input) : undefined,
@@ -233,23 +271,42 @@ function typedEnvironment(
   return { fenv, outputs }
 }
 
-/** How deep child runs nest below a run of this flow; a problem at each step that would nest too deep. */
+/**
+ * How deep child runs nest below a run of this flow (a parallel branch is a
+ * child whose one-step flow may start its own); a problem at each step that
+ * would nest too deep.
+ */
 function checkNesting(
+  steps: readonly CompiledStep[],
   flows: readonly (ResolvedFlow | undefined)[],
   maxNesting: number,
   errors: Problem[],
 ): number {
   let nesting = 0
-  for (const [i, child] of flows.entries()) {
-    if (!child) continue
-    nesting = Math.max(nesting, child.nesting + 1)
-    if (child.nesting + 1 > maxNesting)
+  const bound = (levels: number, at: string, what: string) => {
+    nesting = Math.max(nesting, levels)
+    if (levels > maxNesting)
       errors.push({
-        pointer: pointer('/steps', i, 'flow'),
+        pointer: at,
         code: 'nesting_too_deep',
-        message: `flow ${formatTaskRef(child)} starts child runs ${child.nesting} levels deep, so runs of this flow would nest ${child.nesting + 1} levels deep, past the limit of ${maxNesting}`,
+        message: `${what}, so runs of this flow would nest ${levels} levels deep, past the limit of ${maxNesting}`,
       })
   }
+  for (const [i, child] of flows.entries()) {
+    if (child)
+      bound(
+        child.nesting + 1,
+        pointer('/steps', i, 'flow'),
+        `flow ${formatTaskRef(child)} starts child runs ${child.nesting} levels deep`,
+      )
+  }
+  for (const step of steps)
+    for (const branch of step.branches?.values() ?? [])
+      bound(
+        branch.inline.nesting + 1,
+        pointer('/steps', step.index, 'parallel', branch.name),
+        `branch "${branch.name}" starts child runs ${branch.inline.nesting + 1} levels deep`,
+      )
   return nesting
 }
 
@@ -300,11 +357,12 @@ function checkOutput(ctx: StepContext, flow: FlowDocument, rules: AccessRules) {
   return compiled.template
 }
 
-/** The document with every task and flow reference pinned to `name@version`. */
+/** The document with every task and flow reference pinned to `name@version`, in branches too. */
 function pinReferences(
   flow: FlowDocument,
   tasks: readonly (ResolvedTask | undefined)[],
   flows: readonly (ResolvedFlow | undefined)[],
+  compiled: readonly CompiledStep[],
 ): FlowDocument {
   return {
     ...flow,
@@ -313,6 +371,21 @@ function pinReferences(
       const child = flows[i]
       if ('task' in step && task) return { ...step, task: formatTaskRef(task) }
       if ('flow' in step && child) return { ...step, flow: formatTaskRef(child) }
+      const branches = compiled[i]?.branches
+      if ('parallel' in step && branches) {
+        const pinned = Object.fromEntries(
+          Object.entries(step.parallel).map(([name, branch]) => {
+            const target = branches.get(name)?.target
+            if (!branch || !target) return [name, branch]
+            if ('task' in branch && target.task)
+              return [name, { ...branch, task: formatTaskRef(target.task) }]
+            if ('flow' in branch && target.flow)
+              return [name, { ...branch, flow: formatTaskRef(target.flow) }]
+            return [name, branch]
+          }),
+        )
+        return { ...step, parallel: pinned }
+      }
       return step
     }),
   }

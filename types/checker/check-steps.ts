@@ -43,15 +43,30 @@ export function checkStepInput(
   predecessors: readonly Predecessor[],
 ): CompiledTemplate | undefined {
   const step = graphStep.step
-  const at = pointer('/steps', graphStep.index)
-  const schema = rooted(target.schema ?? anySchema)
   const input = 'input' in step ? step.input : undefined
+  return checkInputAt(ctx, pointer('/steps', graphStep.index), input, target, rules, predecessors)
+}
+
+/**
+ * An input template at `at` (a step's, or a parallel branch's) against what it
+ * must be; absent, the output of the step that ran before is passed on, and
+ * checked so.
+ */
+export function checkInputAt(
+  ctx: StepContext,
+  at: string,
+  input: JsonValue | undefined,
+  target: InputTarget,
+  rules: AccessRules,
+  predecessors: readonly Predecessor[],
+): CompiledTemplate | undefined {
+  const schema = rooted(target.schema ?? anySchema)
   if (input === undefined) {
     checkImplicitInput(ctx, at, schema, target.describe, predecessors)
     return undefined
   }
   const inputAt = pointer(at, 'input')
-  const compiled = compileTemplate(ctx.fenv, input as JsonValue, inputAt, rules)
+  const compiled = compileTemplate(ctx.fenv, input, inputAt, rules)
   ctx.errors.push(...compiled.problems)
   if (!compiled.template) return undefined
   const typed = templateSchema(compiled.template, inputAt, ctx.fenv, rules)

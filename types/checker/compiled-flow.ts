@@ -11,6 +11,7 @@ import type { FlowDocument, Step } from '../generated/flow.js'
 import type { ValueSchema } from '../generated/value-schema.js'
 import type { Target } from './flow-graph.js'
 import type { ResolvedFlow } from './flow-refs.js'
+import type { CompiledBranch } from './parallel-step.js'
 import type { ResolvedTask } from './task-refs.js'
 
 export interface CompiledEdge {
@@ -34,6 +35,8 @@ export interface CompiledStep {
   readonly input: CompiledTemplate | undefined
   /** A set step's template (its output), or a fail step's message. */
   readonly value: CompiledTemplate | undefined
+  /** A parallel step's branches, by name. */
+  readonly branches: ReadonlyMap<string, CompiledBranch> | undefined
   readonly edges: readonly CompiledEdge[]
   readonly onError: Target | undefined
 }

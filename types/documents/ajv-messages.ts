@@ -32,7 +32,11 @@ function foundType(data: unknown): string {
 }
 
 export function humanize(error: ErrorObject, base: string, context?: BranchContext): Problem {
-  const at = base + error.instancePath
+  // An object key that is not a valid name (propertyNames): the problem is at that key.
+  const at =
+    error.propertyName === undefined
+      ? base + error.instancePath
+      : pointer(base + error.instancePath, error.propertyName)
   const params = error.params as Record<string, unknown>
   const problem = (message: string, ptr = at): Problem => ({
     pointer: ptr,

@@ -38,6 +38,8 @@ export function explain(
   const problems: Problem[] = []
   for (const error of errors) {
     if (unions.some((u) => isWithin(error.instancePath, u.instancePath))) continue
+    // Its cause, the name's own error, says more (humanize points it at the name).
+    if (error.keyword === 'propertyNames') continue
     const own = context && error.instancePath === '' ? context : undefined
     problems.push(humanize(error, base, own))
   }

@@ -3,7 +3,7 @@ import type {JsonValue} from '../json.js'
 import type {ValueSchema} from './value-schema.js'
 
 export type FlowName = string
-export type Step = TaskStep | SleepStep | WaitStep | FlowStep | SetStep | FailStep
+export type Step = TaskStep | SleepStep | WaitStep | FlowStep | SetStep | FailStep | ParallelStep
 export type StepId = string
 /**
  * A step id, or `end` to finish the run.
@@ -18,6 +18,7 @@ export type Edge = ConditionalEdge | ElseEdge
  * Any JSON value; a string that is exactly `${expr}` becomes the value of the CEL expression, and `${expr}` inside a longer string interpolates its text.
  */
 export type Template = JsonValue
+export type Branch = TaskBranch | FlowBranch
 export type Trigger = CronTrigger | HttpTrigger
 
 /**
@@ -168,6 +169,44 @@ export interface Failure {
    * The error's code (`error.details.code`), matched by `retry.nonRetryable` and readable by conditions.
    */
   code?: string
+}
+/**
+ * Named branches, each a task or flow call run as a child run, all at once; the output is the object of their outputs.
+ */
+export interface ParallelStep {
+  id: StepId
+  description?: string
+  parallel: {
+    [k: string]: Branch | undefined
+  }
+  onError?: Target
+  next?: Next
+}
+export interface TaskBranch {
+  /**
+   * `name` (pinned to the latest version on publish) or `name@version`.
+   */
+  task: string
+  /**
+   * Any JSON value; a string that is exactly `${expr}` becomes the value of the CEL expression, and `${expr}` inside a longer string interpolates its text.
+   */
+  input?: JsonValue
+  retry?: RetryPolicy
+  /**
+   * Timeout of one attempt; overrides the task's. 0 disables it.
+   */
+  timeoutMs?: number
+}
+export interface FlowBranch {
+  /**
+   * `name` (pinned to the latest version on publish) or `name@version`.
+   */
+  flow: string
+  /**
+   * Any JSON value; a string that is exactly `${expr}` becomes the value of the CEL expression, and `${expr}` inside a longer string interpolates its text.
+   */
+  input?: JsonValue
+  retry?: RetryPolicy
 }
 export interface CronTrigger {
   /**

@@ -42,6 +42,7 @@ function newRunRecord(run: NewRun): RunRecord {
           },
           root: run.parent.root,
           depth: run.parent.depth,
+          ...(run.inline === undefined ? {} : { inline: run.inline }),
         }
       : {}),
   }

@@ -48,7 +48,7 @@ export function runFromRow(row: Row): RunRecord {
 }
 
 /** A child run's parent, root and depth (nothing for a root run). */
-function lineageOf(row: Row): Pick<RunRecord, 'parent' | 'root' | 'depth'> {
+function lineageOf(row: Row): Pick<RunRecord, 'parent' | 'root' | 'depth' | 'inline'> {
   const run = str(row.parent_run)
   if (run === undefined) return {}
   const key = String(row.parent_key ?? '')
@@ -61,6 +61,7 @@ function lineageOf(row: Row): Pick<RunRecord, 'parent' | 'root' | 'depth'> {
     parent: { run, step: String(row.parent_step), ...place },
     root: String(row.root_run),
     depth: Number(row.depth),
+    ...(row.inline === null || row.inline === undefined ? {} : { inline: String(row.inline) }),
   }
 }
 

@@ -75,6 +75,7 @@ const runColumnTypes = [
   ['parent_key', 'text'],
   ['root_run', 'text'],
   ['depth', 'int'],
+  ['inline', 'text'],
 ] as const satisfies readonly (readonly [string, ColumnType])[]
 
 /** The columns of `NewRunRows.run`. */
@@ -225,8 +226,8 @@ export const parentKey = (parent: { index?: number; branch?: string } | undefine
 /** The parent columns of a new run: a root run is its own root, at depth 0. */
 function parentRow(run: NewRun): SqlValue[] {
   const p = run.parent
-  if (!p) return [null, null, null, null, '', run.id, 0]
-  return [p.run, p.step, p.seq, p.attempt, parentKey(p), p.root, p.depth]
+  if (!p) return [null, null, null, null, '', run.id, 0, null]
+  return [p.run, p.step, p.seq, p.attempt, parentKey(p), p.root, p.depth, run.inline ?? null]
 }
 
 /** The rows of a new run; throws UnstorableValueError when its input or an event cannot be written. */

@@ -256,6 +256,115 @@ describe('sub-flows', () => {
   })
 })
 
+describe('parallel steps', () => {
+  const quotes = {
+    name: 'quotes',
+    input: { type: 'object', required: ['n'], properties: { n: number } },
+    steps: [
+      {
+        id: 'q',
+        parallel: {
+          plus: { task: 'inc', input: { n: '${input.n}' } },
+          sub: { flow: 'add-one', input: { n: '${input.n}' } },
+        },
+      },
+    ],
+    output: '${steps.q.output}',
+  }
+
+  test('the branches run as child runs at once; the output is the object of their outputs', async () => {
+    const h = await setUp([addOne, quotes])
+    const { run } = await h.engine.startRun('quotes', { n: 2 })
+    const done = await untilStatus(h.store, run.id, 'completed')
+    expect(done.output).toEqual({ plus: 3, sub: 3 })
+    const kids = await children(h, run.id)
+    expect(
+      kids
+        .map((k) => [k.parent?.branch, k.flow.name, k.status])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    ).toEqual([
+      ['plus', 'quotes', 'completed'],
+      ['sub', 'quotes', 'completed'],
+    ])
+    // The sub-flow branch's one-step child started the flow itself, one level deeper.
+    const sub = kids.find((k) => k.parent?.branch === 'sub')
+    const [grandchild] = await children(h, sub?.id ?? '')
+    expect([grandchild?.flow.name, grandchild?.output, grandchild?.depth]).toEqual([
+      'add-one',
+      3,
+      2,
+    ])
+    expect(await stepRuns(h, run.id)).toEqual([['q', 'succeeded', ['succeeded']]])
+    await h.close()
+  })
+
+  test('the first branch that fails fails the step, naming it, and the others are cancelled', async () => {
+    const h = await setUp([
+      waiting,
+      doomed,
+      {
+        name: 'racing',
+        steps: [
+          {
+            id: 'q',
+            parallel: {
+              slow: { flow: 'leaf', input: {} },
+              bad: { flow: 'doomed', input: {} },
+            },
+            onError: 'why',
+          },
+          { id: 'fine', set: 'fine', next: 'end' },
+          {
+            id: 'why',
+            set: { branch: '${steps.q.error.details.branch}', kind: '${steps.q.error.kind}' },
+          },
+        ],
+      },
+    ])
+    const { run } = await h.engine.startRun('racing', {})
+    const done = await untilStatus(h.store, run.id, 'completed')
+    expect(done.output).toEqual({ branch: 'bad', kind: 'child_failed' })
+    const slow = (await children(h, run.id)).find((k) => k.parent?.branch === 'slow')
+    await untilStatus(h.store, slow?.id ?? '', 'cancelled')
+    const [leaf] = await children(h, slow?.id ?? '')
+    await untilStatus(h.store, leaf?.id ?? '', 'cancelled')
+    await h.close()
+  })
+
+  test('branches waiting when their node stops are driven on by another node', async () => {
+    const a = await setUp([
+      waiting,
+      {
+        name: 'pair',
+        steps: [
+          {
+            id: 'q',
+            parallel: { one: { flow: 'leaf', input: {} }, two: { task: 'inc', input: { n: 1 } } },
+          },
+        ],
+      },
+    ])
+    const { run } = await a.engine.startRun('pair', {})
+    await until(async () => {
+      const one = (await children(a, run.id)).find((k) => k.parent?.branch === 'one')
+      return one !== undefined && (await children(a, one.id))[0]?.status === 'waiting'
+    }, 'the waiting branch')
+    await a.engine.stop()
+    const b = await harness(workers.pool, workers.cache, {
+      dir: mkdtempSync(join(tmpdir(), 'weir-node-b-')),
+      url: a.url,
+    })
+    await b.engine.recover()
+    const one = (await children(b, run.id)).find((k) => k.parent?.branch === 'one')
+    const [leaf] = await children(b, one?.id ?? '')
+    await b.engine.deliverEvent(leaf?.id ?? '', 'go', 7)
+    expect((await untilStatus(b.store, run.id, 'completed')).output).toEqual({ one: 7, two: 2 })
+    expect((await children(b, run.id)).length).toBe(2)
+    await a.store.close()
+    await b.close()
+  })
+})
+
 describe('set and fail steps', () => {
   test("a set step's output is its template's value", async () => {
     const h = await setUp([

@@ -198,11 +198,13 @@ const invalid: [string, unknown, Expected[]][] = [
   ],
 ]
 
-describe('invalid composition', () => {
-  test.each(invalid)('%s', (_name, doc, expected) => {
-    expectProblems(doc, expected)
-  })
+const quotes = (branches: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  id: 'q',
+  parallel: branches,
+  ...extra,
 })
+const shipBranch = { task: 'ship@1', input: { id: '${input.id}' } }
+const billBranch = { flow: 'billing', input: { amount: '${input.n}', currency: 'USD' } }
 
 const valid: [string, unknown][] = [
   [
@@ -267,9 +269,136 @@ const valid: [string, unknown][] = [
   ],
 ]
 
+invalid.push(
+  [
+    "a branch input that does not match its task's input",
+    flowOf([quotes({ ship: { task: 'ship@1', input: { id: '${input.n}' } } })]),
+    [
+      {
+        pointer: '/steps/0/parallel/ship/input/id',
+        code: 'type_mismatch',
+        words: ['expected string', 'input of task ship@1'],
+      },
+    ],
+  ],
+  [
+    "a branch input without a field its flow's input requires",
+    flowOf([quotes({ bill: { flow: 'billing', input: { amount: 1 } } })]),
+    [
+      {
+        pointer: '/steps/0/parallel/bill/input',
+        code: 'type_mismatch',
+        words: ['"currency"', 'input of flow billing@2'],
+      },
+    ],
+  ],
+  [
+    'a branch calling an unknown task',
+    flowOf([quotes({ ship: { task: 'shipp' } })]),
+    [
+      {
+        pointer: '/steps/0/parallel/ship/task',
+        code: 'unknown_task',
+        words: ['unknown task "shipp"'],
+      },
+    ],
+  ],
+  [
+    'a branch calling an unknown flow',
+    flowOf([quotes({ bill: { flow: 'bill' } })]),
+    [
+      {
+        pointer: '/steps/0/parallel/bill/flow',
+        code: 'unknown_flow',
+        words: ['unknown flow "bill"'],
+      },
+    ],
+  ],
+  [
+    'a field of a parallel step that no branch has',
+    flowOf([
+      quotes({ ship: shipBranch }),
+      { id: 'after', task: 'ship@1', input: { id: '${steps.q.output.fedex.trackingId}' } },
+    ]),
+    [{ pointer: '/steps/1/input/id', code: 'expression_type', words: ['no field "fedex"'] }],
+  ],
+  [
+    'a parallel step without branches',
+    flowOf([quotes({})]),
+    [{ pointer: '/steps/0/parallel', code: 'invalid_document', words: ['fewer than 1'] }],
+  ],
+  [
+    'a branch name that is not an identifier',
+    flowOf([quotes({ 'two-words': shipBranch })]),
+    [{ pointer: '/steps/0/parallel/two-words', code: 'invalid_document', words: ['step id'] }],
+  ],
+  [
+    'a branch that calls both a task and a flow',
+    flowOf([quotes({ ship: { task: 'ship@1', flow: 'billing' } })]),
+    [{ pointer: '/steps/0/parallel/ship', code: 'invalid_document', words: ['"flow"'] }],
+  ],
+)
+
+valid.push(
+  [
+    "a parallel step's branches (a task and a sub-flow) feeding the next step",
+    flowOf([
+      quotes({ ship: shipBranch, bill: billBranch }, { onError: 'failed' }),
+      {
+        id: 'after',
+        task: 'ship@1',
+        input: { id: '${steps.q.output.ship.trackingId + steps.q.output.bill.receipt}' },
+        next: 'end',
+      },
+      { id: 'failed', set: '${steps.q.error.message}' },
+    ]),
+  ],
+  [
+    'a branch with its own retry and timeout',
+    flowOf([quotes({ ship: { ...shipBranch, retry: { maximumAttempts: 3 }, timeoutMs: 500 } })]),
+  ],
+)
+
+describe('invalid composition', () => {
+  test.each(invalid)('%s', (_name, doc, expected) => {
+    expectProblems(doc, expected)
+  })
+})
+
 describe('valid composition', () => {
   test.each(valid)('%s', (_name, doc) => {
     expectValid(doc)
+  })
+
+  test("a parallel step's branches are pinned, typed, and nest one level deeper than their calls", () => {
+    const { compiled } = expectValid(flowOf([quotes({ ship: shipBranch, bill: billBranch })]))
+    expect(compiled.document.steps[0]).toEqual({
+      id: 'q',
+      parallel: {
+        ship: { task: 'ship@1', input: { id: '${input.id}' } },
+        bill: { flow: 'billing@2', input: { amount: '${input.n}', currency: 'USD' } },
+      },
+    })
+    expect(compiled.outputSchema).toEqual({
+      type: 'object',
+      properties: {
+        ship: {
+          type: 'object',
+          required: ['trackingId'],
+          properties: { trackingId: { type: 'string' } },
+        },
+        bill: {
+          type: 'object',
+          required: ['receipt', 'total'],
+          properties: { receipt: { type: 'string' }, total: { type: 'number' } },
+        },
+      },
+      required: ['ship', 'bill'],
+      additionalProperties: false,
+    })
+    // The bill branch: its one-step child (1), which starts billing@2 (2), whose own child (3).
+    expect(compiled.nesting).toBe(3)
+    expect([...(compiled.steps[0]?.branches?.keys() ?? [])]).toEqual(['ship', 'bill'])
   })
 
   test('references to flows are pinned, and nesting counts the deepest sub-flow', () => {

@@ -4,7 +4,8 @@
  * it at the next start, see Catalog.backfillFlowOutputs) and how deep its
  * sub-flows nest. A run may be the child of a step of another run: its
  * parent, the parent's step run and attempt, the item or branch it is for,
- * its root and its depth. One child per (parent, step run, item or branch,
+ * its root and its depth, and for a parallel branch the one-step flow of its
+ * parent's flow it runs (`inline`: step/branch). One child per (parent, step run, item or branch,
  * attempt), enforced here. A run request may be a notice (a parent woken, a
  * child stopped), which nobody waits an answer for and which is offered again
  * when the node that took it did not apply it. A retried run's attempts go on
@@ -20,6 +21,7 @@ export const statements = [
   'ALTER TABLE runs ADD COLUMN parent_attempt BIGINT',
   "ALTER TABLE runs ADD COLUMN parent_key TEXT NOT NULL DEFAULT ''",
   'ALTER TABLE runs ADD COLUMN root_run TEXT',
+  'ALTER TABLE runs ADD COLUMN inline TEXT',
   'ALTER TABLE runs ADD COLUMN depth BIGINT NOT NULL DEFAULT 0',
   'ALTER TABLE run_requests ADD COLUMN notice BIGINT NOT NULL DEFAULT 0',
   'ALTER TABLE runs ADD COLUMN attempt_base BIGINT NOT NULL DEFAULT 0',
