@@ -10,6 +10,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
 import type { SqlStore } from '../../../runtime/store/index.js'
 import type { RunRecord } from '../../../runtime/store/records.js'
 import { type Harness, harness } from '../../fixtures/engine-harness.js'
@@ -296,6 +297,37 @@ describe('parallel steps', () => {
     ])
     expect(await stepRuns(h, run.id)).toEqual([['q', 'succeeded', ['succeeded']]])
     await h.close()
+  })
+
+  test("a task branch retries within its child run, by the branch's own policy", async () => {
+    // flaky fails every odd call of its instance: one fresh worker makes that deterministic.
+    const solo = await WorkerPool.start({ cache: workers.cache, size: 1 })
+    const h = await harness(solo, workers.cache)
+    await publishEngineTasks(h.catalog)
+    await h.catalog.publishFlow({
+      name: 'stubborn',
+      steps: [
+        {
+          id: 'q',
+          parallel: {
+            flaky: {
+              task: 'flaky',
+              input: {},
+              retry: { maximumAttempts: 2, initialIntervalMs: 1 },
+            },
+          },
+        },
+      ],
+    })
+    await h.engine.recover()
+    const { run } = await h.engine.startRun('stubborn', {})
+    expect((await untilStatus(h.store, run.id, 'completed')).output).toEqual({ flaky: 2 })
+    const [branch] = await children(h, run.id)
+    expect(await stepRuns(h, branch?.id ?? '')).toEqual([
+      ['flaky', 'succeeded', ['failed', 'succeeded']],
+    ])
+    await h.close()
+    await solo.close()
   })
 
   test('the first branch that fails fails the step, naming it, and the others are cancelled', async () => {
