@@ -15,6 +15,7 @@ export type ProblemCode =
   | 'unknown_task'
   | 'unknown_flow'
   | 'nesting_too_deep'
+  | 'not_a_list'
   | 'expression_syntax'
   | 'expression_type'
   | 'condition_not_bool'

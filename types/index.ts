@@ -38,6 +38,7 @@ export {
   parseFlowRef,
   type ResolvedFlow,
 } from './checker/flow-refs.js'
+export type { CompiledForEach } from './checker/for-each-step.js'
 export type { BranchTarget, CompiledBranch } from './checker/parallel-step.js'
 export {
   formatTaskRef,

@@ -280,6 +280,7 @@ export class Catalog {
     const steps = result.compiled.steps.flatMap((step) => [
       step,
       ...[...(step.branches?.values() ?? [])].flatMap((branch) => branch.inline.steps),
+      ...(step.forEach?.inline.steps ?? []),
     ])
     for (const step of steps) {
       if (step.task) {
@@ -295,7 +296,8 @@ export class Catalog {
 
   /**
    * The compiled flow a run runs: its flow version's, or, for a parallel
-   * branch (`inline`: step/branch), that branch's one-step flow.
+   * branch (`inline`: step/branch) or a for-each item (`inline`: step), the
+   * one-step flow of that call.
    */
   async loadRunFlow(run: {
     readonly flow: { readonly name: string; readonly version: number }
@@ -303,16 +305,18 @@ export class Catalog {
   }): Promise<LoadedFlow> {
     const loaded = await this.loadFlow(run.flow.name, run.flow.version)
     if (run.inline === undefined) return loaded
-    const [stepId = '', branchName = ''] = run.inline.split('/')
+    // `step/branch` for a parallel branch, `step` for a for-each item.
+    const [stepId = '', branchName] = run.inline.split('/')
     const index = loaded.compiled.stepIndex.get(stepId)
-    const branch =
-      index === undefined ? undefined : loaded.compiled.steps[index]?.branches?.get(branchName)
-    if (!branch)
+    const step = index === undefined ? undefined : loaded.compiled.steps[index]
+    const inline =
+      branchName === undefined ? step?.forEach?.inline : step?.branches?.get(branchName)?.inline
+    if (!inline)
       throw new WeirError(
         'internal',
-        `flow ${run.flow.name}@${run.flow.version} has no branch ${run.inline}`,
+        `flow ${run.flow.name}@${run.flow.version} has no step or branch ${run.inline}`,
       )
-    return { ...loaded, compiled: branch.inline }
+    return { ...loaded, compiled: inline }
   }
 
   /** The store holds every component; the cache (on disk) may have lost one or be new: transpile it again. */

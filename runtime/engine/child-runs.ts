@@ -205,6 +205,7 @@ export function awaitedChildren(state: RunState): string[] {
   const waiting = state.progress.waiting
   if (waiting?.kind === 'child') return [waiting.run]
   if (waiting?.kind === 'branches') return Object.values(waiting.runs)
+  if (waiting?.kind === 'items') return Object.values(waiting.running)
   return []
 }
 

@@ -355,7 +355,8 @@ export class RunDriver {
         }
         // An event wait without a deadline: the event (deliverEvent) moves the run on.
         const waiting = state.progress.waiting
-        const awaitsRuns = waiting?.kind === 'child' || waiting?.kind === 'branches'
+        const awaitsRuns =
+          waiting?.kind === 'child' || waiting?.kind === 'branches' || waiting?.kind === 'items'
         if (waiting && wakeAt === undefined && !awaitsRuns) return
         // A child run still running: its end wakes this run; an operation or the
         // deadline that came meanwhile is applied now.

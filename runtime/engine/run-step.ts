@@ -11,6 +11,7 @@ import { executeAttempt } from './attempt-execution.js'
 import { callbackWaitStarted, newCallbackToken } from './callbacks.js'
 import { flowStep } from './child-runs.js'
 import type { Outcome } from './decide.js'
+import { forEachStep } from './for-each-runs.js'
 import { parallelStep } from './parallel-runs.js'
 import type { RunDriver } from './run-driver.js'
 import type { RunState } from './run-state.js'
@@ -28,6 +29,7 @@ export async function runStep(driver: RunDriver, state: RunState): Promise<boole
   if (!step || index === undefined) throw new Error(`run ${state.id} has no current step`)
   if (step.flow) return flowStep(driver, state, step)
   if (step.branches) return parallelStep(driver, state, step, step.branches)
+  if (step.forEach) return forEachStep(driver, state, step, step.forEach)
   if (computesItself(step)) {
     const at = driver.clock.now()
     const report: AttemptReport = {

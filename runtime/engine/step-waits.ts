@@ -36,7 +36,7 @@ export function waitStepChange(state: RunState, step: CompiledStep, now: number)
     const error = callbackTimeout(waiting, now, step.id, task, state.progress.attempt)
     return endWaitChange(state, step, { status: 'failed', error }, now)
   }
-  if (waiting.kind === 'child' || waiting.kind === 'branches')
+  if (waiting.kind === 'child' || waiting.kind === 'branches' || waiting.kind === 'items')
     throw new Error(`step "${step.id}" waits for child runs, not a time`)
   const ms = (waiting.deadline ?? now) - waiting.since
   const error: RunError = {

@@ -203,6 +203,21 @@ export const resourceSchemas: Record<string, Schema> = {
               since: timestamp,
             },
           },
+          {
+            type: 'object',
+            required: ['kind', 'total', 'started', 'running', 'since'],
+            properties: {
+              kind: { const: 'items' },
+              total: { type: 'integer', description: "the for-each step's items" },
+              started: { type: 'integer', description: 'how many of them have started' },
+              running: {
+                type: 'object',
+                additionalProperties: { type: 'string' },
+                description: 'the child runs going now, by item index',
+              },
+              since: timestamp,
+            },
+          },
         ],
       },
       idempotencyKey: { type: ['string', 'null'] },

@@ -64,6 +64,13 @@ export type WaitResource =
       readonly runs: Readonly<Record<string, string>>
       readonly since: string | null
     }
+  | {
+      readonly kind: 'items'
+      readonly total: number
+      readonly started: number
+      readonly running: Readonly<Record<string, string>>
+      readonly since: string | null
+    }
 
 function waitResource(wait: StepWait): WaitResource {
   switch (wait.kind) {
@@ -87,6 +94,14 @@ function waitResource(wait: StepWait): WaitResource {
       return { kind: 'child', run: wait.run, since: iso(wait.since) }
     case 'branches':
       return { kind: 'branches', runs: wait.runs, since: iso(wait.since) }
+    case 'items':
+      return {
+        kind: 'items',
+        total: wait.total,
+        started: wait.next,
+        running: wait.running,
+        since: iso(wait.since),
+      }
   }
 }
 

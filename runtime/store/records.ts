@@ -108,6 +108,14 @@ export type StepWait =
       readonly since: number
       readonly runs: Readonly<Record<string, string>>
     }
+  | {
+      /** A for-each step: `total` items, the first `next` started, those `running` (by index). */
+      readonly kind: 'items'
+      readonly since: number
+      readonly total: number
+      readonly next: number
+      readonly running: Readonly<Record<string, string>>
+    }
 
 /** Where a child run comes from: the run and step that started it, and the item or branch it is for. */
 export interface RunParent {

@@ -229,6 +229,8 @@ export interface RunStore {
   getRun(id: string): Promise<RunRecord | undefined>
   listRuns(filter: RunFilter): Promise<Page<RunRecord>>
   getStepRuns(runId: string): Promise<StepRunRecord[]>
+  /** The child runs an attempt of a step run started (a for-each step's items, a parallel step's branches). */
+  childRuns(parent: string, stepSeq: number, attempt: number): Promise<RunRecord[]>
   listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>>
 
   recordRefusedStart(refused: RefusedStart): Promise<void>

@@ -10,20 +10,13 @@ import { validateFlowSchema } from '../documents/validate-document.js'
 import type { Problem } from '../errors.js'
 import { compileTemplate } from '../expressions/compile-template.js'
 import type { EvaluationLimits } from '../expressions/evaluation-limits.js'
-import { FlowEnvironment } from '../expressions/flow-environment.js'
-import type { AccessRules, StepPart } from '../expressions/guards.js'
+import type { AccessRules } from '../expressions/guards.js'
 import type { FlowDocument } from '../generated/flow.js'
 import type { JsonValue } from '../json.js'
 import { measureJson } from '../json-limits.js'
 import { pointer } from '../pointer.js'
 import { anySchema, type Rooted, rooted } from '../schema/rooted.js'
-import {
-  type Availability,
-  computeAvailability,
-  errorBit,
-  Facts,
-  outputBit,
-} from './availability.js'
+import { type Availability, computeAvailability, Facts } from './availability.js'
 import {
   checkConditions,
   checkStepInput,
@@ -40,13 +33,10 @@ import {
   type ResolvedFlow,
   resolveFlowRef,
 } from './flow-refs.js'
-import {
-  type BranchTarget,
-  checkParallelStep,
-  parallelOutput,
-  resolveBranches,
-} from './parallel-step.js'
+import { checkForEachStep, resolveEach } from './for-each-step.js'
+import { checkParallelStep, resolveBranches } from './parallel-step.js'
 import { schemaFailure } from './schema-failure.js'
+import { accessRules, typedEnvironment } from './step-environment.js'
 import { checkFailStep, checkSetStep } from './step-values.js'
 import { formatTaskRef, type ResolvedTask, resolveTaskRef, type TaskResolver } from './task-refs.js'
 
@@ -93,14 +83,15 @@ export function checkFlow(
   const errors: Problem[] = [...graph.problems]
   const warnings: Problem[] = []
 
+  // The calls of task and flow steps (a forEach step's call is its own: resolveEach).
   const tasks = flow.steps.map((step, i) => {
-    if (!('task' in step)) return undefined
+    if (!('task' in step) || 'forEach' in step || step.task === undefined) return undefined
     const found = resolveTaskRef(step.task, resolveTask, pointer('/steps', i, 'task'))
     if ('problem' in found) errors.push(found.problem)
     return 'task' in found ? found.task : undefined
   })
   const flows = flow.steps.map((step, i) => {
-    if (!('flow' in step)) return undefined
+    if (!('flow' in step) || 'forEach' in step || step.flow === undefined) return undefined
     const found = resolveFlowRef(step.flow, options.resolveFlow, pointer('/steps', i, 'flow'))
     if ('problem' in found) errors.push(found.problem)
     return 'flow' in found ? found.flow : undefined
@@ -108,12 +99,15 @@ export function checkFlow(
   const branches = flow.steps.map((step, i) =>
     resolveBranches(step, i, resolveTask, options.resolveFlow, errors),
   )
+  const eaches = flow.steps.map((step, i) =>
+    resolveEach(step, i, resolveTask, options.resolveFlow, errors),
+  )
   const availability = computeAvailability(graph)
   const { fenv, outputs } = typedEnvironment(
     flow,
     graph,
     availability,
-    { tasks, flows, branches },
+    { tasks, flows, branches, eaches },
     options,
   )
   const ctx: StepContext = { fenv, errors, warnings }
@@ -143,13 +137,27 @@ export function checkFlow(
       'set' in step
         ? checkSetStep(ctx, graphStep, before).template
         : checkFailStep(ctx, graphStep, before)
+    const compile = (doc: FlowDocument) => {
+      const inline = checkFlow(doc, resolveTask, { ...options, maxNesting: Infinity })
+      if (!inline.ok) errors.push(...inline.problems)
+      return inline.ok ? inline.compiled : undefined
+    }
     const targets = branches[index]
     const compiledBranches = targets
-      ? checkParallelStep(ctx, graphStep, flow.name, targets, before, predecessors, (doc) => {
-          const inline = checkFlow(doc, resolveTask, { ...options, maxNesting: Infinity })
-          if (!inline.ok) errors.push(...inline.problems)
-          return inline.ok ? inline.compiled : undefined
-        })
+      ? checkParallelStep(ctx, graphStep, flow.name, targets, before, predecessors, compile)
+      : undefined
+    const each = eaches[index]
+    const facts = availability.before[index] as Facts
+    const forEach = each
+      ? checkForEachStep(
+          ctx,
+          graphStep,
+          flow.name,
+          each,
+          (env) => accessRules(env, graph)(facts),
+          predecessors,
+          compile,
+        )
       : undefined
     const conditions = checkConditions(
       ctx,
@@ -165,6 +173,7 @@ export function checkFlow(
       input,
       value,
       branches: compiledBranches,
+      forEach,
       edges: graphStep.success.map((t) => ({
         condition: t.edge === undefined ? undefined : conditions.get(t.edge),
         target: t.target,
@@ -198,79 +207,6 @@ export function checkFlow(
   return { ok: true, compiled, warnings }
 }
 
-/** The rules of step access at a point of the flow: which step results are certainly there. */
-function accessRules(fenv: FlowEnvironment, graph: FlowGraph) {
-  return (facts: Facts): AccessRules => ({
-    messages: fenv.shapes.messages,
-    stepAvailable: (id: string, part: StepPart) => {
-      const index = graph.indexOf.get(id)
-      return (
-        index !== undefined && facts.has(part === 'output' ? outputBit(index) : errorBit(index))
-      )
-    },
-  })
-}
-
-/** Rounds of typing set steps: each one settles the set steps whose templates read set steps settled before. */
-const maxSetRounds = 16
-
-/**
- * The CEL environment of the flow, with each step's output schema: a task's
- * output, a child flow's, an event's payload, a set step's template type. A
- * set step may read another, so set steps are typed again in rounds until
- * their types settle (a chain longer than the rounds leaves the rest typed
- * `dyn`, checked at run time).
- */
-interface StepTargets {
-  readonly tasks: readonly (ResolvedTask | undefined)[]
-  readonly flows: readonly (ResolvedFlow | undefined)[]
-  readonly branches: readonly (ReadonlyMap<string, BranchTarget> | undefined)[]
-}
-
-function typedEnvironment(
-  flow: FlowDocument,
-  graph: FlowGraph,
-  availability: Availability,
-  targets: StepTargets,
-  options: CheckFlowOptions,
-): { fenv: FlowEnvironment; outputs: (Rooted | undefined)[] } {
-  const { tasks, flows, branches } = targets
-  let outputs = flow.steps.map((step, i) => {
-    const parallel = branches[i]
-    return parallel ? parallelOutput(parallel) : outputSchemaOf(step, tasks[i], flows[i])
-  })
-  const environment = () =>
-    new FlowEnvironment(
-      flow.input ? rooted(flow.input) : undefined,
-      flow.steps.map((step, i) => ({
-        id: step.id,
-        output: outputs[i],
-        typeName: typeNameOf(step, tasks[i], flows[i]),
-      })),
-      options.limits,
-      options.checkPatterns,
-    )
-  let fenv = environment()
-  const sets = graph.steps.filter((s) => 'set' in s.step && graph.reachable[s.index])
-  for (let round = 0; round < maxSetRounds && sets.length > 0; round++) {
-    const scratch: StepContext = { fenv, errors: [], warnings: [] }
-    const rulesFor = accessRules(fenv, graph)
-    const next = [...outputs]
-    let changed = false
-    for (const s of sets) {
-      const rules = rulesFor(availability.before[s.index] as Facts)
-      const typed = checkSetStep(scratch, s, rules).output
-      if (JSON.stringify(typed) === JSON.stringify(outputs[s.index])) continue
-      next[s.index] = typed
-      changed = true
-    }
-    if (!changed) break
-    outputs = next
-    fenv = environment()
-  }
-  return { fenv, outputs }
-}
-
 /**
  * How deep child runs nest below a run of this flow (a parallel branch is a
  * child whose one-step flow may start its own); a problem at each step that
@@ -300,38 +236,21 @@ function checkNesting(
         `flow ${formatTaskRef(child)} starts child runs ${child.nesting} levels deep`,
       )
   }
-  for (const step of steps)
+  for (const step of steps) {
+    if (step.forEach)
+      bound(
+        step.forEach.inline.nesting + 1,
+        pointer('/steps', step.index),
+        `its items run as child runs ${step.forEach.inline.nesting + 1} levels deep`,
+      )
     for (const branch of step.branches?.values() ?? [])
       bound(
         branch.inline.nesting + 1,
         pointer('/steps', step.index, 'parallel', branch.name),
         `branch "${branch.name}" starts child runs ${branch.inline.nesting + 1} levels deep`,
       )
+  }
   return nesting
-}
-
-function outputSchemaOf(
-  step: FlowDocument['steps'][number],
-  task: ResolvedTask | undefined,
-  child: ResolvedFlow | undefined,
-): Rooted | undefined {
-  if ('task' in step) return task?.output ? rooted(task.output) : undefined
-  if ('flow' in step) return child ? rooted(child.output) : undefined
-  if ('waitFor' in step) return step.schema ? rooted(step.schema) : undefined
-  // A set step's type comes from its template (typedEnvironment).
-  if ('set' in step) return undefined
-  return rooted({ type: 'null' })
-}
-
-function typeNameOf(
-  step: FlowDocument['steps'][number],
-  task: ResolvedTask | undefined,
-  child: ResolvedFlow | undefined,
-): string {
-  if (task) return `${formatTaskRef(task)}.output`
-  if (child) return `${formatTaskRef(child)}.output`
-  if ('waitFor' in step) return `${step.waitFor}.event`
-  return `steps.${step.id}.output`
 }
 
 function predecessorsOf(
@@ -371,6 +290,13 @@ function pinReferences(
       const child = flows[i]
       if ('task' in step && task) return { ...step, task: formatTaskRef(task) }
       if ('flow' in step && child) return { ...step, flow: formatTaskRef(child) }
+      const call = compiled[i]?.forEach?.inline.steps[0]
+      if ('forEach' in step && call) {
+        const ref = call.task ?? call.flow
+        const pinned = ref ? formatTaskRef(ref) : undefined
+        if (call.task) return { ...step, task: pinned }
+        if (call.flow) return { ...step, flow: pinned }
+      }
       const branches = compiled[i]?.branches
       if ('parallel' in step && branches) {
         const pinned = Object.fromEntries(

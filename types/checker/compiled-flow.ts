@@ -11,6 +11,7 @@ import type { FlowDocument, Step } from '../generated/flow.js'
 import type { ValueSchema } from '../generated/value-schema.js'
 import type { Target } from './flow-graph.js'
 import type { ResolvedFlow } from './flow-refs.js'
+import type { CompiledForEach } from './for-each-step.js'
 import type { CompiledBranch } from './parallel-step.js'
 import type { ResolvedTask } from './task-refs.js'
 
@@ -37,6 +38,8 @@ export interface CompiledStep {
   readonly value: CompiledTemplate | undefined
   /** A parallel step's branches, by name. */
   readonly branches: ReadonlyMap<string, CompiledBranch> | undefined
+  /** A for-each step's list, item input and call. */
+  readonly forEach: CompiledForEach | undefined
   readonly edges: readonly CompiledEdge[]
   readonly onError: Target | undefined
 }

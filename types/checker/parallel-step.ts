@@ -63,10 +63,10 @@ export function resolveBranches(
   return targets
 }
 
-const inputOf = (target: BranchTarget): ValueSchema | undefined =>
+export const inputOf = (target: BranchTarget): ValueSchema | undefined =>
   target.task?.input ?? target.flow?.input
 
-const outputOf = (target: BranchTarget): ValueSchema =>
+export const outputOf = (target: BranchTarget): ValueSchema =>
   target.task?.output ?? target.flow?.output ?? {}
 
 /** `steps.<id>.output` of a parallel step: one property per branch, its call's output. */
@@ -81,34 +81,40 @@ export function parallelOutput(targets: ReadonlyMap<string, BranchTarget>): Root
   })
 }
 
-const describe = (target: BranchTarget): string =>
+export const describeInput = (target: BranchTarget): string =>
   target.task
     ? `input of task ${formatTaskRef(target.task)}`
     : target.flow
       ? `input of flow ${formatTaskRef(target.flow)}`
       : 'input'
 
-/** The one-step flow a branch's child runs: the branch's call, its input the child's input. */
-function inlineDocument(
+/** A call as a branch or a for-each step makes it: a task or a flow, its retry and timeout. */
+interface Call {
+  readonly task?: string
+  readonly flow?: string
+  readonly retry?: Branch['retry']
+  readonly timeoutMs?: number
+}
+
+/** The one-step flow a branch's or an item's child runs: the call, its input the child's input. */
+export function callDocument(
   flowName: string,
   name: string,
-  branch: Branch,
+  call: Call,
   target: BranchTarget,
 ): FlowDocument {
-  const call =
-    'task' in branch
+  const ref =
+    call.task !== undefined
       ? {
-          task: target.task ? formatTaskRef(target.task) : branch.task,
-          ...(branch.timeoutMs === undefined ? {} : { timeoutMs: branch.timeoutMs }),
+          task: target.task ? formatTaskRef(target.task) : call.task,
+          ...(call.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
         }
-      : { flow: target.flow ? formatTaskRef(target.flow) : branch.flow }
+      : { flow: target.flow ? formatTaskRef(target.flow) : (call.flow ?? '') }
   const input = inputOf(target)
   return {
     name: flowName,
     ...(input ? { input } : {}),
-    steps: [
-      { id: name, ...call, input: '${input}', ...(branch.retry ? { retry: branch.retry } : {}) },
-    ],
+    steps: [{ id: name, ...ref, input: '${input}', ...(call.retry ? { retry: call.retry } : {}) }],
     output: `\${steps.${name}.output}`,
   }
 }
@@ -134,12 +140,12 @@ export function checkParallelStep(
       ctx,
       at,
       branch.input as JsonValue | undefined,
-      { schema, describe: describe(target) },
+      { schema, describe: describeInput(target) },
       rules,
       predecessors,
     )
     if (!target.task && !target.flow) continue
-    const inline = compile(inlineDocument(flowName, name, branch, target))
+    const inline = compile(callDocument(flowName, name, branch, target))
     if (inline) out.set(name, { name, target, input, inline })
   }
   return out

@@ -3,7 +3,8 @@ import type {JsonValue} from '../json.js'
 import type {ValueSchema} from './value-schema.js'
 
 export type FlowName = string
-export type Step = TaskStep | SleepStep | WaitStep | FlowStep | SetStep | FailStep | ParallelStep
+export type Step =
+  TaskStep | SleepStep | WaitStep | FlowStep | SetStep | FailStep | ParallelStep | ForEachStep
 export type StepId = string
 /**
  * A step id, or `end` to finish the run.
@@ -208,6 +209,44 @@ export interface FlowBranch {
   input?: JsonValue
   retry?: RetryPolicy
 }
+/**
+ * Calls a task or a flow once per element of a list, each call a child run, at most `concurrency` at a time; the output is the array of their outputs, in the list's order.
+ */
+export interface ForEachStep {
+  id: StepId
+  description?: string
+  /**
+   * A "${expr}" template whose expression is a list.
+   */
+  forEach: string
+  /**
+   * `name` (pinned to the latest version on publish) or `name@version`.
+   */
+  task?: string
+  /**
+   * `name` (pinned to the latest version on publish) or `name@version`.
+   */
+  flow?: string
+  /**
+   * Any JSON value; a string that is exactly `${expr}` becomes the value of the CEL expression, and `${expr}` inside a longer string interpolates its text.
+   */
+  input?: JsonValue
+  retry?: RetryPolicy
+  /**
+   * Timeout of one attempt of a task; overrides the task's. 0 disables it.
+   */
+  timeoutMs?: number
+  /**
+   * Most calls running at once.
+   */
+  concurrency?: number
+  /**
+   * Each element of the output is { ok: true, output } or { ok: false, error } instead of the first failure failing the step.
+   */
+  continueOnError?: boolean
+  onError?: Target
+  next?: Next
+}
 export interface CronTrigger {
   /**
    * A five-field cron expression.
@@ -241,4 +280,8 @@ export interface FlowLimits {
    * Step budget of one run; the run fails when it is exceeded.
    */
   maxStepRuns?: number
+  /**
+   * Most elements a forEach step's list may have; a longer one fails the step before any call starts.
+   */
+  maxItems?: number
 }

@@ -143,3 +143,16 @@ export function loadActiveRuns(client: SqlClient): Promise<ActiveRun[]> {
 export async function loadRun(client: SqlClient, id: string): Promise<ActiveRun | undefined> {
   return (await loadRuns(client, 'id = ?', [id]))[0]
 }
+
+export async function childRuns(
+  client: SqlClient,
+  parent: string,
+  stepSeq: number,
+  attempt: number,
+): Promise<RunRecord[]> {
+  const result = await client.execute({
+    sql: 'SELECT * FROM runs WHERE parent_run = ? AND parent_seq = CAST(? AS BIGINT) AND parent_attempt = CAST(? AS BIGINT)',
+    args: [parent, stepSeq, attempt],
+  })
+  return result.rows.map(runFromRow)
+}

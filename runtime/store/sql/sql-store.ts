@@ -207,6 +207,10 @@ export class SqlStore implements Store {
     return runs.listRuns(this.client, filter)
   }
 
+  childRuns(parent: string, stepSeq: number, attempt: number): Promise<RunRecord[]> {
+    return runs.childRuns(this.client, parent, stepSeq, attempt)
+  }
+
   getStepRuns(runId: string): Promise<StepRunRecord[]> {
     return runs.getStepRuns(this.client, runId)
   }

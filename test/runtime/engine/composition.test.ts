@@ -397,6 +397,94 @@ describe('parallel steps', () => {
   })
 })
 
+describe('forEach steps', () => {
+  const numbers = { type: 'array', items: number, maxItems: 100 }
+  const each = (extra: Record<string, unknown> = {}, limits?: object) => ({
+    name: 'each',
+    input: { type: 'object', required: ['ns'], properties: { ns: numbers } },
+    steps: [{ id: 'e', forEach: '${input.ns}', task: 'inc', input: { n: '${item}' }, ...extra }],
+    output: '${steps.e.output}',
+    ...(limits ? { limits } : {}),
+  })
+
+  test('calls its task once per item, at most `concurrency` at once; the output keeps the list order', async () => {
+    const h = await setUp([each({ concurrency: 3 })])
+    const ns = Array.from({ length: 12 }, (_, i) => i * 10)
+    const { run } = await h.engine.startRun('each', { ns })
+    const done = await untilStatus(h.store, run.id, 'completed')
+    expect(done.output).toEqual(ns.map((n) => n + 1))
+    const kids = await children(h, run.id)
+    expect(kids.map((k) => k.parent?.index).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+      ns.map((_, i) => i),
+    )
+    // Never more than 3 items going at once, from the children's own times.
+    const spans = kids.map((k) => [k.createdAt, k.finishedAt ?? 0] as const)
+    const most = Math.max(
+      ...spans.map(([start]) => spans.filter(([s, e]) => s <= start && start < e).length),
+    )
+    expect(most).toBeLessThanOrEqual(3)
+    await h.close()
+  })
+
+  test('the first failed item fails the step with its index; with continueOnError each item says ok or not', async () => {
+    const h = await setUp([
+      {
+        name: 'checks',
+        input: { type: 'object', required: ['ns'], properties: { ns: numbers } },
+        steps: [
+          {
+            id: 'e',
+            forEach: '${input.ns}',
+            task: 'fail-below',
+            input: { attempt: '${item}', until: 5 },
+            concurrency: 1,
+          },
+        ],
+      },
+      {
+        name: 'tolerant',
+        input: { type: 'object', required: ['ns'], properties: { ns: numbers } },
+        steps: [
+          {
+            id: 'e',
+            forEach: '${input.ns}',
+            task: 'fail-below',
+            input: { attempt: '${item}', until: 5 },
+            continueOnError: true,
+          },
+        ],
+        output: '${steps.e.output.map(r, r.ok)}',
+      },
+    ])
+    const failing = await h.engine.startRun('checks', { ns: [7, 2, 9] })
+    const failed = await untilStatus(h.store, failing.run.id, 'failed')
+    expect(failed.error).toMatchObject({ kind: 'child_failed', details: { index: 1 } })
+    // One at a time: the item after the failure never started.
+    expect((await children(h, failing.run.id)).length).toBe(2)
+    const tolerant = await h.engine.startRun('tolerant', { ns: [7, 2, 9] })
+    expect((await untilStatus(h.store, tolerant.run.id, 'completed')).output).toEqual([
+      true,
+      false,
+      true,
+    ])
+    await h.close()
+  })
+
+  test('a list longer than maxItems fails the step before any item starts; an empty list gives []', async () => {
+    const h = await setUp([each({}, { maxItems: 3 })])
+    const { run } = await h.engine.startRun('each', { ns: [1, 2, 3, 4] })
+    const failed = await untilStatus(h.store, run.id, 'failed')
+    expect([failed.error?.kind, failed.error?.details]).toEqual([
+      'limit_exceeded',
+      { code: 'max_items', limit: 3, items: 4 },
+    ])
+    expect(await children(h, run.id)).toEqual([])
+    const empty = await h.engine.startRun('each', { ns: [] })
+    expect((await untilStatus(h.store, empty.run.id, 'completed')).output).toEqual([])
+    await h.close()
+  })
+})
+
 describe('set and fail steps', () => {
   test("a set step's output is its template's value", async () => {
     const h = await setUp([

@@ -359,6 +359,125 @@ valid.push(
   ],
 )
 
+const orders = {
+  type: 'object',
+  required: ['id', 'lines'],
+  properties: {
+    id: { type: 'string' },
+    lines: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['sku', 'qty'],
+        properties: { sku: { type: 'string' }, qty: { type: 'integer', minimum: 1, maximum: 100 } },
+      },
+    },
+  },
+}
+const eachLine = (extra: Record<string, unknown> = {}) => ({
+  id: 'e',
+  forEach: '${input.lines}',
+  task: 'ship@1',
+  input: { id: '${item.sku}' },
+  ...extra,
+})
+
+invalid.push(
+  [
+    'a forEach that is a bare expression, not a template',
+    { name: 'f', input: orders, steps: [eachLine({ forEach: 'input.lines' })] },
+    [{ pointer: '/steps/0/forEach', code: 'not_a_list', words: ['write "${input.lines}"'] }],
+  ],
+  [
+    'a forEach over something that is not a list',
+    { name: 'f', input: orders, steps: [eachLine({ forEach: '${input.id}' })] },
+    [
+      {
+        pointer: '/steps/0/forEach',
+        code: 'not_a_list',
+        words: ['must be a list', '"input.id" is string'],
+      },
+    ],
+  ],
+  [
+    'a field the list elements do not have',
+    { name: 'f', input: orders, steps: [eachLine({ input: { id: '${item.skus}' } })] },
+    [{ pointer: '/steps/0/input/id', code: 'expression_type', words: ['no field "skus"'] }],
+  ],
+  [
+    "an item input that does not match the task's input",
+    { name: 'f', input: orders, steps: [eachLine({ input: { id: '${item.qty}' } })] },
+    [
+      {
+        pointer: '/steps/0/input/id',
+        code: 'type_mismatch',
+        words: ['expected string', 'input of task ship@1'],
+      },
+    ],
+  ],
+  [
+    'a forEach calling both a task and a flow',
+    { name: 'f', input: orders, steps: [eachLine({ flow: 'billing' })] },
+    [
+      {
+        pointer: '/steps/0',
+        code: 'invalid_document',
+        words: ['exactly one of "task" and "flow"'],
+      },
+    ],
+  ],
+  [
+    'a forEach calling an unknown task',
+    { name: 'f', input: orders, steps: [eachLine({ task: 'shipp' })] },
+    [{ pointer: '/steps/0/task', code: 'unknown_task', words: ['unknown task "shipp"'] }],
+  ],
+  [
+    'index used outside an item input',
+    { name: 'f', input: orders, steps: [eachLine(), { id: 'v', set: '${index}' }] },
+    [{ pointer: '/steps/1/set', code: 'expression_type', words: ['unknown name "index"'] }],
+  ],
+)
+
+valid.push(
+  [
+    "a forEach's output (the array of its calls' outputs) feeding the next step",
+    {
+      name: 'f',
+      input: orders,
+      steps: [
+        eachLine({ concurrency: 4 }),
+        { id: 'v', set: '${steps.e.output.map(o, o.trackingId)}' },
+      ],
+    },
+  ],
+  [
+    'a forEach with continueOnError, whose elements say ok or not',
+    {
+      name: 'f',
+      input: orders,
+      steps: [
+        eachLine({ continueOnError: true }),
+        { id: 'v', set: '${steps.e.output.filter(r, r.ok).size()}' },
+      ],
+    },
+  ],
+  [
+    'a forEach over a sub-flow, with index in the item input',
+    {
+      name: 'f',
+      input: orders,
+      steps: [
+        {
+          id: 'e',
+          forEach: '${input.lines}',
+          flow: 'billing',
+          input: { amount: '${item.qty}', currency: 'EUR' },
+        },
+      ],
+    },
+  ],
+)
+
 describe('invalid composition', () => {
   test.each(invalid)('%s', (_name, doc, expected) => {
     expectProblems(doc, expected)
