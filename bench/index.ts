@@ -7,6 +7,7 @@ import { benchCrash } from './crash.js'
 import { benchEngine } from './engine.js'
 import { benchExecutor } from './executor.js'
 import { benchExpressions } from './expressions.js'
+import { benchForEach } from './for-each.js'
 import { benchFuzz } from './fuzz.js'
 import { benchHttp } from './http.js'
 import { report } from './measure.js'
@@ -28,6 +29,10 @@ if (!only || only === 'expressions') {
 if (!only || only === 'executor') {
   console.log('\n## executor\n')
   for (const line of await benchExecutor()) console.log(line)
+}
+if (!only || only === 'for-each') {
+  console.log('\n## forEach (fan-out)\n')
+  for (const line of await benchForEach()) console.log(line)
 }
 if (!only || only === 'engine') {
   console.log('\n## engine\n')

@@ -52,8 +52,18 @@ export async function benchNodesCrash(url: string, nodes: number, runs = 2000): 
   )
   const ids = await Promise.all(dirs.map((d) => nodeIdOf(d)))
   const store = await openStore({ url })
-  const start = (i: number) =>
-    startCrashChild(dirs[i] as string, runs, url, { ...lease, share: `${i}/${nodes}` })
+  const start = (i: number) => {
+    const child = startCrashChild(dirs[i] as string, runs, url, {
+      ...lease,
+      share: `${i}/${nodes}`,
+    })
+    // A node that exits by itself with an error says why (a killed one exits by signal).
+    void child.exited.then((code) => {
+      if (code !== 0 && !child.process.killed)
+        console.error(`node ${i} exited ${code} (${child.process.signalCode}):\n${child.output()}`)
+    })
+    return child
+  }
   const live: CrashChild[] = dirs.map((_, i) => start(i))
   const began = performance.now()
   const takeovers: number[] = []

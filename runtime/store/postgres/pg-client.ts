@@ -24,6 +24,17 @@ export interface PoolOptions {
   readonly max?: number
 }
 
+/**
+ * How long the server lets a connection sit in a transaction without a
+ * statement before it ends the session. weir's transactions take
+ * milliseconds; one that idles this long belongs to a node that was paused or
+ * cut off mid-commit, and its row locks (the fence's FOR UPDATE) would keep
+ * every other node from claiming those runs (claims skip locked rows). Ending
+ * it releases them: the runs are taken over, and the paused node, resumed,
+ * finds its connection gone and its commit fenced.
+ */
+export const idleInTransactionMs = 5000
+
 /** A pool that does not connect yet; its connections' errors are reported, never thrown. */
 export function createPool(
   options: PoolOptions,
@@ -34,6 +45,7 @@ export function createPool(
     max: options.max ?? 10,
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
+    idle_in_transaction_session_timeout: idleInTransactionMs,
     types,
   })
   // A connection that dies (the server restarted) must not crash the process,

@@ -51,6 +51,17 @@ describe('opening PostgreSQL', () => {
     ])
   })
 
+  test('a session left in a transaction (a node paused mid-commit) is ended after 5 s, releasing its locks', async () => {
+    const url = await createTestDatabase()
+    const store = await PostgresStore.open({ url })
+    try {
+      const [shown] = (await store.client.execute('SHOW idle_in_transaction_session_timeout')).rows
+      expect(shown).toEqual({ idle_in_transaction_session_timeout: '5s' })
+    } finally {
+      await store.close()
+    }
+  })
+
   test('a role that owns its database (no superuser) is all weir needs', async () => {
     const role = `weir_${Math.random().toString(16).slice(2, 10)}`
     await query(adminUrl(), `CREATE ROLE ${role} LOGIN PASSWORD 'owner-pass-1'`)
