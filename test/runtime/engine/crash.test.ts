@@ -4,7 +4,8 @@
  * run has completed with the right output, each run's history is consistent
  * (no step succeeded twice, attempts increase, events in order), and the
  * database passes its integrity check. The same with runs whose steps are
- * child runs: each attempt of a flow step started exactly one child. On the
+ * child runs: each attempt of a flow step started exactly one child; and with
+ * a forEach in flight: each item ran in exactly one child. On the
  * store the suite runs on (libSQL, or PostgreSQL in its second pass).
  */
 import { mkdtempSync } from 'node:fs'
@@ -13,6 +14,7 @@ import { join } from 'node:path'
 import { expect, test } from 'vitest'
 import {
   expectEveryComposedRunCompletedOnce,
+  expectEveryItemRanOnce,
   expectEveryRunCompletedOnce,
   startCrashChild,
 } from '../../fixtures/crash-checks.js'
@@ -29,7 +31,7 @@ async function killRepeatedly(
   dataDir: string,
   url: string,
   count: number,
-  composed: boolean,
+  composed: 'steps' | 'children' | 'each',
 ): Promise<number> {
   const start = () => startCrashChild(dataDir, count, url, undefined, composed)
   let kills = 0
@@ -57,10 +59,23 @@ test('runs survive SIGKILL at random moments', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'weir-crash-'))
   const kind = testStoreKind()
   const url = await databaseOf(kind, dataDir)
-  expect(await killRepeatedly(dataDir, url, runs, false)).toBeGreaterThanOrEqual(5)
+  expect(await killRepeatedly(dataDir, url, runs, 'steps')).toBeGreaterThanOrEqual(5)
   const store = await openTestStore(kind, url)
   try {
     await expectEveryRunCompletedOnce(store, kind, runs, steps)
+  } finally {
+    await store.close()
+  }
+}, 180_000)
+
+test('runs with a forEach in flight survive SIGKILL: every item runs once, in one child, and the output is complete', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'weir-crash-each-'))
+  const kind = testStoreKind()
+  const url = await databaseOf(kind, dataDir)
+  expect(await killRepeatedly(dataDir, url, composedRuns, 'each')).toBeGreaterThanOrEqual(3)
+  const store = await openTestStore(kind, url)
+  try {
+    await expectEveryItemRanOnce(store, composedRuns, 5)
   } finally {
     await store.close()
   }
@@ -70,7 +85,7 @@ test('runs whose steps are child runs survive SIGKILL: no child started twice, p
   const dataDir = mkdtempSync(join(tmpdir(), 'weir-crash-composed-'))
   const kind = testStoreKind()
   const url = await databaseOf(kind, dataDir)
-  expect(await killRepeatedly(dataDir, url, composedRuns, true)).toBeGreaterThanOrEqual(3)
+  expect(await killRepeatedly(dataDir, url, composedRuns, 'children')).toBeGreaterThanOrEqual(3)
   const store = await openTestStore(kind, url)
   try {
     await expectEveryComposedRunCompletedOnce(store, composedRuns, steps)
