@@ -462,6 +462,17 @@ valid.push(
     },
   ],
   [
+    "a forEach over a list in a step's output",
+    flowOf([
+      { id: 'a', task: 'make-order' },
+      { id: 'e', forEach: '${steps.a.output.tags}', task: 'ship@1', input: { id: '${item}' } },
+    ]),
+  ],
+  [
+    'a branch without input, given the output of the step before',
+    flowOf([{ id: 'a', task: 'make-order' }, quotes({ ship: { task: 'ship@1' } })]),
+  ],
+  [
     'a forEach over a sub-flow, with index in the item input',
     {
       name: 'f',
