@@ -5,33 +5,18 @@
 import type { ValueSchema } from '../../types/index.js'
 import { type EventType, refusalCodes } from '../store/records.js'
 import type { Schema } from './route.js'
+import { runSchema } from './run-schema.js'
+import {
+  anyJson,
+  instant,
+  nameRef,
+  nullableRunError,
+  ref,
+  runStatus,
+  timestamp,
+} from './schema-parts.js'
 
-export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` })
-
-const timestamp = { type: ['string', 'null'], format: 'date-time' }
-/** A time that is always known (a row's creation, an event's time). */
-const instant = { type: 'string', format: 'date-time' }
-const anyJson = {}
-const nameRef = {
-  type: 'object',
-  required: ['name', 'version'],
-  properties: { name: { type: 'string' }, version: { type: 'integer' } },
-}
-
-/** Every run status (DESIGN §5). */
-export const runStatus = {
-  enum: [
-    'queued',
-    'running',
-    'waiting',
-    'paused',
-    'completed',
-    'failed',
-    'cancelled',
-    'terminated',
-    'timed_out',
-  ],
-} satisfies ValueSchema
+export { ref, runStatus }
 
 export const parameterSchemas = {
   name: { type: 'string', pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', maxLength: 64 },
@@ -92,8 +77,6 @@ const runError = {
   },
 }
 
-const nullableRunError = { oneOf: [{ type: 'null' }, ref('RunError')] }
-
 export const resourceSchemas: Record<string, Schema> = {
   Problem: {
     type: 'object',
@@ -120,130 +103,7 @@ export const resourceSchemas: Record<string, Schema> = {
     },
   },
   RunError: runError,
-  Run: {
-    type: 'object',
-    required: [
-      'id',
-      'flow',
-      'process',
-      'status',
-      'input',
-      'output',
-      'error',
-      'createdAt',
-      'startedAt',
-      'finishedAt',
-      'currentStep',
-      'waiting',
-      'idempotencyKey',
-      'parent',
-      'root',
-    ],
-    properties: {
-      id: { type: 'string' },
-      flow: nameRef,
-      process: { type: 'string' },
-      status: runStatus,
-      input: anyJson,
-      output: anyJson,
-      error: nullableRunError,
-      createdAt: instant,
-      startedAt: timestamp,
-      finishedAt: timestamp,
-      currentStep: { type: ['string', 'null'] },
-      waiting: {
-        description:
-          'what the current step waits for: a sleep until a time, an event until a deadline, the callback of an async step, a child run, or the child runs of parallel branches',
-        oneOf: [
-          { type: 'null' },
-          {
-            type: 'object',
-            required: ['kind', 'since', 'until'],
-            properties: { kind: { const: 'sleep' }, since: timestamp, until: timestamp },
-          },
-          {
-            type: 'object',
-            required: ['kind', 'since', 'heartbeatDeadline', 'deadline'],
-            properties: {
-              kind: { const: 'callback' },
-              since: timestamp,
-              heartbeatDeadline: timestamp,
-              deadline: timestamp,
-            },
-          },
-          {
-            type: 'object',
-            required: ['kind', 'event', 'since', 'deadline'],
-            properties: {
-              kind: { const: 'event' },
-              event: { type: 'string' },
-              since: timestamp,
-              deadline: timestamp,
-            },
-          },
-          {
-            type: 'object',
-            required: ['kind', 'run', 'since'],
-            properties: {
-              kind: { const: 'child' },
-              run: { type: 'string', description: 'the child run the flow step waits for' },
-              since: timestamp,
-            },
-          },
-          {
-            type: 'object',
-            required: ['kind', 'runs', 'since'],
-            properties: {
-              kind: { const: 'branches' },
-              runs: {
-                type: 'object',
-                additionalProperties: { type: 'string' },
-                description: "a parallel step's branches, each with the child run it waits for",
-              },
-              since: timestamp,
-            },
-          },
-          {
-            type: 'object',
-            required: ['kind', 'total', 'started', 'running', 'since'],
-            properties: {
-              kind: { const: 'items' },
-              total: { type: 'integer', description: "the for-each step's items" },
-              started: { type: 'integer', description: 'how many of them have started' },
-              running: {
-                type: 'object',
-                additionalProperties: { type: 'string' },
-                description: 'the child runs going now, by item index',
-              },
-              since: timestamp,
-            },
-          },
-        ],
-      },
-      idempotencyKey: { type: ['string', 'null'] },
-      parent: {
-        description:
-          'for a child run, the run and step that started it (and the item or branch it is for); null for a run no step started',
-        oneOf: [
-          { type: 'null' },
-          {
-            type: 'object',
-            required: ['run', 'step'],
-            properties: {
-              run: { type: 'string' },
-              step: { type: 'string' },
-              index: { type: 'integer' },
-              branch: { type: 'string' },
-            },
-          },
-        ],
-      },
-      root: {
-        type: 'string',
-        description: 'the root of its tree: its own id for a run no step started',
-      },
-    },
-  },
+  Run: runSchema,
   StepRun: {
     type: 'object',
     required: ['seq', 'stepId', 'status', 'task', 'attempts'],

@@ -28,7 +28,7 @@ export type Predecessor =
   | { readonly kind: 'success'; readonly step: GraphStep; readonly output: Rooted }
   | { readonly kind: 'error'; readonly step: GraphStep }
 
-/** What a step's input must be: a task's or a child flow's input schema (undefined: any value). */
+/** What a step's input must be: a task's or a child flow's input schema (undefined: every JSON value). */
 export interface InputTarget {
   readonly schema: ValueSchema | undefined
   /** In messages: `input of task price-order@3`. */

@@ -13,7 +13,7 @@ import { parseTaskRef } from './task-refs.js'
 export interface ResolvedFlow {
   readonly name: string
   readonly version: number
-  /** The schema of its input; undefined: any JSON value. */
+  /** The schema of its input; undefined: every JSON value. */
   readonly input: ValueSchema | undefined
   /** The schema of its output, as computed when it was published. */
   readonly output: ValueSchema
