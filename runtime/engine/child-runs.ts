@@ -12,8 +12,8 @@ import type { CompiledStep, JsonValue } from '../../types/index.js'
 import type { LoadedFlow } from '../catalog/catalog.js'
 import { WeirError } from '../errors.js'
 import { sortableId } from '../ids.js'
-import { type RunError, type RunRecord, terminalStatuses } from '../store/records.js'
-import type { NewRun, RunChange, RunProgress, RunRequestRecord } from '../store/store.js'
+import { type RunError, type RunRecord, type StepWait, terminalStatuses } from '../store/records.js'
+import type { NewEvent, NewRun, RunChange, RunProgress, RunRequestRecord } from '../store/store.js'
 import type { Outcome } from './decide.js'
 import type { RunDriver } from './run-driver.js'
 import { checkInput, firstProgress } from './run-starts.js'
@@ -54,18 +54,37 @@ function childOutcome(
   child: RunRecord | undefined,
 ): Outcome {
   if (child?.status === 'completed') return { status: 'succeeded', output: child.output ?? null }
+  return childFailure(
+    step,
+    attempt,
+    `child run ${id} of flow ${step.flow?.name}@${step.flow?.version}`,
+    id,
+    child,
+    {},
+  )
+}
+
+/**
+ * A step failed because a child run did not complete: `child_failed`, naming
+ * the child (`what`, then its status and its error's message) and, in details,
+ * where it sits (`place`: its branch or index), its id, status and error.
+ */
+export function childFailure(
+  step: CompiledStep,
+  attempt: number,
+  what: string,
+  id: string,
+  child: RunRecord | undefined,
+  place: Readonly<Record<string, JsonValue>>,
+): Outcome {
   const status = child?.status ?? 'gone'
   const cause = child?.error ? `: ${child.error.message}` : ''
   const error: RunError = {
     step: step.id,
     task: '',
     kind: 'child_failed',
-    message: `child run ${id} of flow ${step.flow?.name}@${step.flow?.version} ${status}${cause}`,
-    details: {
-      run: id,
-      status,
-      error: (child?.error ?? null) as unknown as JsonValue,
-    },
+    message: `${what} ${status}${cause}`,
+    details: { ...place, run: id, status, error: (child?.error ?? null) as unknown as JsonValue },
     attempt,
   }
   return { status: 'failed', error }
@@ -249,39 +268,58 @@ function childWaitStarted(
   child: NewRun,
   at: number,
 ): RunChange {
-  const events = [
-    {
-      type: 'step_started' as const,
-      at,
-      stepId: step.id,
-      data: {
-        attempt: progress.attempt,
-        flow: `${child.flow.name}@${child.flow.version}`,
-        child: child.id,
-      },
-    },
-  ]
-  const next: RunProgress = {
-    ...progress,
-    status: 'waiting',
-    waiting: { kind: 'child', since: at, run: child.id },
-    wakeAt: undefined,
-    eventSeq: progress.eventSeq + events.length,
-  }
+  const data = { flow: `${child.flow.name}@${child.flow.version}`, child: child.id }
+  const wait: StepWait = { kind: 'child', since: at, run: child.id }
+  return childWaitChange(runId, progress, step, wait, { input: child.input, data }, at)
+}
+
+/**
+ * The change that records a step waiting for child runs: its wait, and when it
+ * starts (`started` given), its step run (with the input it was given) and its
+ * step_started event (with `data`).
+ */
+export function childWaitChange(
+  runId: string,
+  progress: RunProgress,
+  step: CompiledStep,
+  wait: StepWait,
+  started: { readonly input: JsonValue; readonly data: Record<string, JsonValue> } | undefined,
+  at: number,
+): RunChange {
+  const events: NewEvent[] = started
+    ? [
+        {
+          type: 'step_started',
+          at,
+          stepId: step.id,
+          data: { attempt: progress.attempt, ...started.data },
+        },
+      ]
+    : []
   return {
     runId,
-    progress: next,
-    stepRun: {
-      seq: progress.stepSeq,
-      stepId: step.id,
+    progress: {
+      ...progress,
       status: 'waiting',
-      task: undefined,
-      input: child.input,
-      output: undefined,
-      error: undefined,
-      startedAt: at,
-      finishedAt: undefined,
+      waiting: wait,
+      wakeAt: undefined,
+      eventSeq: progress.eventSeq + events.length,
     },
+    ...(started
+      ? {
+          stepRun: {
+            seq: progress.stepSeq,
+            stepId: step.id,
+            status: 'waiting' as const,
+            task: undefined,
+            input: started.input,
+            output: undefined,
+            error: undefined,
+            startedAt: at,
+            finishedAt: undefined,
+          },
+        }
+      : {}),
     events,
   }
 }

@@ -19,6 +19,8 @@ import { type RunError, type RunRecord, type StepWait, terminalStatuses } from '
 import type { NewRun, RunChange } from '../store/store.js'
 import {
   adoptChild,
+  childFailure,
+  childWaitChange,
   failBeforeStart,
   nestingFailure,
   newChild,
@@ -218,43 +220,10 @@ function waitChange(
   starting: boolean,
   at: number,
 ): RunChange {
-  const { progress } = state
-  const events = starting
-    ? [
-        {
-          type: 'step_started' as const,
-          at,
-          stepId: step.id,
-          data: { attempt: progress.attempt, items: wait.total },
-        },
-      ]
-    : []
-  return {
-    runId: state.id,
-    progress: {
-      ...progress,
-      status: 'waiting',
-      waiting: wait,
-      wakeAt: undefined,
-      eventSeq: progress.eventSeq + events.length,
-    },
-    ...(starting
-      ? {
-          stepRun: {
-            seq: progress.stepSeq,
-            stepId: step.id,
-            status: 'waiting' as const,
-            task: undefined,
-            input: { items: wait.total },
-            output: undefined,
-            error: undefined,
-            startedAt: at,
-            finishedAt: undefined,
-          },
-        }
-      : {}),
-    events,
-  }
+  const started = starting
+    ? { input: { items: wait.total }, data: { items: wait.total } }
+    : undefined
+  return childWaitChange(state.id, state.progress, step, wait, started, at)
 }
 
 function itemFailure(
@@ -264,19 +233,8 @@ function itemFailure(
   id: string,
   child: RunRecord | undefined,
 ): Outcome {
-  const status = child?.status ?? 'gone'
-  const cause = child?.error ? `: ${child.error.message}` : ''
-  return {
-    status: 'failed',
-    error: {
-      step: step.id,
-      task: '',
-      kind: 'child_failed',
-      message: `item ${index} (child run ${id}) ${status}${cause}`,
-      details: { index, run: id, status, error: (child?.error ?? null) as unknown as JsonValue },
-      attempt: state.progress.attempt,
-    },
-  }
+  const what = `item ${index} (child run ${id})`
+  return childFailure(step, state.progress.attempt, what, id, child, { index })
 }
 
 /** The array of the items' outputs, in order (with continueOnError, each `{ ok, output | error }`). */

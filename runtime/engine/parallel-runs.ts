@@ -14,9 +14,11 @@ import {
 } from '../../types/index.js'
 import { valueOverLimits } from '../errors.js'
 import { type RunRecord, terminalStatuses } from '../store/records.js'
-import type { NewRun, RunChange, RunProgress } from '../store/store.js'
+import type { NewRun } from '../store/store.js'
 import {
   adoptChild,
+  childFailure,
+  childWaitChange,
   failBeforeStart,
   nestingFailure,
   newChild,
@@ -71,19 +73,8 @@ function branchFailure(
   child: RunRecord | undefined,
 ): Outcome {
   const id = runs[branch] ?? ''
-  const status = child?.status ?? 'gone'
-  const cause = child?.error ? `: ${child.error.message}` : ''
-  return {
-    status: 'failed',
-    error: {
-      step: step.id,
-      task: '',
-      kind: 'child_failed',
-      message: `branch "${branch}" (child run ${id}) ${status}${cause}`,
-      details: { branch, run: id, status, error: (child?.error ?? null) as unknown as JsonValue },
-      attempt: state.progress.attempt,
-    },
-  }
+  const what = `branch "${branch}" (child run ${id})`
+  return childFailure(step, state.progress.attempt, what, id, child, { branch })
 }
 
 /** The object of the branches' outputs, held to the stored-value limits. */
@@ -156,49 +147,15 @@ async function startBranches(
     children.map(({ child }, i) => [[...branches.keys()][i], child.id]),
   )
   await driver.commit(state, {
-    ...branchesWaitStarted(state.id, state.progress, step, runs, inputs, now),
+    ...childWaitChange(
+      state.id,
+      state.progress,
+      step,
+      { kind: 'branches', since: now, runs },
+      { input: inputs, data: { branches: runs } },
+      now,
+    ),
     children: children.map(({ child }) => child),
   })
   for (const { child, loaded } of children) adoptChild(driver, state, child, loaded)
-}
-
-/** The change that puts a parallel step to wait for its branches' child runs. */
-function branchesWaitStarted(
-  runId: string,
-  progress: RunProgress,
-  step: CompiledStep,
-  runs: Readonly<Record<string, string>>,
-  inputs: Readonly<Record<string, JsonValue>>,
-  at: number,
-): RunChange {
-  const events = [
-    {
-      type: 'step_started' as const,
-      at,
-      stepId: step.id,
-      data: { attempt: progress.attempt, branches: runs },
-    },
-  ]
-  return {
-    runId,
-    progress: {
-      ...progress,
-      status: 'waiting',
-      waiting: { kind: 'branches', since: at, runs },
-      wakeAt: undefined,
-      eventSeq: progress.eventSeq + events.length,
-    },
-    stepRun: {
-      seq: progress.stepSeq,
-      stepId: step.id,
-      status: 'waiting',
-      task: undefined,
-      input: inputs,
-      output: undefined,
-      error: undefined,
-      startedAt: at,
-      finishedAt: undefined,
-    },
-    events,
-  }
 }
