@@ -25,6 +25,8 @@ export {
   checkFlow,
   type FlowCheck,
 } from './checker/check-flow.js'
+export type { CompiledCompensation } from './checker/compensation-step.js'
+export { compensationStepId } from './checker/compensation-step.js'
 export type {
   CompiledEdge,
   CompiledFlow,

@@ -276,11 +276,12 @@ export class Catalog {
       )
     }
     const executables = new Map<string, ExecutableTask>()
-    // The tasks of its steps, and of its parallel branches' one-step flows.
+    // The tasks of its steps, and of the one-step flows of its branches, items and compensations.
     const steps = result.compiled.steps.flatMap((step) => [
       step,
       ...[...(step.branches?.values() ?? [])].flatMap((branch) => branch.inline.steps),
       ...(step.forEach?.inline.steps ?? []),
+      ...(step.compensation?.inline.steps ?? []),
     ])
     for (const step of steps) {
       if (step.task) {
@@ -296,8 +297,8 @@ export class Catalog {
 
   /**
    * The compiled flow a run runs: its flow version's, or, for a parallel
-   * branch (`inline`: step/branch) or a for-each item (`inline`: step), the
-   * one-step flow of that call.
+   * branch (`inline`: step/branch), a for-each item (`inline`: step) or a
+   * compensation (`inline`: step:compensate), the one-step flow of that call.
    */
   async loadRunFlow(run: {
     readonly flow: { readonly name: string; readonly version: number }
@@ -305,12 +306,17 @@ export class Catalog {
   }): Promise<LoadedFlow> {
     const loaded = await this.loadFlow(run.flow.name, run.flow.version)
     if (run.inline === undefined) return loaded
-    // `step/branch` for a parallel branch, `step` for a for-each item.
-    const [stepId = '', branchName] = run.inline.split('/')
+    // `step/branch` for a parallel branch, `step` for a for-each item, `step:compensate` for a compensation.
+    const [place = '', compensation] = run.inline.split(':')
+    const [stepId = '', branchName] = place.split('/')
     const index = loaded.compiled.stepIndex.get(stepId)
     const step = index === undefined ? undefined : loaded.compiled.steps[index]
     const inline =
-      branchName === undefined ? step?.forEach?.inline : step?.branches?.get(branchName)?.inline
+      compensation !== undefined
+        ? step?.compensation?.inline
+        : branchName === undefined
+          ? step?.forEach?.inline
+          : step?.branches?.get(branchName)?.inline
     if (!inline)
       throw new WeirError(
         'internal',

@@ -5,7 +5,7 @@
 import { parseFlowRef, type ResolvedFlow } from '../../types/index.js'
 import type { CatalogStore, FlowComputed } from '../store/store.js'
 
-/** The references a flow document's steps (and parallel branches) make in `field` (task or flow), each once. */
+/** The references a flow document's steps (their parallel branches and compensations too) make in `field` (task or flow), each once. */
 export function referencesOf(document: unknown, field: 'task' | 'flow'): Set<string> {
   const steps = (document as { steps?: unknown })?.steps
   const refs = new Set<string>()
@@ -20,6 +20,7 @@ export function referencesOf(document: unknown, field: 'task' | 'flow'): Set<str
     const branches = (step as { parallel?: unknown } | null)?.parallel
     if (branches !== null && typeof branches === 'object')
       for (const branch of Object.values(branches)) add(branch)
+    add((step as { compensate?: unknown } | null)?.compensate)
   }
   return refs
 }

@@ -344,8 +344,13 @@ export function withLinks(state: RunState, change: RunChange, at: number): RunCh
     })
   // A run stopped by an operation or its timeout while its step waits for a child stops the child
   // (a run that fails or completes while waiting does so because the child ended).
+  // (A compensating run is cancelled only by its last compensation's end: that child has ended.)
   const stopped = change.progress.status
-  if (stopped === 'cancelled' || stopped === 'terminated' || stopped === 'timed_out')
+  const compensated = stopped === 'cancelled' && state.progress.compensation !== undefined
+  if (
+    !compensated &&
+    (stopped === 'cancelled' || stopped === 'terminated' || stopped === 'timed_out')
+  )
     requests.push(...stopChildren(state, stopped === 'cancelled' ? 'cancel' : 'terminate', at))
   if (requests.length === 0) return change
   return { ...change, requests: [...(change.requests ?? []), ...requests] }

@@ -17,6 +17,7 @@ import { type RunError, type RunRecord, terminalStatuses } from '../store/record
 import type { RunChange, Store } from '../store/store.js'
 import { withLinks } from './child-runs.js'
 import type { Clock } from './clock.js'
+import { compensating } from './compensations.js'
 import { ConcurrencySlots } from './concurrency.js'
 import type { NodeSettings } from './node-leases.js'
 import { commitChange, inBackground, letGo } from './run-commit.js'
@@ -194,6 +195,16 @@ export class RunDriver {
    * (`retry`) wait out storage faults; a caller's are tried once (run-commit.ts).
    */
   commit(state: RunState, change: RunChange, retry = this.looping.has(state)): Promise<void> {
+    const adjusted = compensating(this, state, change)
+    if (!(adjusted instanceof Promise)) return this.#commitLinked(state, adjusted, retry)
+    return adjusted.then(async (begun) => {
+      await this.#commitLinked(state, begun, retry)
+      // A run that begins its compensations goes on (a cancel between steps ends no drive that would).
+      if (begun !== change) this.kick(state)
+    })
+  }
+
+  #commitLinked(state: RunState, change: RunChange, retry: boolean): Promise<void> {
     const linked = withLinks(state, change, this.clock.now())
     const fenced = state.epoch === undefined ? linked : { ...linked, epoch: state.epoch }
     return commitChange(this, state, fenced, retry)

@@ -15,6 +15,8 @@ import { statusChange } from './transitions.js'
 /** Stops the run after its current step (immediately when it is between steps). */
 export async function cancel(driver: RunDriver, id: string): Promise<RunRecord> {
   const state = await driver.operate(id)
+  // Compensating, the run is already on its way to its end.
+  if (state.progress.compensation) return state.toRecord()
   state.requested = 'cancel'
   if (!state.driving) {
     state.cancelTimer?.()
@@ -80,6 +82,11 @@ export async function retry(driver: RunDriver, id: string): Promise<RunRecord> {
     throw new WeirError(
       'conflict',
       `run ${id} is a child run of run ${run.parent.run} (step "${run.parent.step}"): retry its parent, whose step starts a new child`,
+    )
+  if (run.compensation)
+    throw new WeirError(
+      'conflict',
+      `run ${id} ran its compensations (${run.compensation}): what its steps did was undone, so it cannot go on from its failed step; start a new run`,
     )
   if (run.status !== 'failed' && run.status !== 'timed_out')
     throw new WeirError(

@@ -109,6 +109,7 @@ export class RunState {
       waiting: p.waiting,
       idempotencyKey: this.idempotencyKey,
       ...(this.parent ? { parent: this.parent, root: this.root, depth: this.depth } : {}),
+      ...(p.compensation ? { compensation: p.compensation.status } : {}),
     }
   }
 }

@@ -10,6 +10,7 @@ import type { AttemptResult } from '../executor/executor.js'
 import { executeAttempt } from './attempt-execution.js'
 import { callbackWaitStarted, newCallbackToken } from './callbacks.js'
 import { flowStep } from './child-runs.js'
+import { compensationStep } from './compensations.js'
 import type { Outcome } from './decide.js'
 import { forEachStep } from './for-each-runs.js'
 import { parallelStep } from './parallel-runs.js'
@@ -24,6 +25,8 @@ import { computesItself, valueStepOutcome } from './value-steps.js'
 
 /** False when the step waits for something that has not happened yet (a child run still running). */
 export async function runStep(driver: RunDriver, state: RunState): Promise<boolean> {
+  const compensation = state.progress.compensation
+  if (compensation?.status === 'running') return compensationStep(driver, state, compensation)
   const step = state.currentStep
   const index = state.stepIndex
   if (!step || index === undefined) throw new Error(`run ${state.id} has no current step`)

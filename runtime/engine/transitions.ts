@@ -246,7 +246,7 @@ export function interruptedChange(
  * Progress of a run that has ended: it keeps the step it stopped at, unless it
  * completed; a run that failed records the failure as its output too.
  */
-function finished(
+export function finished(
   progress: RunProgress,
   status: RunStatus,
   at: number,

@@ -50,6 +50,7 @@ const eventTypes: Record<EventType, true> = {
   run_paused: true,
   run_resumed: true,
   run_retried: true,
+  compensation_started: true,
 }
 
 const runError = {
@@ -125,6 +126,10 @@ export const resourceSchemas: Record<string, Schema> = {
           'async steps: the token that completes the step and the URL to POST to; both null unless the key is an admin or operator key (the token is the credential that completes or fails the step)',
         required: ['token', 'url'],
         properties: { token: { type: ['string', 'null'] }, url: { type: ['string', 'null'] } },
+      },
+      compensates: {
+        type: 'integer',
+        description: "a compensation's step run: the seq of the step run it undoes",
       },
       attempts: {
         type: 'array',

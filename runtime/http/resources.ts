@@ -7,6 +7,7 @@ import type { JsonValue } from '../../types/index.js'
 import type {
   ApiKeyRecord,
   AttemptRecord,
+  CompensationStatus,
   EventRecord,
   FlowRecord,
   RefusedStart,
@@ -42,6 +43,7 @@ export interface RunResource {
   readonly idempotencyKey: string | null
   readonly parent: RunParent | null
   readonly root: string
+  readonly compensation: CompensationStatus | null
 }
 
 export type WaitResource =
@@ -122,6 +124,7 @@ export function runResource(run: RunRecord): RunResource {
     idempotencyKey: orNull(run.idempotencyKey),
     parent: orNull(run.parent),
     root: run.root ?? run.id,
+    compensation: orNull(run.compensation),
   }
 }
 
@@ -164,6 +167,7 @@ export function stepRunResource(step: StepRunRecord, baseUrl: string, showToken:
     startedAt: iso(step.startedAt),
     finishedAt: iso(step.finishedAt),
     attempts: step.attempts.map(attemptResource),
+    ...(step.compensates === undefined ? {} : { compensates: step.compensates }),
     ...(step.callback
       ? {
           callback: showToken

@@ -31,6 +31,7 @@ export const runSchema: Schema = {
     'idempotencyKey',
     'parent',
     'root',
+    'compensation',
   ],
   properties: {
     id: { type: 'string' },
@@ -134,6 +135,11 @@ export const runSchema: Schema = {
     root: {
       type: 'string',
       description: 'the root of its tree: its own id for a run no step started',
+    },
+    compensation: {
+      description:
+        'a failed or cancelled run whose steps have compensations: whether they are running, all completed, or one failed; null when none ran',
+      enum: ['running', 'completed', 'failed', null],
     },
   },
 }

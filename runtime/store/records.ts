@@ -149,6 +149,23 @@ export interface RunRecord {
   readonly depth?: number
   /** For a parallel branch: the one-step flow of its parent's flow it runs (`step/branch`). */
   readonly inline?: string
+  /** Whether the compensations of a failed or cancelled run are running, completed or failed. */
+  readonly compensation?: CompensationStatus
+}
+
+export type CompensationStatus = 'running' | 'completed' | 'failed'
+
+/**
+ * A run undoing its steps before it ends failed or cancelled (DESIGN §12):
+ * the step runs still to compensate, most recent first, how many
+ * compensations failed, and the outcome (and error) the run ends with.
+ */
+export interface Compensation {
+  readonly status: CompensationStatus
+  readonly outcome: 'failed' | 'cancelled'
+  readonly error?: RunError
+  readonly pending: readonly { readonly seq: number; readonly step: string }[]
+  readonly failed: number
 }
 
 export interface AttemptRecord {
@@ -175,6 +192,8 @@ export interface StepRunRecord {
   readonly attempts: AttemptRecord[]
   /** An async step's callback: the token that completes it. */
   readonly callback: { readonly token: string } | undefined
+  /** A compensation's step run: the step run it undoes. */
+  readonly compensates?: number
 }
 
 export type EventType =
@@ -196,6 +215,7 @@ export type EventType =
   | 'run_paused'
   | 'run_resumed'
   | 'run_retried'
+  | 'compensation_started'
 
 export interface EventRecord {
   readonly seq: number

@@ -10,6 +10,7 @@ import type { FunctionBinding } from '../components/signature.js'
 import type {
   ApiKeyRecord,
   AttemptRecord,
+  Compensation,
   EventRecord,
   EventType,
   FlowRecord,
@@ -55,6 +56,8 @@ export interface RunProgress {
   readonly error?: RunError
   readonly startedAt?: number
   readonly finishedAt?: number
+  /** Set once the run began to undo its steps (it ends failed or cancelled after them). */
+  readonly compensation?: Compensation
 }
 
 export interface NewEvent {
@@ -91,6 +94,8 @@ export interface RunChange {
     readonly startedAt: number
     readonly finishedAt: number | undefined
     readonly callback?: { readonly token: string }
+    /** A compensation's step run: the step run it undoes. */
+    readonly compensates?: number
   }
   readonly attempt?: AttemptRecord & { readonly stepSeq: number }
   /**
@@ -229,6 +234,10 @@ export interface RunStore {
   getRun(id: string): Promise<RunRecord | undefined>
   listRuns(filter: RunFilter): Promise<Page<RunRecord>>
   getStepRuns(runId: string): Promise<StepRunRecord[]>
+  /** The step runs of a run that succeeded (compensations aside), most recent first. */
+  succeededStepRuns(runId: string): Promise<{ seq: number; stepId: string }[]>
+  /** The output of one step run (undefined: none, or no such step run). */
+  stepRunOutput(runId: string, seq: number): Promise<JsonValue | undefined>
   /** The child runs an attempt of a step run started (a for-each step's items, a parallel step's branches). */
   childRuns(parent: string, stepSeq: number, attempt: number): Promise<RunRecord[]>
   listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>>

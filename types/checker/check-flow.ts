@@ -24,21 +24,19 @@ import {
   type StepContext,
 } from './check-steps.js'
 import { checkTriggers } from './check-triggers.js'
+import { checkCompensation, resolveCompensation } from './compensation-step.js'
 import type { CompiledFlow, CompiledStep } from './compiled-flow.js'
 import { buildGraph, type FlowGraph } from './flow-graph.js'
 import { flowOutputSchema } from './flow-output.js'
-import {
-  defaultMaxNesting,
-  type FlowResolver,
-  type ResolvedFlow,
-  resolveFlowRef,
-} from './flow-refs.js'
+import { defaultMaxNesting, type FlowResolver, resolveFlowRef } from './flow-refs.js'
 import { checkForEachStep, resolveEach } from './for-each-step.js'
+import { checkNesting } from './nesting.js'
 import { checkParallelStep, resolveBranches } from './parallel-step.js'
+import { pinReferences } from './pin-references.js'
 import { schemaFailure } from './schema-failure.js'
 import { accessRules, typedEnvironment } from './step-environment.js'
 import { checkFailStep, checkSetStep } from './step-values.js'
-import { formatTaskRef, type ResolvedTask, resolveTaskRef, type TaskResolver } from './task-refs.js'
+import { formatTaskRef, resolveTaskRef, type TaskResolver } from './task-refs.js'
 
 export type FlowCheck =
   | { readonly ok: true; readonly compiled: CompiledFlow; readonly warnings: Problem[] }
@@ -102,6 +100,9 @@ export function checkFlow(
   const eaches = flow.steps.map((step, i) =>
     resolveEach(step, i, resolveTask, options.resolveFlow, errors),
   )
+  const compensations = flow.steps.map((step, i) =>
+    resolveCompensation(step, i, resolveTask, options.resolveFlow, errors),
+  )
   const availability = computeAvailability(graph)
   const { fenv, outputs } = typedEnvironment(
     flow,
@@ -159,10 +160,16 @@ export function checkFlow(
           compile,
         )
       : undefined
-    const conditions = checkConditions(
+    const afterSuccess = rulesFor(availability.afterSuccess[index] as Facts)
+    const conditions = checkConditions(ctx, graphStep, afterSuccess)
+    const compensation = checkCompensation(
       ctx,
       graphStep,
-      rulesFor(availability.afterSuccess[index] as Facts),
+      flow.name,
+      compensations[index],
+      afterSuccess,
+      outputs[index] ?? rooted(anySchema),
+      compile,
     )
     return {
       index,
@@ -174,6 +181,7 @@ export function checkFlow(
       value,
       branches: compiledBranches,
       forEach,
+      compensation,
       edges: graphStep.success.map((t) => ({
         condition: t.edge === undefined ? undefined : conditions.get(t.edge),
         target: t.target,
@@ -207,52 +215,6 @@ export function checkFlow(
   return { ok: true, compiled, warnings }
 }
 
-/**
- * How deep child runs nest below a run of this flow (a parallel branch is a
- * child whose one-step flow may start its own); a problem at each step that
- * would nest too deep.
- */
-function checkNesting(
-  steps: readonly CompiledStep[],
-  flows: readonly (ResolvedFlow | undefined)[],
-  maxNesting: number,
-  errors: Problem[],
-): number {
-  let nesting = 0
-  const bound = (levels: number, at: string, what: string) => {
-    nesting = Math.max(nesting, levels)
-    if (levels > maxNesting)
-      errors.push({
-        pointer: at,
-        code: 'nesting_too_deep',
-        message: `${what}, so runs of this flow would nest ${levels} levels deep, past the limit of ${maxNesting}`,
-      })
-  }
-  for (const [i, child] of flows.entries()) {
-    if (child)
-      bound(
-        child.nesting + 1,
-        pointer('/steps', i, 'flow'),
-        `flow ${formatTaskRef(child)} starts child runs ${child.nesting} levels deep`,
-      )
-  }
-  for (const step of steps) {
-    if (step.forEach)
-      bound(
-        step.forEach.inline.nesting + 1,
-        pointer('/steps', step.index),
-        `its items run as child runs ${step.forEach.inline.nesting + 1} levels deep`,
-      )
-    for (const branch of step.branches?.values() ?? [])
-      bound(
-        branch.inline.nesting + 1,
-        pointer('/steps', step.index, 'parallel', branch.name),
-        `branch "${branch.name}" starts child runs ${branch.inline.nesting + 1} levels deep`,
-      )
-  }
-  return nesting
-}
-
 function predecessorsOf(
   graph: FlowGraph,
   index: number,
@@ -274,47 +236,6 @@ function checkOutput(ctx: StepContext, flow: FlowDocument, rules: AccessRules) {
   const compiled = compileTemplate(ctx.fenv, flow.output as JsonValue, '/output', rules)
   ctx.errors.push(...compiled.problems)
   return compiled.template
-}
-
-/** The document with every task and flow reference pinned to `name@version`, in branches too. */
-function pinReferences(
-  flow: FlowDocument,
-  tasks: readonly (ResolvedTask | undefined)[],
-  flows: readonly (ResolvedFlow | undefined)[],
-  compiled: readonly CompiledStep[],
-): FlowDocument {
-  return {
-    ...flow,
-    steps: flow.steps.map((step, i) => {
-      const task = tasks[i]
-      const child = flows[i]
-      if ('task' in step && task) return { ...step, task: formatTaskRef(task) }
-      if ('flow' in step && child) return { ...step, flow: formatTaskRef(child) }
-      const call = compiled[i]?.forEach?.inline.steps[0]
-      if ('forEach' in step && call) {
-        const ref = call.task ?? call.flow
-        const pinned = ref ? formatTaskRef(ref) : undefined
-        if (call.task) return { ...step, task: pinned }
-        if (call.flow) return { ...step, flow: pinned }
-      }
-      const branches = compiled[i]?.branches
-      if ('parallel' in step && branches) {
-        const pinned = Object.fromEntries(
-          Object.entries(step.parallel).map(([name, branch]) => {
-            const target = branches.get(name)?.target
-            if (!branch || !target) return [name, branch]
-            if ('task' in branch && target.task)
-              return [name, { ...branch, task: formatTaskRef(target.task) }]
-            if ('flow' in branch && target.flow)
-              return [name, { ...branch, flow: formatTaskRef(target.flow) }]
-            return [name, branch]
-          }),
-        )
-        return { ...step, parallel: pinned }
-      }
-      return step
-    }),
-  }
 }
 
 export type { Availability }

@@ -9,6 +9,7 @@ import type { CompiledTemplate } from '../expressions/compile-template.js'
 import type { FlowEnvironment } from '../expressions/flow-environment.js'
 import type { FlowDocument, Step } from '../generated/flow.js'
 import type { ValueSchema } from '../generated/value-schema.js'
+import type { CompiledCompensation } from './compensation-step.js'
 import type { Target } from './flow-graph.js'
 import type { ResolvedFlow } from './flow-refs.js'
 import type { CompiledForEach } from './for-each-step.js'
@@ -40,6 +41,8 @@ export interface CompiledStep {
   readonly branches: ReadonlyMap<string, CompiledBranch> | undefined
   /** A for-each step's list, item input and call. */
   readonly forEach: CompiledForEach | undefined
+  /** What undoes a task or flow step that succeeded, when the run fails or is cancelled. */
+  readonly compensation: CompiledCompensation | undefined
   readonly edges: readonly CompiledEdge[]
   readonly onError: Target | undefined
 }

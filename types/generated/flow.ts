@@ -7,6 +7,10 @@ export type Step =
   TaskStep | SleepStep | WaitStep | FlowStep | SetStep | FailStep | ParallelStep | ForEachStep
 export type StepId = string
 /**
+ * What undoes a step that succeeded, run when the run is about to end failed with an error nothing routes, or is cancelled: a task or flow call with its own input, retry and timeout, its input seeing what dominates the step plus the step's own output (absent: the step's output).
+ */
+export type Compensation = TaskBranch | FlowBranch
+/**
  * A step id, or `end` to finish the run.
  */
 export type Target = string
@@ -71,6 +75,7 @@ export interface TaskStep {
    * Timeout of one attempt; overrides the task's. 0 disables it.
    */
   timeoutMs?: number
+  compensate?: Compensation
   onError?: Target
   next?: Next
 }
@@ -89,6 +94,32 @@ export interface RetryPolicy {
    * Error kinds (timeout, trap, …) or task error codes that are never retried.
    */
   nonRetryable?: string[]
+}
+export interface TaskBranch {
+  /**
+   * `name` (pinned to the latest version on publish) or `name@version`.
+   */
+  task: string
+  /**
+   * Template of the task's input; absent, the output of the step that ran before (the flow input for the first step).
+   */
+  input?: JsonValue
+  retry?: RetryPolicy
+  /**
+   * Timeout of one attempt; overrides the task's. 0 disables it.
+   */
+  timeoutMs?: number
+}
+export interface FlowBranch {
+  /**
+   * `name` (pinned to the latest version on publish) or `name@version`.
+   */
+  flow: string
+  /**
+   * Template of the child run's input; absent, the output of the step that ran before (the flow input for the first step).
+   */
+  input?: JsonValue
+  retry?: RetryPolicy
 }
 export interface ConditionalEdge {
   /**
@@ -139,6 +170,7 @@ export interface FlowStep {
    */
   input?: JsonValue
   retry?: RetryPolicy
+  compensate?: Compensation
   onError?: Target
   next?: Next
 }
@@ -182,32 +214,6 @@ export interface ParallelStep {
   }
   onError?: Target
   next?: Next
-}
-export interface TaskBranch {
-  /**
-   * `name` (pinned to the latest version on publish) or `name@version`.
-   */
-  task: string
-  /**
-   * Any JSON value; a string that is exactly `${expr}` becomes the value of the CEL expression, and `${expr}` inside a longer string interpolates its text.
-   */
-  input?: JsonValue
-  retry?: RetryPolicy
-  /**
-   * Timeout of one attempt; overrides the task's. 0 disables it.
-   */
-  timeoutMs?: number
-}
-export interface FlowBranch {
-  /**
-   * `name` (pinned to the latest version on publish) or `name@version`.
-   */
-  flow: string
-  /**
-   * Any JSON value; a string that is exactly `${expr}` becomes the value of the CEL expression, and `${expr}` inside a longer string interpolates its text.
-   */
-  input?: JsonValue
-  retry?: RetryPolicy
 }
 /**
  * Calls a task or a flow once per element of a list, each call a child run, at most `concurrency` at a time; the output is the array of their outputs, in the list's order.

@@ -4,6 +4,7 @@ import type { FunctionBinding } from '../../components/signature.js'
 import type {
   ApiKeyRecord,
   AttemptRecord,
+  Compensation,
   EventRecord,
   EventType,
   FlowRecord,
@@ -44,6 +45,7 @@ export function runFromRow(row: Row): RunRecord {
     waiting: waitingOf(row),
     idempotencyKey: str(row.idempotency_key),
     ...lineageOf(row),
+    ...compensationOf(row),
   }
 }
 
@@ -63,6 +65,12 @@ function lineageOf(row: Row): Pick<RunRecord, 'parent' | 'root' | 'depth' | 'inl
     depth: Number(row.depth),
     ...(row.inline === null || row.inline === undefined ? {} : { inline: String(row.inline) }),
   }
+}
+
+/** A run's compensation status, when it began to undo its steps. */
+function compensationOf(row: Row): Pick<RunRecord, 'compensation'> {
+  const compensation = parseJson<Compensation>(row.compensation)
+  return compensation ? { compensation: compensation.status } : {}
 }
 
 const waitingOf = (row: Row): StepWait | undefined =>
@@ -85,6 +93,9 @@ export function progressFromRow(row: Row): RunProgress {
     ...(row.finished_at === null ? {} : { finishedAt: Number(row.finished_at) }),
     ...(waitingOf(row) ? { waiting: waitingOf(row) } : {}),
     ...(Number(row.attempt_base ?? 0) > 0 ? { attemptBase: Number(row.attempt_base) } : {}),
+    ...(row.compensation === null || row.compensation === undefined
+      ? {}
+      : { compensation: parseJson<Compensation>(row.compensation) as Compensation }),
   }
 }
 
@@ -116,6 +127,9 @@ export function stepRunFromRow(row: Row, attempts: AttemptRecord[]): StepRunReco
     finishedAt: num(row.finished_at),
     attempts,
     callback: parseJson<{ token: string }>(row.callback),
+    ...(row.compensates === null || row.compensates === undefined
+      ? {}
+      : { compensates: Number(row.compensates) }),
   }
 }
 

@@ -3,6 +3,7 @@
  * (by creation time then id, stable under concurrent inserts), step runs with
  * their attempts, history events, and the active runs recovery resumes.
  */
+import type { JsonValue } from '../../../types/index.js'
 import { WeirError } from '../../errors.js'
 import type { EventRecord, RunError, RunRecord, StepRunRecord } from '../records.js'
 import type { ActiveRun, Page, RunFilter } from '../store.js'
@@ -80,6 +81,29 @@ export async function getStepRuns(client: SqlClient, runId: string): Promise<Ste
     bySeq.set(seq, [...(bySeq.get(seq) ?? []), attemptFromRow(row)])
   }
   return (steps?.rows ?? []).map((row) => stepRunFromRow(row, bySeq.get(Number(row.seq)) ?? []))
+}
+
+export async function succeededStepRuns(
+  client: SqlClient,
+  runId: string,
+): Promise<{ seq: number; stepId: string }[]> {
+  const result = await client.execute({
+    sql: "SELECT seq, step_id FROM step_runs WHERE run_id = ? AND status = 'succeeded' AND compensates IS NULL ORDER BY seq DESC",
+    args: [runId],
+  })
+  return result.rows.map((row) => ({ seq: Number(row.seq), stepId: String(row.step_id) }))
+}
+
+export async function stepRunOutput(
+  client: SqlClient,
+  runId: string,
+  seq: number,
+): Promise<JsonValue | undefined> {
+  const result = await client.execute({
+    sql: 'SELECT output FROM step_runs WHERE run_id = ? AND seq = CAST(? AS BIGINT)',
+    args: [runId, seq],
+  })
+  return parseJson(result.rows[0]?.output)
 }
 
 export async function listEvents(

@@ -101,6 +101,7 @@ const progressColumnTypes = [
   ['finished_at', 'int'],
   ['waiting', 'text'],
   ['attempt_base', 'int'],
+  ['compensation', 'text'],
 ] as const satisfies readonly (readonly [string, ColumnType])[]
 
 export const progressColumns: readonly string[] = progressColumnTypes.map(([column]) => column)
@@ -169,6 +170,7 @@ function progressRow(p: RunProgress, json: ReturnType<typeof serializer>): SqlVa
     opt(p.finishedAt),
     json(p.waiting, 'what its step waits for'),
     p.attemptBase ?? 0,
+    json(p.compensation, 'its compensation'),
   ]
 }
 
@@ -193,6 +195,7 @@ export function changeRows(change: RunChange): ChangeRows {
       s.startedAt,
       opt(s.finishedAt),
       json(s.callback, 'the callback of its step run'),
+      opt(s.compensates),
     ],
     attempt: a && [
       runId,

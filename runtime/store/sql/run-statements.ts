@@ -120,9 +120,9 @@ export function changeStatements(
     [now],
   )
   const upsertStepRuns = multiRow(
-    'INSERT INTO step_runs (run_id, seq, step_id, status, task_name, task_version, input, output, error, started_at, finished_at, callback)',
+    'INSERT INTO step_runs (run_id, seq, step_id, status, task_name, task_version, input, output, error, started_at, finished_at, callback, compensates)',
     ' ON CONFLICT (run_id, seq) DO UPDATE SET status = excluded.status, input = COALESCE(excluded.input, step_runs.input), output = excluded.output, error = excluded.error, finished_at = excluded.finished_at, callback = COALESCE(excluded.callback, step_runs.callback)',
-    12,
+    13,
     changes.flatMap((c) => (c.stepRun ? [c.stepRun] : [])),
   )
   const insertAttempts = multiRow(

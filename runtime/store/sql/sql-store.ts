@@ -215,6 +215,14 @@ export class SqlStore implements Store {
     return runs.getStepRuns(this.client, runId)
   }
 
+  succeededStepRuns(runId: string): Promise<{ seq: number; stepId: string }[]> {
+    return runs.succeededStepRuns(this.client, runId)
+  }
+
+  stepRunOutput(runId: string, seq: number): Promise<JsonValue | undefined> {
+    return runs.stepRunOutput(this.client, runId, seq)
+  }
+
   listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>> {
     return runs.listEvents(this.client, runId, after, limit)
   }

@@ -14,6 +14,7 @@ import { statements as secrets } from './010-secrets.js'
 import { statements as leases } from './011-leases.js'
 import { statements as runRequests } from './012-run-requests.js'
 import { statements as composition } from './013-composition.js'
+import { statements as compensation } from './014-compensation.js'
 
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initial },
@@ -29,4 +30,5 @@ export const migrations: readonly Migration[] = [
   { version: 11, name: 'leases', statements: leases },
   { version: 12, name: 'run-requests', statements: runRequests },
   { version: 13, name: 'composition', statements: composition },
+  { version: 14, name: 'compensation', statements: compensation },
 ]

@@ -7,10 +7,12 @@ import { statements as initial } from './010-initial.js'
 import { statements as leases } from './011-leases.js'
 import { statements as runRequests } from './012-run-requests.js'
 import { statements as composition } from './013-composition.js'
+import { statements as compensation } from './014-compensation.js'
 
 export const migrations: readonly Migration[] = [
   { version: 10, name: 'initial', statements: initial },
   { version: 11, name: 'leases', statements: leases },
   { version: 12, name: 'run-requests', statements: runRequests },
   { version: 13, name: 'composition', statements: composition },
+  { version: 14, name: 'compensation', statements: compensation },
 ]
