@@ -26,6 +26,7 @@ export type ProblemCode =
   | 'invalid_trigger_input'
   | 'dynamic_value'
   | 'timeout_disabled'
+  | 'output_may_exceed_limit'
   | 'value_too_deep'
   | 'value_too_large'
   | 'invalid_regex'

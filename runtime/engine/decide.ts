@@ -136,7 +136,9 @@ export function decide(
       : undefined
 
   if (outcome.status === 'failed') {
-    const retryPolicy = 'retry' in step.step ? step.step.retry : undefined
+    // A for-each step's retry is each item's (in its child run), not the step's.
+    const retryPolicy =
+      'retry' in step.step && !('forEach' in step.step) ? step.step.retry : undefined
     const delay = retryDelay(
       retryPolicy,
       finished.attempt - (finished.attemptBase ?? 0),

@@ -28,6 +28,7 @@ import {
 } from './child-runs.js'
 import type { Outcome } from './decide.js'
 import { templateFailure } from './evaluation-failure.js'
+import { outputBytes, reusedItems } from './for-each-items.js'
 import type { RunDriver } from './run-driver.js'
 import type { RunState } from './run-state.js'
 import { stepOutcomeChange } from './step-outcome.js'
@@ -76,17 +77,49 @@ export async function forEachStep(
       await failBeforeStart(driver, state, step, undefined, tooDeep)
       return true
     }
+    const reused = await reusedItems(driver, state, step)
     const start: ItemsWait = {
       kind: 'items',
       since: driver.clock.now(),
       total: items.length,
       next: 0,
       running: {},
+      ...(reused.size > 0 ? { reused: reused.size } : {}),
+      bytes: [...reused.values()].reduce((sum, run) => sum + outputBytes(run.output), 0),
     }
     return advance(driver, state, step, each, items, start, {}, true)
   }
   const entries = Object.entries(waiting.running)
   const runs = await Promise.all(entries.map(([, id]) => driver.store.getRun(id)))
+  // The outputs gathered so far, held to the stored-value limit as they come.
+  const bytes = runs.reduce(
+    (sum, run) =>
+      run && terminalStatuses.has(run.status)
+        ? sum + outputBytes(run.status === 'completed' ? run.output : run.error)
+        : sum,
+    waiting.bytes ?? 0,
+  )
+  const maxBytes = driver.catalog.limits.value.maxBytes
+  if (bytes > maxBytes) {
+    const going = entries.filter((_, i) => !ended(runs[i])).map(([, run]) => run)
+    const now = driver.clock.now()
+    const done = waiting.next - going.length
+    const outcome: Outcome = {
+      status: 'failed',
+      error: {
+        step: step.id,
+        task: '',
+        kind: 'limit_exceeded',
+        message: `the output of forEach step "${step.id}" passed the stored-value limit of ${maxBytes} bytes after ${done} of ${waiting.total} items (WEIR_MAX_VALUE_KB)`,
+        details: { code: 'value_too_large', limit: maxBytes },
+        attempt: state.progress.attempt,
+      },
+    }
+    const change = endWaitChange(state, step, outcome, now, attemptOf(waiting))
+    const requests = stopChildren(state, 'cancel', now, going)
+    await driver.commit(state, requests.length > 0 ? { ...change, requests } : change)
+    return true
+  }
   if (!each.continueOnError) {
     const at = runs.findIndex((run) => ended(run) && run?.status !== 'completed')
     if (at >= 0) {
@@ -117,7 +150,7 @@ export async function forEachStep(
     )
     return true
   }
-  return advance(driver, state, step, each, items, waiting, still, false)
+  return advance(driver, state, step, each, items, { ...waiting, bytes }, still, false)
 }
 
 const attemptOf = (wait: ItemsWait) => ({
@@ -181,9 +214,13 @@ async function advance(
     return true
   }
   const loaded = { ...state.loaded, compiled: each.inline }
-  const room = Math.min(each.concurrency - Object.keys(still).length, wait.total - wait.next)
+  const reused = await reusedItems(driver, state, step)
+  const room = each.concurrency - Object.keys(still).length
   const children: NewRun[] = []
-  for (let index = wait.next; index < wait.next + room; index++) {
+  let index = wait.next
+  for (; index < wait.total && children.length < room; index++) {
+    // An item an earlier attempt completed is not run again.
+    if (reused.has(index)) continue
     let input: JsonValue
     try {
       input = each.input
@@ -203,7 +240,13 @@ async function advance(
     ...still,
     ...Object.fromEntries(children.map((c) => [String(c.parent?.index ?? 0), c.id])),
   }
-  const next: ItemsWait = { ...wait, next: wait.next + children.length, running }
+  const next: ItemsWait = { ...wait, next: index, running }
+  if (index >= wait.total && Object.keys(running).length === 0) {
+    // Every item left was completed by an earlier attempt.
+    const outcome = await aggregate(driver, state, step, each, wait.total)
+    await driver.commit(state, endWaitChange(state, step, outcome, now, attemptOf(wait)))
+    return true
+  }
   await driver.commit(state, {
     ...waitChange(state, step, next, starting, now),
     children,
@@ -251,9 +294,10 @@ async function aggregate(
     state.progress.attempt,
   )
   const byIndex = new Map(children.map((c) => [c.parent?.index ?? -1, c]))
+  const reused = await reusedItems(driver, state, step)
   const output: JsonValue[] = []
   for (let index = 0; index < total; index++) {
-    const child = byIndex.get(index)
+    const child = byIndex.get(index) ?? reused.get(index)
     const ok = child?.status === 'completed'
     if (!each.continueOnError) output.push(child?.output ?? null)
     else if (ok) output.push({ ok: true, output: child?.output ?? null })

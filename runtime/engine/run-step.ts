@@ -30,6 +30,14 @@ export async function runStep(driver: RunDriver, state: RunState): Promise<boole
   const step = state.currentStep
   const index = state.stepIndex
   if (!step || index === undefined) throw new Error(`run ${state.id} has no current step`)
+  // `run.attempt` in templates is the attempt about to run (a retried run's too).
+  const { attempt, stepSeq } = state.progress
+  state.scope.setRun({
+    id: state.id,
+    flow: state.loaded.record.name,
+    version: state.loaded.record.version,
+    attempt,
+  })
   if (step.flow) return flowStep(driver, state, step)
   if (step.branches) return parallelStep(driver, state, step, step.branches)
   if (step.forEach) return forEachStep(driver, state, step, step.forEach)
@@ -52,14 +60,7 @@ export async function runStep(driver: RunDriver, state: RunState): Promise<boole
     await driver.commit(state, waitStepChange(state, step, driver.clock.now()))
     return true
   }
-  const { attempt, stepSeq } = state.progress
   const startedAt = driver.clock.now()
-  state.scope.setRun({
-    id: state.id,
-    flow: state.loaded.record.name,
-    version: state.loaded.record.version,
-    attempt,
-  })
   const prepared = stepInput(state, step)
   let input: JsonValue | undefined
   let result: AttemptResult

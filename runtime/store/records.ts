@@ -115,6 +115,10 @@ export type StepWait =
       readonly total: number
       readonly next: number
       readonly running: Readonly<Record<string, string>>
+      /** Items an earlier attempt completed (a retried run): their outputs are taken, not run again. */
+      readonly reused?: number
+      /** The bytes of the outputs gathered so far (held to the stored-value limit as they come). */
+      readonly bytes?: number
     }
 
 /** Where a child run comes from: the run and step that started it, and the item or branch it is for. */

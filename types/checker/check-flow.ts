@@ -153,7 +153,7 @@ export function checkFlow(
       ? checkForEachStep(
           ctx,
           graphStep,
-          flow.name,
+          flow,
           each,
           (env) => accessRules(env, graph)(facts),
           predecessors,

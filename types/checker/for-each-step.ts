@@ -16,6 +16,7 @@ import type { FlowDocument, Step } from '../generated/flow.js'
 import type { ValueSchema } from '../generated/value-schema.js'
 import type { JsonValue } from '../json.js'
 import { pointer } from '../pointer.js'
+import { maxJsonBytes } from '../schema/max-size.js'
 import { anySchema, type Rooted, resolve, rooted } from '../schema/rooted.js'
 import { checkInputAt, type Predecessor, type StepContext } from './check-steps.js'
 import type { CompiledFlow } from './compiled-flow.js'
@@ -29,7 +30,7 @@ import {
   inputOf,
   outputOf,
 } from './parallel-step.js'
-import { resolveTaskRef, type TaskResolver } from './task-refs.js'
+import { formatTaskRef, resolveTaskRef, type TaskResolver } from './task-refs.js'
 
 export interface CompiledForEach {
   /** The list, one expression. */
@@ -106,7 +107,7 @@ function listElements(
   step: ForEachStep,
   at: string,
   rules: AccessRules,
-): { list: CompiledTemplate; element: Rooted } | undefined {
+): { list: CompiledTemplate; element: Rooted; maxItems: number | undefined } | undefined {
   const source = step.forEach
   if (!/^\$\{[\s\S]*\}$/.test(source) || source.startsWith('$${')) {
     ctx.errors.push({
@@ -150,14 +151,43 @@ function listElements(
       code: 'optional_access',
       message: 'this list may be absent: a forEach needs one (test it with has(…) first)',
     })
-  return { list: compiled.template, element }
+  return { list: compiled.template, element, maxItems: list.schema.maxItems }
+}
+
+/**
+ * A warning when the schemas let the step's aggregated output pass the
+ * stored-value limit: as many items as the list may hold, each as large as
+ * its call's output may be (the step then fails with `limit_exceeded`).
+ */
+function sizeWarning(
+  ctx: StepContext,
+  step: ForEachStep,
+  at: string,
+  target: BranchTarget,
+  items: number,
+): void {
+  const limit = ctx.fenv.limits.value.maxBytes
+  // An element is the output, or with continueOnError `{"ok":true,"output":…}`.
+  const each = maxJsonBytes(rooted(outputOf(target))) + (step.continueOnError ? 22 : 0)
+  if (2 + items * (each + 1) <= limit) return
+  const call = target.task
+    ? `task ${formatTaskRef(target.task)}`
+    : `flow ${target.flow ? formatTaskRef(target.flow) : ''}`
+  const size = Number.isFinite(each)
+    ? `of up to ${each} bytes each`
+    : `whose size the output schema of ${call} does not bound (a string without maxLength, an array without maxItems, or an object open to more properties)`
+  ctx.warnings.push({
+    pointer: at,
+    code: 'output_may_exceed_limit',
+    message: `the output of forEach step "${step.id}" may pass the stored-value limit of ${limit} bytes: up to ${items} items ${size}; the step fails with limit_exceeded when it does`,
+  })
 }
 
 /** Checks a for-each step: its list, its item input against its call's input, its one-step flow. */
 export function checkForEachStep(
   ctx: StepContext,
   graphStep: GraphStep,
-  flowName: string,
+  flow: FlowDocument,
   target: BranchTarget,
   rulesIn: (fenv: FlowEnvironment) => AccessRules,
   predecessors: readonly Predecessor[],
@@ -181,7 +211,9 @@ export function checkForEachStep(
     step.input === undefined ? elementInput : predecessors,
   )
   if (!target.task && !target.flow) return undefined
-  const inline = compile(callDocument(flowName, step.id, step, target))
+  const maxItems = flow.limits?.maxItems ?? defaultMaxItems
+  sizeWarning(ctx, step, at, target, Math.min(listed.maxItems ?? maxItems, maxItems))
+  const inline = compile(callDocument(flow.name, step.id, step, target))
   if (!inline) return undefined
   return {
     list: listed.list,

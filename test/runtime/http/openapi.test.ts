@@ -83,5 +83,5 @@ test('start answers declare Location, and a run always has waiting and idempoten
   })
   const eventType = (document.components.schemas.Event as { properties: { type: { enum: [] } } })
     .properties.type
-  expect(eventType.enum).toHaveLength(18)
+  expect(eventType.enum).toHaveLength(19)
 })

@@ -29,6 +29,7 @@ describe.each(storeKinds)('%s store', (kind) => {
       [11, 'leases'],
       [12, 'run-requests'],
       [13, 'composition'],
+      [14, 'compensation'],
     ]
     // PostgreSQL starts at the schema libSQL reaches with migration 10, in one migration.
     expect(result.rows.map((r) => [r.version, r.name])).toEqual(
@@ -39,6 +40,7 @@ describe.each(storeKinds)('%s store', (kind) => {
             [11, 'leases'],
             [12, 'run-requests'],
             [13, 'composition'],
+            [14, 'compensation'],
           ],
     )
   })

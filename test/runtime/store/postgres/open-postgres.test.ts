@@ -48,6 +48,7 @@ describe('opening PostgreSQL', () => {
       { version: '11', name: 'leases' },
       { version: '12', name: 'run-requests' },
       { version: '13', name: 'composition' },
+      { version: '14', name: 'compensation' },
     ])
   })
 
