@@ -104,12 +104,14 @@ export type Template<T> =
 
 type Resolvable<V, Input, Steps> = V | ((scope: Scope<Input, Steps>) => V)
 
-export interface StepOptions<I, Input, Steps> {
+export interface StepOptions<I, Input, Steps, Own = Record<never, never>> {
   input?: Resolvable<Template<I>, Input, Steps>
   retry?: RetryPolicy
   timeoutMs?: number
   onError?: string
   description?: string
+  /** What undoes the step once it succeeded, when the run fails unrouted or is cancelled (its input sees the step's own output too). */
+  compensate?: BranchSpec<Input, Steps & Own>
 }
 
 export type EdgeSpec<Input, Steps> =
@@ -165,6 +167,20 @@ export interface BranchSpec<Input, Steps> {
   readonly timeoutMs?: number
 }
 
+/** A branch's or a compensation's call as the document writes it. */
+function callOf<Input, Steps>(branch: BranchSpec<Input, Steps>): Branch {
+  const { call, input, retry, timeoutMs } = branch
+  const common = {
+    ...(input === undefined
+      ? {}
+      : { input: resolve(input as Resolvable<unknown, unknown, unknown>) }),
+    ...(retry ? { retry } : {}),
+  }
+  return 'flow' in call
+    ? { flow: call.flow, ...common }
+    : { task: call.ref, ...common, ...(timeoutMs === undefined ? {} : { timeoutMs }) }
+}
+
 /** The output type of a task or flow handle. */
 type OutputOf<C> = C extends { readonly __io?: { output: infer O } } ? O : unknown
 
@@ -195,7 +211,7 @@ export class FlowBuilder<Input = unknown, Steps = Record<never, never>> {
   step<Id extends string, I, O>(
     id: Id,
     spec: TaskSpec<I, O> | FlowSpec<I, O> | string,
-    options: StepOptions<I, Input, Steps> = {},
+    options: StepOptions<I, Input, Steps, { [K in Id]: O }> = {},
   ): FlowBuilder<Input, Steps & { [K in Id]: O }> {
     const input =
       options.input === undefined
@@ -205,6 +221,7 @@ export class FlowBuilder<Input = unknown, Steps = Record<never, never>> {
       ...(options.description === undefined ? {} : { description: options.description }),
       ...(input === undefined ? {} : { input }),
       ...(options.retry ? { retry: options.retry } : {}),
+      ...(options.compensate ? { compensate: callOf(options.compensate) } : {}),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
     }
     if (typeof spec !== 'string' && 'flow' in spec) {
@@ -228,19 +245,7 @@ export class FlowBuilder<Input = unknown, Steps = Record<never, never>> {
     options: { onError?: string; description?: string } = {},
   ): FlowBuilder<Input, Steps & { [K in Id]: { [N in keyof B]: OutputOf<B[N]['call']> } }> {
     const parallel: Record<string, Branch> = {}
-    for (const [name, branch] of Object.entries(branches)) {
-      const { call, input, retry, timeoutMs } = branch
-      const common = {
-        ...(input === undefined
-          ? {}
-          : { input: resolve(input as Resolvable<unknown, unknown, unknown>) }),
-        ...(retry ? { retry } : {}),
-      }
-      parallel[name] =
-        'flow' in call
-          ? { flow: call.flow, ...common }
-          : { task: call.ref, ...common, ...(timeoutMs === undefined ? {} : { timeoutMs }) }
-    }
+    for (const [name, branch] of Object.entries(branches)) parallel[name] = callOf(branch)
     return this.#push({
       id,
       parallel,

@@ -164,6 +164,39 @@ describe('flow builder', () => {
     expectValid(doc)
   })
 
+  test("a compensation: its call, input (which may read the step's own output), retry and timeout", () => {
+    const doc = flow('undoable')
+      .input<{ id: string }>({
+        type: 'object',
+        required: ['id'],
+        properties: { id: { type: 'string' } },
+      })
+      .step('s', task<{ id: string }, { trackingId: string }>('ship', 1), {
+        input: ($) => ({ id: $.input.id }),
+        compensate: {
+          call: task<{ id: string }, { trackingId: string }>('ship', 1),
+          input: ($) => ({ id: $.steps.s.output.trackingId }),
+          retry: { maximumAttempts: 3 },
+          timeoutMs: 500,
+        },
+      })
+      .toJSON()
+    expect(doc.steps).toEqual([
+      {
+        id: 's',
+        task: 'ship@1',
+        input: { id: '${input.id}' },
+        compensate: {
+          task: 'ship@1',
+          input: { id: '${steps.s.output.trackingId}' },
+          retry: { maximumAttempts: 3 },
+          timeoutMs: 500,
+        },
+      },
+    ])
+    expectValid(doc)
+  })
+
   test('edges need a step to attach to', () => {
     expect(() => flow('empty').next('end')).toThrow('add a step before setting its edges')
   })
