@@ -25,7 +25,13 @@ interface StepRun {
   readonly attempts: readonly { number: number; log: string }[]
   /** token and url are null unless the key is an admin or operator key. */
   readonly callback?: { token: string | null; url: string | null }
+  /** A compensation's step run: the step run it undoes. */
+  readonly compensates?: number
 }
+
+/** How a step run is named in a table: a compensation says which step run it undoes. */
+const stepName = (s: StepRun): string =>
+  s.compensates === undefined ? s.stepId : `${s.stepId} (undo #${s.compensates})`
 
 interface RunEvent {
   readonly seq: number
@@ -93,6 +99,7 @@ function printRun(run: RunResource): void {
       `  error: step ${e.step} (${e.task}), ${e.kind}, attempt ${e.attempt}: ${e.message}`,
     )
   }
+  if (run.compensation) console.log(`  compensation: ${run.compensation}`)
   if (run.status === 'completed') console.log(`  output: ${JSON.stringify(run.output)}`)
 }
 
@@ -220,7 +227,7 @@ export async function runsShowCommand(
   printTable(
     ['step', 'status', 'task', 'attempts', 'time'],
     steps.items.map((s) => [
-      s.stepId,
+      stepName(s),
       s.status,
       s.task ? `${s.task.name}@${s.task.version}` : null,
       s.attempts.length,
@@ -230,7 +237,7 @@ export async function runsShowCommand(
   for (const step of steps.items) {
     for (const attempt of step.attempts) {
       if (attempt.log)
-        console.log(`\nlog of ${step.stepId} attempt ${attempt.number}:\n${attempt.log.trimEnd()}`)
+        console.log(`\nlog of ${stepName(step)} attempt ${attempt.number}:\n${attempt.log.trimEnd()}`)
     }
     if (step.callback && step.status === 'waiting')
       console.log(

@@ -1,5 +1,5 @@
 /**
- * Runs the README's "Five minutes with weir" against a fresh server started
+ * Runs the README's "Five minutes with weir" and "Composition" against a fresh server started
  * with `npm start` (on an ephemeral port, in a temporary folder): every shell
  * block is run with bash and its output compared with the text block after
  * it, so the README cannot drift from what weir does.
@@ -19,7 +19,10 @@ import {
 
 const repo = new URL('../..', import.meta.url).pathname
 const readme = readFileSync(join(repo, 'README.md'), 'utf8')
-const steps = walkthroughSteps(sectionOf(readme, 'Five minutes with weir'))
+const steps = [
+  ...walkthroughSteps(sectionOf(readme, 'Five minutes with weir')),
+  ...walkthroughSteps(sectionOf(readme, 'Composition')),
+]
 const documentedUrl = 'http://127.0.0.1:8787'
 const cwd = mkdtempSync(join(tmpdir(), 'weir-walkthrough-'))
 
