@@ -5,6 +5,9 @@
  * error with `compensation`; terminate skips them; a cancel while
  * compensating changes nothing; a run that compensated cannot be retried.
  */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import type { RunRecord } from '../../../runtime/store/records.js'
 import { type Harness, harness } from '../../fixtures/engine-harness.js'
@@ -252,5 +255,41 @@ describe('compensation', () => {
       'the compensation child to be terminated',
     )
     await h.close()
+  })
+
+  test('a node that stops while compensating hands the run on; the compensation is started once and completes', async () => {
+    const a = await setUp([
+      { name: 'slow-undo', steps: [{ id: 'w', waitFor: 'undo' }] },
+      {
+        name: 'saga',
+        steps: [
+          { id: 'a', task: 'inc', input: { n: 1 }, compensate: { flow: 'slow-undo', input: {} } },
+          { id: 'c', task: 'trap', input: {} },
+        ],
+      },
+    ])
+    const { run } = await a.engine.startRun('saga', {})
+    await until(
+      async () => (await children(a, run.id)).some((k) => k.status === 'waiting'),
+      'the compensation to wait',
+    )
+    await a.engine.stop()
+    const b = await harness(workers.pool, workers.cache, {
+      dir: mkdtempSync(join(tmpdir(), 'weir-node-b-')),
+      url: a.url,
+    })
+    await b.engine.recover()
+    // The compensation's flow started its own child (a one-step flow calling slow-undo): the leaf waits.
+    const leaf = async () => {
+      const [undo] = await children(b, run.id)
+      return (await children(b, undo?.id ?? ''))[0]
+    }
+    await until(async () => (await leaf())?.status === 'waiting', 'the compensating flow')
+    await b.engine.deliverEvent((await leaf())?.id ?? '', 'undo', { done: true })
+    const done = await untilStatus(b.store, run.id, 'failed')
+    expect([done.compensation, done.error?.kind]).toEqual(['completed', 'trap'])
+    expect((await children(b, run.id)).map((k) => k.status)).toEqual(['completed'])
+    await a.store.close()
+    await b.close()
   })
 })
