@@ -237,7 +237,9 @@ export async function runsShowCommand(
   for (const step of steps.items) {
     for (const attempt of step.attempts) {
       if (attempt.log)
-        console.log(`\nlog of ${stepName(step)} attempt ${attempt.number}:\n${attempt.log.trimEnd()}`)
+        console.log(
+          `\nlog of ${stepName(step)} attempt ${attempt.number}:\n${attempt.log.trimEnd()}`,
+        )
     }
     if (step.callback && step.status === 'waiting')
       console.log(

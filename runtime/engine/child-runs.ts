@@ -245,6 +245,21 @@ export function stopChildren(
   }))
 }
 
+/** Ends a step that waits for child runs with `outcome`, cancelling those of them still `going`, in one commit. */
+export async function endChildWait(
+  driver: RunDriver,
+  state: RunState,
+  step: CompiledStep,
+  outcome: Outcome,
+  attempt: Pick<AttemptReport, 'input' | 'log'>,
+  going: readonly string[] = [],
+): Promise<void> {
+  const now = driver.clock.now()
+  const change = endWaitChange(state, step, outcome, now, attempt)
+  const requests = stopChildren(state, 'cancel', now, going)
+  await driver.commit(state, requests.length > 0 ? { ...change, requests } : change)
+}
+
 /** The failure of a step whose children would nest past the engine's bound, if they would. */
 export function nestingFailure(
   driver: RunDriver,

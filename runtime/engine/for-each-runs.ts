@@ -21,10 +21,10 @@ import {
   adoptChild,
   childFailure,
   childWaitChange,
+  endChildWait,
   failBeforeStart,
   nestingFailure,
   newChild,
-  stopChildren,
 } from './child-runs.js'
 import type { Outcome } from './decide.js'
 import { templateFailure } from './evaluation-failure.js'
@@ -32,7 +32,6 @@ import { outputBytes, reusedItems } from './for-each-items.js'
 import type { RunDriver } from './run-driver.js'
 import type { RunState } from './run-state.js'
 import { stepOutcomeChange } from './step-outcome.js'
-import { endWaitChange } from './step-waits.js'
 
 type ItemsWait = Extract<StepWait, { kind: 'items' }>
 
@@ -100,9 +99,8 @@ export async function forEachStep(
     waiting.bytes ?? 0,
   )
   const maxBytes = driver.catalog.limits.value.maxBytes
+  const going = entries.filter((_, i) => !ended(runs[i])).map(([, run]) => run)
   if (bytes > maxBytes) {
-    const going = entries.filter((_, i) => !ended(runs[i])).map(([, run]) => run)
-    const now = driver.clock.now()
     const done = waiting.next - going.length
     const outcome: Outcome = {
       status: 'failed',
@@ -115,26 +113,15 @@ export async function forEachStep(
         attempt: state.progress.attempt,
       },
     }
-    const change = endWaitChange(state, step, outcome, now, attemptOf(waiting))
-    const requests = stopChildren(state, 'cancel', now, going)
-    await driver.commit(state, requests.length > 0 ? { ...change, requests } : change)
+    await endChildWait(driver, state, step, outcome, attemptOf(waiting), going)
     return true
   }
   if (!each.continueOnError) {
     const at = runs.findIndex((run) => ended(run) && run?.status !== 'completed')
     if (at >= 0) {
       const [index = '', id = ''] = entries[at] ?? []
-      const going = entries.filter((_, i) => !ended(runs[i])).map(([, run]) => run)
-      const now = driver.clock.now()
-      const change = endWaitChange(
-        state,
-        step,
-        itemFailure(step, state, Number(index), id, runs[at]),
-        now,
-        attemptOf(waiting),
-      )
-      const requests = stopChildren(state, 'cancel', now, going)
-      await driver.commit(state, requests.length > 0 ? { ...change, requests } : change)
+      const outcome = itemFailure(step, state, Number(index), id, runs[at])
+      await endChildWait(driver, state, step, outcome, attemptOf(waiting), going)
       return true
     }
   }
@@ -144,10 +131,7 @@ export async function forEachStep(
   if (!changed && room <= 0) return false
   if (waiting.next >= waiting.total && Object.keys(still).length === 0) {
     const outcome = await aggregate(driver, state, step, each, waiting.total)
-    await driver.commit(
-      state,
-      endWaitChange(state, step, outcome, driver.clock.now(), attemptOf(waiting)),
-    )
+    await endChildWait(driver, state, step, outcome, attemptOf(waiting))
     return true
   }
   return advance(driver, state, step, each, items, { ...waiting, bytes }, still, false)
@@ -244,7 +228,7 @@ async function advance(
   if (index >= wait.total && Object.keys(running).length === 0) {
     // Every item left was completed by an earlier attempt.
     const outcome = await aggregate(driver, state, step, each, wait.total)
-    await driver.commit(state, endWaitChange(state, step, outcome, now, attemptOf(wait)))
+    await endChildWait(driver, state, step, outcome, attemptOf(wait))
     return true
   }
   await driver.commit(state, {

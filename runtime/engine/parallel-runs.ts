@@ -19,17 +19,16 @@ import {
   adoptChild,
   childFailure,
   childWaitChange,
+  endChildWait,
   failBeforeStart,
   nestingFailure,
   newChild,
-  stopChildren,
 } from './child-runs.js'
 import type { Outcome } from './decide.js'
 import { templateFailure } from './evaluation-failure.js'
 import type { RunDriver } from './run-driver.js'
 import type { RunState } from './run-state.js'
 import { stepInput } from './step-input.js'
-import { endWaitChange } from './step-waits.js'
 
 /** Starts the branches, or (waiting) ends the step once they decided it; false while they run. */
 export async function parallelStep(
@@ -47,18 +46,15 @@ export async function parallelStep(
     const ended = (run: RunRecord | undefined) => !run || terminalStatuses.has(run.status)
     const failedAt = runs.findIndex((run) => ended(run) && run?.status !== 'completed')
     if (failedAt < 0 && !runs.every(ended)) return false
-    const now = driver.clock.now()
     const inputs = Object.fromEntries(runs.map((run, i) => [names[i], run?.input ?? null]))
     const attempt = { input: inputs as JsonValue, log: `branches ${JSON.stringify(waiting.runs)}` }
     const outcome =
       failedAt >= 0
         ? branchFailure(step, state, names[failedAt] ?? '', waiting.runs, runs[failedAt])
         : branchesOutput(driver, step, state, names, runs)
-    const change = endWaitChange(state, step, outcome, now, attempt)
     // The first failure stops the branches still going.
     const going = names.filter((_, i) => !ended(runs[i])).map((name) => waiting.runs[name] ?? '')
-    const requests = stopChildren(state, 'cancel', now, going)
-    await driver.commit(state, requests.length > 0 ? { ...change, requests } : change)
+    await endChildWait(driver, state, step, outcome, attempt, going)
     return true
   }
   await startBranches(driver, state, step, branches)
