@@ -179,6 +179,8 @@ export class RunDriver {
     if (deadline === undefined || terminalStatuses.has(state.status)) return
     this.clock.at(deadline, () => {
       if (terminalStatuses.has(state.status)) return
+      // The deadline was moved (a retry) or dropped (compensations began) since.
+      if (state.progress.deadline !== deadline) return
       if (state.inFlight) {
         state.requested = 'terminate'
         state.inFlight.abort()

@@ -34,7 +34,8 @@ export function checkInput(loaded: LoadedFlow, input: JsonValue, limits: JsonLim
 /** A run's first progress: at its first step, running (its deadline set) or queued. */
 export function firstProgress(loaded: LoadedFlow, now: number, queued: boolean): RunProgress {
   const first = loaded.compiled.steps[0] as CompiledStep
-  const timeout = loaded.record.document.timeoutMs
+  // The compiled document's: a branch's, an item's or a compensation's one-step flow has no timeout of its own.
+  const timeout = loaded.compiled.document.timeoutMs
   return {
     status: queued ? 'queued' : 'running',
     currentStep: first.id,

@@ -257,6 +257,32 @@ describe('compensation', () => {
     await h.close()
   })
 
+  test("the run's timeout no longer applies once its compensations began", async () => {
+    const h = await setUp([
+      { name: 'slow-undo', steps: [{ id: 'w', waitFor: 'undo' }] },
+      {
+        name: 'saga',
+        timeoutMs: 300,
+        steps: [
+          { id: 'a', task: 'inc', input: { n: 1 }, compensate: { flow: 'slow-undo', input: {} } },
+          { id: 'c', task: 'trap', input: {} },
+        ],
+      },
+    ])
+    const { run } = await h.engine.startRun('saga', {})
+    const leaf = async () => {
+      const [undo] = await children(h, run.id)
+      return (await children(h, undo?.id ?? ''))[0]
+    }
+    await until(async () => (await leaf())?.status === 'waiting', 'the compensating flow')
+    await new Promise((r) => setTimeout(r, 400))
+    expect((await h.store.getRun(run.id))?.compensation).toBe('running')
+    await h.engine.deliverEvent((await leaf())?.id ?? '', 'undo', {})
+    const done = await untilStatus(h.store, run.id, 'failed')
+    expect([done.compensation, done.error?.kind]).toEqual(['completed', 'trap'])
+    await h.close()
+  })
+
   test('a node that stops while compensating hands the run on; the compensation is started once and completes', async () => {
     const a = await setUp([
       { name: 'slow-undo', steps: [{ id: 'w', waitFor: 'undo' }] },
