@@ -1,7 +1,8 @@
 /**
  * Builds the componentize-js components the tests run (the example tasks, the
  * all-kinds fixture, the fetch fixtures: js-http with the http capability,
- * js-sealed-fetch without, and js-env, which reads its environment) once,
+ * js-sealed-fetch without, js-env, which reads its environment, and js-console,
+ * which logs and echoes, for the console) once,
  * before any test, reusing builds whose inputs have not changed.
  */
 import { createHash } from 'node:crypto'
@@ -39,7 +40,7 @@ export default async function setup(): Promise<void> {
   await inParallel(
     [
       buildKindsFixture,
-      ...['js-http', 'js-sealed-fetch', 'js-env'].map(
+      ...['js-http', 'js-sealed-fetch', 'js-env', 'js-console'].map(
         (f) => () => buildTask(join(root, 'test', 'fixtures', f), { ifChanged: true }),
       ),
       ...tasks.map((t) => () => buildTask(join(root, 'tasks', t), { ifChanged: true })),

@@ -59,16 +59,35 @@ export class ApiClient {
     this.#token = token
   }
 
+  #target(path: string, options: RequestOptions): URL {
+    const target = new URL(this.url + path)
+    for (const [name, value] of Object.entries(options.query ?? {}))
+      if (value !== undefined) target.searchParams.set(name, String(value))
+    return target
+  }
+
+  #headers(accept: string, options: RequestOptions): Record<string, string> {
+    const headers: Record<string, string> = { accept, ...options.headers }
+    if (this.#token) headers.authorization = `Bearer ${this.#token}`
+    return headers
+  }
+
+  async #fetch(target: URL, init: RequestInit): Promise<Response> {
+    try {
+      return await fetch(target, init)
+    } catch (error) {
+      const cause = causeCode(error) ?? (error as Error).message
+      throw new Error(`cannot reach weir at ${this.url} (${cause}); is "weir serve" running?`)
+    }
+  }
+
   async request<T = JsonValue>(
     method: string,
     path: string,
     options: RequestOptions = {},
   ): Promise<ApiAnswer<T>> {
-    const target = new URL(this.url + path)
-    for (const [name, value] of Object.entries(options.query ?? {}))
-      if (value !== undefined) target.searchParams.set(name, String(value))
-    const headers: Record<string, string> = { accept: 'application/json', ...options.headers }
-    if (this.#token) headers.authorization = `Bearer ${this.#token}`
+    const target = this.#target(path, options)
+    const headers = this.#headers('application/json', options)
     let body: string | Uint8Array<ArrayBuffer> | undefined
     if (options.bytes) {
       headers['content-type'] = 'application/wasm'
@@ -77,17 +96,41 @@ export class ApiClient {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(options.json)
     }
-    let response: Response
-    try {
-      response = await fetch(target, { method, headers, ...(body === undefined ? {} : { body }) })
-    } catch (error) {
-      const cause = causeCode(error) ?? (error as Error).message
-      throw new Error(`cannot reach weir at ${this.url} (${cause}); is "weir serve" running?`)
-    }
+    const response = await this.#fetch(target, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    })
     const text = await response.text()
     const parsed: unknown = text === '' ? undefined : JSON.parse(text)
     if (!response.ok) throw new ApiError(response.status, (parsed ?? {}) as ProblemBody)
     return { status: response.status, body: parsed as T, headers: response.headers }
+  }
+
+  /**
+   * GETs a live stream (`text/event-stream`): its body once the server
+   * answered 2xx; a problem answer is an ApiError, as for `request`.
+   */
+  async stream(
+    path: string,
+    options: Pick<RequestOptions, 'query' | 'headers'> = {},
+  ): Promise<ReadableStream<Uint8Array>> {
+    const target = this.#target(path, options)
+    const response = await this.#fetch(target, {
+      headers: this.#headers('text/event-stream', options),
+    })
+    if (!response.ok) {
+      const text = await response.text()
+      let problem: ProblemBody = {}
+      try {
+        problem = text === '' ? {} : (JSON.parse(text) as ProblemBody)
+      } catch {
+        problem = { detail: text }
+      }
+      throw new ApiError(response.status, problem)
+    }
+    if (!response.body) throw new Error(`weir answered ${path} without a body`)
+    return response.body
   }
 
   async get<T = JsonValue>(path: string, query?: RequestOptions['query']): Promise<T> {

@@ -2,8 +2,9 @@
  * The `weir` command line: its commands and options. Commands other than
  * `serve`, `task build` and an offline `flow check --tasks` talk to the server
  * over HTTP. Exit codes: 0 success, 1 the command ran and failed (a problem
- * found, a request refused, a run that failed), 2 the command line is wrong,
- * 3 `weir run --wait` ended before the run did.
+ * found, a request refused, a run that failed or, watched, ended otherwise
+ * than completed), 2 the command line is wrong, 3 `weir run --wait` ended
+ * before the run did.
  */
 import { Command, type Help, Option, type ParseOptions } from 'commander'
 import { packageInfo } from '../package-info.js'
@@ -29,6 +30,7 @@ import { type ServeOptions, serveCommand } from './serve.js'
 import { taskBuildCommand } from './task-build.js'
 import { taskListCommand, taskShowCommand } from './tasks.js'
 import { typesCommand } from './types-command.js'
+import { runsWatchCommand } from './watch.js'
 
 type Options<O> = O & GlobalOptions
 
@@ -197,6 +199,13 @@ function addRuns(program: Command): void {
     .description("A run's history")
     .argument('<id>', 'the run id')
     .action(remote((client, options, id) => runsEventsCommand(client, id, options)))
+  runs
+    .command('watch')
+    .description(
+      "A run's events as they happen, until it ends; exits 0 if it completed, 1 otherwise",
+    )
+    .argument('<id>', 'the run id')
+    .action(remote((client, options, id) => runsWatchCommand(client, id, options)))
   for (const operation of ['cancel', 'terminate', 'pause', 'resume', 'retry']) {
     runs
       .command(operation)

@@ -65,6 +65,7 @@ export async function serveCommand(options: ServeOptions): Promise<void> {
   const relativeFile = relative(process.cwd(), absolute)
   const file = relativeFile.startsWith('..') ? absolute : relativeFile
   console.log(`\nweir ${server.context.version} is listening on ${server.url}`)
+  console.log(`console: ${server.url}/console (sign in with an API key)`)
   if (server.recovered > 0) console.log(`resumed ${count(server.recovered, 'unfinished run')}`)
   if (server.newAdminKey) {
     console.log(`admin API key (shown once; also saved to ${file}):\n  ${server.newAdminKey}`)

@@ -71,10 +71,13 @@ async function toUndo(
     const index = stepIndex.get(stepId)
     return index !== undefined && steps[index]?.compensation !== undefined
   }
-  const stored = await driver.store.succeededStepRuns(state.id)
-  const own = change.stepRun?.status === 'succeeded' ? [change.stepRun] : []
-  const runs = [...own, ...stored.filter((s) => s.seq !== change.stepRun?.seq)]
-  return runs.filter((s) => undoes(s.stepId)).map((s) => ({ seq: s.seq, step: s.stepId }))
+  const index = await driver.store.stepRunIndex(state.id)
+  const own = change.stepRun ? [change.stepRun] : []
+  const runs = [...index.filter((s) => s.seq !== change.stepRun?.seq), ...own]
+  return runs
+    .filter((s) => s.status === 'succeeded' && s.compensates === undefined && undoes(s.stepId))
+    .map((s) => ({ seq: s.seq, step: s.stepId }))
+    .reverse()
 }
 
 /** The change that would have ended the run, ending its step but beginning its compensations instead. */
@@ -198,7 +201,8 @@ async function compensationInput(
   step: CompiledStep,
   seq: number,
 ): Promise<{ input: JsonValue } | { error: ReturnType<typeof templateFailure> }> {
-  const output = (await driver.store.stepRunOutput(state.id, seq)) ?? null
+  const [undone] = (await driver.store.stepRunsPage(state.id, seq - 1, 1)).items
+  const output = undone?.output ?? null
   const template = step.compensation?.input
   if (!template) return { input: output }
   state.scope.setStep(step.id, { output })

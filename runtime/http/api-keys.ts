@@ -71,6 +71,11 @@ export class ApiKeys {
     return known.record
   }
 
+  /** The key with this id, if it exists (a console session checks its key still does). */
+  async byId(id: string): Promise<ApiKeyRecord | undefined> {
+    return (await this.#lookup(id)).record
+  }
+
   async list(): Promise<ApiKeyRecord[]> {
     return this.#store.listApiKeys()
   }

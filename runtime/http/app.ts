@@ -13,9 +13,12 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { prettyJSON } from 'hono/pretty-json'
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status'
+import { type ConsoleOptions, consoleApp } from '../console/console-app.js'
 import { WeirError } from '../errors.js'
+import { processStreams, type StreamSlots } from '../live/stream-slots.js'
 import type { ApiKeyRecord } from '../store/records.js'
 import { roleAllows } from './api-keys.js'
+import { defaultHeartbeatMs, eventStream } from './event-stream.js'
 import { problemOf } from './problem.js'
 import { readBody, readParameters } from './request.js'
 import type { AppContext, Route, RouteResponse } from './route.js'
@@ -61,6 +64,12 @@ export interface AppOptions {
    * the request's origin, which a TLS-terminating proxy makes `http://…`.
    */
   readonly publicUrl?: string
+  /** The bound on open live streams (`?follow=1`); by default the process's, 200. */
+  readonly streams?: StreamSlots
+  /** Milliseconds between two heartbeat comments of a live stream (default 15 s). */
+  readonly heartbeatMs?: number
+  /** Serves the web console (`/console`) beside the API, its sessions signed with this key. */
+  readonly console?: ConsoleOptions
 }
 
 type Env = { Variables: { key: ApiKeyRecord | undefined } }
@@ -141,8 +150,30 @@ export function allowedMethods(routes: readonly Route[]): (path: string) => stri
   }
 }
 
-function respond(c: Context, response: RouteResponse): Response {
+/** How the app answers live streams: their bound, heartbeat, and where their failures are logged. */
+interface Streaming {
+  readonly slots: StreamSlots
+  readonly heartbeatMs: number
+  readonly logger: RequestLogger | undefined
+}
+
+function respond(c: Context, response: RouteResponse, streaming: Streaming): Response {
   for (const [name, value] of Object.entries(response.headers ?? {})) c.header(name, value)
+  if (response.stream) {
+    const { logger, heartbeatMs } = streaming
+    return eventStream(c, response.stream, {
+      heartbeatMs,
+      release: streaming.slots.take(),
+      onError: (error) => {
+        const { status } = problemOf(error)
+        if (status >= 500 && status !== 503 && logger)
+          logger.error(
+            { err: loggedError(error, undefined), path: maskPath(c.req.path) },
+            'stream failed',
+          )
+      },
+    })
+  }
   if (response.body === undefined) return c.body(null, response.status as StatusCode)
   return c.json(response.body, response.status as ContentfulStatusCode)
 }
@@ -237,7 +268,13 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
       logger.debug({ method: c.req.method, path, status: c.res.status, ms }, 'request')
     })
   }
+  if (options.console) app.route('/', consoleApp(context, options.console))
   app.use(prettyJSON({ query: 'pretty' }))
+  const streaming: Streaming = {
+    slots: options.streams ?? processStreams,
+    heartbeatMs: options.heartbeatMs ?? defaultHeartbeatMs,
+    logger,
+  }
   for (const route of routes) {
     app.on(
       route.method.toUpperCase(),
@@ -252,7 +289,7 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
           { params, body, bytes, key: c.get('key'), baseUrl },
           context,
         )
-        return respond(c, response)
+        return respond(c, response, streaming)
       },
     )
   }

@@ -9,7 +9,7 @@ import taskSchema from '../../types/schemas/task.schema.json' with { type: 'json
 import valueSchema from '../../types/schemas/value-schema.schema.json' with { type: 'json' }
 import { ref, resourceSchemas } from './api-schemas.js'
 import { publishSchemas } from './openapi-schemas.js'
-import type { Route, Schema } from './route.js'
+import type { ResponseSpec, Route, Schema } from './route.js'
 
 function errorResponses(route: Route): Record<string, Schema> {
   const problem = (description: string) => ({
@@ -45,7 +45,9 @@ function errorResponses(route: Route): Record<string, Schema> {
     const why =
       route.operationId === 'startRun'
         ? 'The database cannot be written (storage_unavailable), the server is stopping, or it holds its limit of active runs or, with ?wait, of waiting callers; nothing was started'
-        : 'The database cannot be written (storage_unavailable) or the server is stopping'
+        : route.parameters?.some((p) => p.name === 'follow')
+          ? 'The database cannot be written (storage_unavailable), the server is stopping, or, with ?follow, it holds its limit of open live streams'
+          : 'The database cannot be written (storage_unavailable) or the server is stopping'
     out[503] = {
       ...problem(why),
       headers: { 'Retry-After': { description: 'seconds to wait', schema: { type: 'integer' } } },
@@ -74,13 +76,26 @@ function locationHeader(route: Route, status: string): Schema {
   return { headers: { Location: { description, required, schema: { type: 'string' } } } }
 }
 
+/** A success answer's media types: JSON, and a live stream's `text/event-stream` when it has one. */
+function content(spec: ResponseSpec): Schema {
+  const stream = spec.stream
+    ? { 'text/event-stream': { schema: { type: 'string', description: spec.stream } } }
+    : {}
+  if (!spec.schema && !spec.stream) return {}
+  return {
+    content: { ...(spec.schema ? { 'application/json': { schema: spec.schema } } : {}), ...stream },
+  }
+}
+
 function operation(route: Route): Schema {
   const responses: Record<string, Schema> = {}
   for (const [status, spec] of Object.entries(route.responses)) {
     responses[status] = {
-      description: spec.description,
+      description: spec.stream
+        ? `${spec.description}; with follow=1, a live stream`
+        : spec.description,
       ...locationHeader(route, status),
-      ...(spec.schema ? { content: { 'application/json': { schema: spec.schema } } } : {}),
+      ...content(spec),
     }
   }
   return {

@@ -40,6 +40,8 @@ export interface BodySpec {
 export interface ResponseSpec {
   readonly description: string
   readonly schema?: Schema
+  /** The answer may be a `text/event-stream` instead (`?follow=1`): what its messages are. */
+  readonly stream?: string
 }
 
 export interface RouteRequest {
@@ -59,10 +61,26 @@ export interface RouteRequest {
   readonly baseUrl: string
 }
 
+/** A server-sent event: its type (`event:`; absent, a plain message), its id, and its data. */
+export interface StreamMessage {
+  readonly event?: string
+  readonly id?: string
+  /** One line of text (JSON). */
+  readonly data: string
+}
+
+/**
+ * The messages of a `text/event-stream` answer, produced until they end (the
+ * server closes the stream) or `signal` aborts (the client went away).
+ */
+export type EventStreamProducer = (signal: AbortSignal) => AsyncIterable<StreamMessage>
+
 export interface RouteResponse {
   readonly status: number
   readonly body?: unknown
   readonly headers?: Readonly<Record<string, string>>
+  /** Answers a `text/event-stream` of these messages (status 200) instead of `body`. */
+  readonly stream?: EventStreamProducer
 }
 
 /** What the handlers work with. */

@@ -17,6 +17,7 @@ import type { Logger } from 'pino'
 import { Catalog } from '../catalog/catalog.js'
 import { ComponentCache } from '../components/component-cache.js'
 import type { Config } from '../config.js'
+import { sessionKeyFrom } from '../console/session.js'
 import { systemClock } from '../engine/clock.js'
 import { Engine } from '../engine/engine.js'
 import { WeirError } from '../errors.js'
@@ -120,12 +121,16 @@ export class WeirServer {
     await mkdir(config.dataDir, { recursive: true })
     const store = await openStore({ url: config.dbUrl, durability: config.durability })
     const shared = isPostgresUrl(config.dbUrl)
-    const secrets = await loadSecretKey(config.secretKey, config.dataDir, { shared })
-      .then((key) => Secrets.open(store, key))
-      .catch(async (error: unknown) => {
+    const secretKey = await loadSecretKey(config.secretKey, config.dataDir, { shared }).catch(
+      async (error: unknown) => {
         await store.close()
         throw error
-      })
+      },
+    )
+    const secrets = await Secrets.open(store, secretKey).catch(async (error: unknown) => {
+      await store.close()
+      throw error
+    })
     const cache = new ComponentCache(join(config.dataDir, 'components'))
     const value = { maxDepth: config.maxDepth, maxBytes: config.maxValueKb * 2 ** 10 }
     const pool = await WorkerPool.start({
@@ -173,6 +178,10 @@ export class WeirServer {
     await scheduler.start()
     const app = createApp(context, {
       publicUrl: config.publicUrl,
+      console: {
+        sessionKey: sessionKeyFrom(secretKey),
+        secureCookie: config.publicUrl?.startsWith('https:') === true,
+      },
       logger: options.logger,
       limits: {
         componentBytes: config.maxComponentMb * 2 ** 20,

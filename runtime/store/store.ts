@@ -7,6 +7,7 @@
 
 import type { FlowDocument, JsonValue, TaskDocument, ValueSchema } from '../../types/index.js'
 import type { FunctionBinding } from '../components/signature.js'
+import type { LeaseStore, RunRequestRecord, RunRequestStore } from './node-store.js'
 import type {
   ApiKeyRecord,
   AttemptRecord,
@@ -26,8 +27,18 @@ import type {
   StepWait,
   TaskRecord,
 } from './records.js'
+import type {
+  ChangedRun,
+  Page,
+  RunChangeFilter,
+  RunChangePosition,
+  RunFilter,
+} from './run-lists.js'
 import type { StoreSignals } from './signals.js'
 import type { StorageHealthView } from './storage-health.js'
+
+export type * from './node-store.js'
+export type * from './run-lists.js'
 
 /** The engine's durable state of a run (beside what RunRecord shows). */
 export interface RunProgress {
@@ -147,29 +158,18 @@ export interface NewRun {
 }
 
 /** An active run as recovery reads it back: its record, progress, and each step's latest values. */
+/** A step run as `stepRunIndex` lists it. */
+export interface StepRunEntry {
+  readonly seq: number
+  readonly stepId: string
+  readonly status: StepRunStatus
+  readonly compensates?: number
+}
+
 export interface ActiveRun {
   readonly run: RunRecord
   readonly progress: RunProgress
   readonly values: Readonly<Record<string, { output?: JsonValue; error?: RunError }>>
-}
-
-export interface RunFilter {
-  readonly flow?: string
-  /** The child runs of this run. */
-  readonly parent?: string
-  readonly process?: string
-  readonly status?: RunStatus
-  /** createdAt bounds, epoch milliseconds, inclusive. */
-  readonly from?: number
-  readonly to?: number
-  readonly limit?: number
-  /** Opaque cursor from a previous page. */
-  readonly cursor?: string
-}
-
-export interface Page<T> {
-  readonly items: T[]
-  readonly nextCursor: string | undefined
 }
 
 /** Secrets, sealed: the store never sees a value in the clear. */
@@ -234,13 +234,28 @@ export interface RunStore {
   getRun(id: string): Promise<RunRecord | undefined>
   listRuns(filter: RunFilter): Promise<Page<RunRecord>>
   getStepRuns(runId: string): Promise<StepRunRecord[]>
-  /** The step runs of a run that succeeded (compensations aside), most recent first. */
-  succeededStepRuns(runId: string): Promise<{ seq: number; stepId: string }[]>
-  /** The output of one step run (undefined: none, or no such step run). */
-  stepRunOutput(runId: string, seq: number): Promise<JsonValue | undefined>
+  /** Step runs after `afterSeq`, at most `limit`, with their attempts; `more` when others follow. */
+  stepRunsPage(
+    runId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ items: StepRunRecord[]; more: boolean }>
+  /** Each step run's seq, step and status, in order, without values (a compensation's says which step run it undoes). */
+  stepRunIndex(runId: string): Promise<StepRunEntry[]>
   /** The child runs an attempt of a step run started (a for-each step's items, a parallel step's branches). */
   childRuns(parent: string, stepSeq: number, attempt: number): Promise<RunRecord[]>
   listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>>
+  /**
+   * Runs matching the filter whose last change comes after `after` (all when
+   * undefined) in (updated_at, id) order, oldest first, at most `limit`
+   * (1–1000): what a live stream of runs polls. A run changed twice shows
+   * once, as its last change left it.
+   */
+  runsChangedSince(
+    filter: RunChangeFilter,
+    after: RunChangePosition | undefined,
+    limit: number,
+  ): Promise<ChangedRun[]>
 
   recordRefusedStart(refused: RefusedStart): Promise<void>
   /** Refused starts of a flow, newest first. */
@@ -264,104 +279,6 @@ export interface ScheduleStore {
   ): Promise<boolean>
   /** The earliest next tick of any unpaused schedule. */
   earliestFire(): Promise<number | undefined>
-}
-
-/** A node as it records itself: `weir serve` processes sharing the database. */
-export interface NodeRecord {
-  readonly id: string
-  readonly host: string
-  readonly pid: number
-  readonly startedAt: number
-  /** Its last heartbeat, in the database's clock. */
-  readonly heartbeatAt: number
-  /** Active runs it owns. */
-  readonly runs: number
-}
-
-/** A run a node claimed: what it needs to resume it, and the epoch its commits are fenced by. */
-export interface ClaimedRun extends ActiveRun {
-  readonly epoch: number
-}
-
-/**
- * Run ownership: leases in the database's clock, claimed, renewed and
- * released by nodes; every claim moves a run's epoch on, which fences the
- * commits of the node that held it before.
- */
-export interface LeaseStore {
-  /** The database's clock, in epoch milliseconds. */
-  databaseNow(): Promise<number>
-  /** Records a node starting (again, for a known id). */
-  registerNode(node: { id: string; host: string; pid: number }): Promise<void>
-  /** Renews the node's heartbeat and the leases of the active runs it owns; returns how many runs it holds. */
-  renewLeases(node: string, leaseMs: number): Promise<number>
-  /**
-   * Claims up to `limit` active runs that no node owns or whose lease expired
-   * (with `own`, also those the node itself owned before a restart), oldest
-   * first; claimers never take the same run.
-   */
-  claimRuns(
-    node: string,
-    leaseMs: number,
-    limit: number,
-    options?: { own?: boolean },
-  ): Promise<ClaimedRun[]>
-  /** The ids of the active runs the node owns. */
-  ownedRuns(node: string): Promise<string[]>
-  /** Claims one run whatever its status (a retry of a finished run), unless another node's lease on it holds. */
-  claimRun(node: string, id: string, leaseMs: number): Promise<ClaimedRun | undefined>
-  /** Lets go of every run the node owns (a graceful stop): other nodes may claim them at once. */
-  releaseRuns(node: string): Promise<void>
-  /** Nodes whose heartbeat is more recent than `withinMs`, with the active runs each owns. */
-  listNodes(withinMs: number): Promise<NodeRecord[]>
-}
-
-/**
- * What a node asks of a run's owner: an operation, an event, a callback; or,
- * recorded with another run's change, a notice nobody waits an answer for: a
- * parent woken because a child ended (`wake`), a child stopped with its
- * parent (`cancel` or `terminate` with `{ "cascade": true }`).
- */
-export interface RunRequestRecord {
-  readonly id: string
-  readonly runId: string
-  readonly kind: 'cancel' | 'terminate' | 'pause' | 'resume' | 'event' | 'callback' | 'wake'
-  /** The request's arguments (an event's name and payload, a callback's token and body). */
-  readonly body: JsonValue
-  readonly createdAt: number
-  /** A notice: nobody waits for its answer; it is deleted once applied, offered again if it was not. */
-  readonly notice?: boolean
-}
-
-/** Who drives a run now. */
-export interface RunOwner {
-  readonly status: RunStatus
-  readonly owner: string | undefined
-  /** Whether the owner's lease holds (the database's clock). */
-  readonly live: boolean
-  /** The epoch of the owner's claim, and the sequence number of the run's last committed event. */
-  readonly epoch: number
-  readonly eventSeq: number
-}
-
-/**
- * Requests for runs another node drives: the receiving node records one and
- * waits for its answer; the owner takes it (once), applies it and answers.
- */
-export interface RunRequestStore {
-  runOwner(id: string): Promise<RunOwner | undefined>
-  addRunRequest(request: RunRequestRecord): Promise<void>
-  /** Requests no node took yet (and notices taken long ago but not applied), for runs `node` owns, oldest first. */
-  pendingRunRequests(node: string, limit: number): Promise<RunRequestRecord[]>
-  /** False when the request was withdrawn or taken already. */
-  takeRunRequest(id: string, at: number): Promise<boolean>
-  answerRunRequest(id: string, answer: JsonValue, at: number): Promise<void>
-  /** The answer once there is one; the request is gone then. */
-  collectRunAnswer(id: string): Promise<JsonValue | undefined>
-  /** True when the request is gone unapplied; false when an owner took it. */
-  withdrawRunRequest(id: string): Promise<boolean>
-  /** Forgets a notice once applied (nobody collects an answer to it). */
-  deleteRunRequest(id: string): Promise<void>
 }
 
 /** What the checker computes of a flow version at publish, stored with it. */

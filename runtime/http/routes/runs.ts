@@ -17,6 +17,16 @@ import {
   stepRunResource,
 } from '../resources.js'
 import { type AppContext, pathParam, queryParam, type Route, type RouteRequest } from '../route.js'
+import {
+  eventsAfter,
+  following,
+  followParam,
+  lastEventIdParam,
+  refusePaging,
+  runEventsStream,
+  runsSince,
+  runsStream,
+} from '../run-streams.js'
 
 export const runIdParam = pathParam('id', 'the run id', parameterSchemas.runId)
 const maxWaitMs = 300_000
@@ -171,20 +181,36 @@ export const runRoutes: Route[] = [
       queryParam('to', 'created at or before this ISO 8601 date-time', timeFilter),
       queryParam('limit', 'page size (default 50)', parameterSchemas.limit),
       queryParam('cursor', 'nextCursor of the previous page', parameterSchemas.cursor),
+      followParam,
+      lastEventIdParam,
     ],
-    responses: { 200: { description: 'A page of runs', schema: pageOf('Run') } },
+    responses: {
+      200: {
+        description: 'A page of runs',
+        schema: pageOf('Run'),
+        stream:
+          'With follow=1, a live stream instead: a message each time a matching run is created or changes, oldest change first (id: a cursor, data: the Run), after the cursor in Last-Event-ID when given, else from now on; a comment every 15 s keeps the connection open',
+      },
+    },
     async handle(request, { store }) {
       const { params } = request
       const from = instant(request, 'from')
       const to = instant(request, 'to')
+      const filter = {
+        ...(params.flow === undefined ? {} : { flow: String(params.flow) }),
+        ...(params.process === undefined ? {} : { process: String(params.process) }),
+        ...(params.status === undefined ? {} : { status: params.status as RunRecord['status'] }),
+        ...(params.parent === undefined ? {} : { parent: String(params.parent) }),
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
+      }
+      if (following(params)) {
+        refusePaging(params, ['limit', 'cursor'])
+        return { status: 200, stream: runsStream(store, filter, runsSince(params)) }
+      }
       const page = await withCursor(params.cursor, () =>
         store.listRuns({
-          ...(params.flow === undefined ? {} : { flow: String(params.flow) }),
-          ...(params.process === undefined ? {} : { process: String(params.process) }),
-          ...(params.status === undefined ? {} : { status: params.status as RunRecord['status'] }),
-          ...(params.parent === undefined ? {} : { parent: String(params.parent) }),
-          ...(from === undefined ? {} : { from }),
-          ...(to === undefined ? {} : { to }),
+          ...filter,
           ...(params.limit === undefined ? {} : { limit: Number(params.limit) }),
           ...(params.cursor === undefined ? {} : { cursor: String(params.cursor) }),
         }),
@@ -242,14 +268,31 @@ export const runRoutes: Route[] = [
         minimum: 1,
         maximum: 1000,
       }),
-      queryParam('cursor', 'nextCursor of the previous page', {
-        type: 'string',
-        pattern: '^[0-9]{1,10}$',
-      }),
+      queryParam(
+        'cursor',
+        'nextCursor of the previous page (with follow: the seq to start after)',
+        {
+          type: 'string',
+          pattern: '^[0-9]{1,10}$',
+        },
+      ),
+      followParam,
+      lastEventIdParam,
     ],
-    responses: { 200: { description: 'A page of events', schema: pageOf('Event') } },
+    responses: {
+      200: {
+        description: 'A page of events',
+        schema: pageOf('Event'),
+        stream:
+          'With follow=1, a live stream instead: each event as it is written (id: its seq, data: the Event), after Last-Event-ID (else cursor) when given; once the run is finished and its last event sent, a final message `event: end` with data {"status": <the run\'s status>}, and the server closes the stream; a comment every 15 s keeps the connection open',
+      },
+    },
     async handle({ params }, context) {
       const run = await existingRun(context, String(params.id))
+      if (following(params)) {
+        refusePaging(params, ['limit'])
+        return { status: 200, stream: runEventsStream(context.store, run.id, eventsAfter(params)) }
+      }
       const after = params.cursor === undefined ? 0 : Number(params.cursor)
       const limit = params.limit === undefined ? undefined : Number(params.limit)
       const page = await context.store.listEvents(run.id, after, limit)

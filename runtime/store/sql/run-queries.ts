@@ -1,12 +1,6 @@
-/**
- * Read queries over runs: one run, lists with filters and cursor pagination
- * (by creation time then id, stable under concurrent inserts), step runs with
- * their attempts, history events, and the active runs recovery resumes.
- */
-import type { JsonValue } from '../../../types/index.js'
 import { WeirError } from '../../errors.js'
 import type { EventRecord, RunError, RunRecord, StepRunRecord } from '../records.js'
-import type { ActiveRun, Page, RunFilter } from '../store.js'
+import type { ActiveRun, Page, RunChangeFilter, RunFilter } from '../store.js'
 import { processFilter } from './process-filter.js'
 import {
   attemptFromRow,
@@ -39,8 +33,11 @@ function decodeCursor(cursor: string): [number, string] {
   throw new WeirError('invalid_request', `cursor "${cursor}" is not one this API gave out`)
 }
 
-/** Newest first. The filter columns come from this fixed list; values are always bound. */
-export async function listRuns(client: SqlClient, filter: RunFilter): Promise<Page<RunRecord>> {
+/**
+ * The conditions of a run filter (without its cursor) and their arguments.
+ * The filter columns come from this fixed list; values are always bound.
+ */
+export function runFilterClauses(filter: RunChangeFilter): { where: string[]; args: SqlValue[] } {
   const where: string[] = []
   const args: SqlValue[] = []
   const add = (clause: string, value: SqlValue) => {
@@ -57,6 +54,12 @@ export async function listRuns(client: SqlClient, filter: RunFilter): Promise<Pa
   if (filter.status !== undefined) add('status = ?', filter.status)
   if (filter.from !== undefined) add('created_at >= ?', filter.from)
   if (filter.to !== undefined) add('created_at <= ?', filter.to)
+  return { where, args }
+}
+
+/** Newest first. */
+export async function listRuns(client: SqlClient, filter: RunFilter): Promise<Page<RunRecord>> {
+  const { where, args } = runFilterClauses(filter)
   if (filter.cursor !== undefined) {
     const [createdAt, id] = decodeCursor(filter.cursor)
     where.push('(created_at < ? OR (created_at = ? AND id < ?))')
@@ -81,29 +84,6 @@ export async function getStepRuns(client: SqlClient, runId: string): Promise<Ste
     bySeq.set(seq, [...(bySeq.get(seq) ?? []), attemptFromRow(row)])
   }
   return (steps?.rows ?? []).map((row) => stepRunFromRow(row, bySeq.get(Number(row.seq)) ?? []))
-}
-
-export async function succeededStepRuns(
-  client: SqlClient,
-  runId: string,
-): Promise<{ seq: number; stepId: string }[]> {
-  const result = await client.execute({
-    sql: "SELECT seq, step_id FROM step_runs WHERE run_id = ? AND status = 'succeeded' AND compensates IS NULL ORDER BY seq DESC",
-    args: [runId],
-  })
-  return result.rows.map((row) => ({ seq: Number(row.seq), stepId: String(row.step_id) }))
-}
-
-export async function stepRunOutput(
-  client: SqlClient,
-  runId: string,
-  seq: number,
-): Promise<JsonValue | undefined> {
-  const result = await client.execute({
-    sql: 'SELECT output FROM step_runs WHERE run_id = ? AND seq = CAST(? AS BIGINT)',
-    args: [runId, seq],
-  })
-  return parseJson(result.rows[0]?.output)
 }
 
 export async function listEvents(

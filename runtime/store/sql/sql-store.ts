@@ -7,7 +7,7 @@
  */
 import type { FlowDocument, JsonValue, TaskDocument } from '../../../types/index.js'
 import type { FunctionBinding } from '../../components/signature.js'
-import { FencedError, NoSlotError, WeirError } from '../../errors.js'
+import { WeirError } from '../../errors.js'
 import { GroupCommitter } from '../group-commit.js'
 import type {
   ApiKeyRecord,
@@ -24,33 +24,36 @@ import { LocalSignals, type StoreSignals } from '../signals.js'
 import { StorageHealth, type StorageHealthView } from '../storage-health.js'
 import type {
   ActiveRun,
+  ChangedRun,
   ClaimedRun,
   FlowComputed,
   NewRun,
   NodeRecord,
   Page,
   RunChange,
+  RunChangeFilter,
+  RunChangePosition,
   RunFilter,
   RunOwner,
   RunRequestRecord,
-  SlotGuard,
+  StepRunEntry,
   Store,
 } from '../store.js'
 import * as catalog from './catalog-queries.js'
+import { fencedError, isStorageFault, noSlotError } from './commit-failures.js'
 import { type GroupWork, writeGroup } from './group-write.js'
 import * as keys from './key-queries.js'
 import * as leases from './lease-queries.js'
 import * as refusals from './refused-starts.js'
 import * as requests from './request-queries.js'
+import * as runChanges from './run-changes.js'
 import * as runs from './run-queries.js'
 import { changeRows, newRunRows } from './run-rows.js'
 import * as schedules from './schedule-queries.js'
 import * as secrets from './secret-queries.js'
 import type { SqlClient, SqlDialect } from './sql-client.js'
+import * as stepRuns from './step-run-queries.js'
 import { probeStatements } from './storage-probe.js'
-
-const isStorageFault = (error: unknown) =>
-  error instanceof WeirError && error.code === 'storage_unavailable'
 
 export class SqlStore implements Store {
   /** The database, through the client that classifies storage faults (tests may run SQL on it). */
@@ -149,7 +152,7 @@ export class SqlStore implements Store {
     const [stored] = await this.#committer
       .submit([{ create: run, rows: newRunRows(run) }])
       .catch(async (error: unknown) => {
-        throw (run.slot && this.#noSlot(run.slot, error)) ?? error
+        throw (run.slot && noSlotError(run.slot, error)) ?? error
       })
     if (!stored) throw new WeirError('internal', `run ${run.id} was not stored`)
     return { run: stored, created: stored.id === run.id }
@@ -163,32 +166,12 @@ export class SqlStore implements Store {
       await this.#committer.submit(work)
     } catch (error) {
       const slot = changes.find((c) => c.slot)?.slot
-      throw (await this.#fenced(changes, error)) ?? (slot && this.#noSlot(slot, error)) ?? error
+      throw (
+        (await fencedError(this.client, changes, error)) ??
+        (slot && noSlotError(slot, error)) ??
+        error
+      )
     }
-  }
-
-  /**
-   * The NoSlotError a failed write that took a slot stands for: its guard
-   * found the flow's slots taken. (A slot may have freed since, so the count
-   * is not read again: the engine queues the run and tries again.)
-   */
-  #noSlot(slot: SlotGuard, error: unknown): NoSlotError | undefined {
-    return isStorageFault(error) ? undefined : new NoSlotError(slot.flow, slot.limit)
-  }
-
-  /** The FencedError a failed commit stands for: a change whose run has another epoch now. */
-  async #fenced(changes: readonly RunChange[], error: unknown): Promise<FencedError | undefined> {
-    const fencedChanges = changes.filter((c) => c.epoch !== undefined)
-    if (fencedChanges.length === 0 || isStorageFault(error)) return undefined
-    const epochs = await leases.epochsOf(
-      this.client,
-      fencedChanges.map((c) => c.runId),
-    )
-    for (const c of fencedChanges) {
-      const found = epochs.get(c.runId)
-      if (found !== c.epoch) return new FencedError(c.runId, c.epoch as number, found)
-    }
-    return undefined
   }
 
   loadActiveRuns(): Promise<ActiveRun[]> {
@@ -215,16 +198,28 @@ export class SqlStore implements Store {
     return runs.getStepRuns(this.client, runId)
   }
 
-  succeededStepRuns(runId: string): Promise<{ seq: number; stepId: string }[]> {
-    return runs.succeededStepRuns(this.client, runId)
+  stepRunsPage(
+    runId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ items: StepRunRecord[]; more: boolean }> {
+    return stepRuns.stepRunsPage(this.client, runId, afterSeq, limit)
   }
 
-  stepRunOutput(runId: string, seq: number): Promise<JsonValue | undefined> {
-    return runs.stepRunOutput(this.client, runId, seq)
+  stepRunIndex(runId: string): Promise<StepRunEntry[]> {
+    return stepRuns.stepRunIndex(this.client, runId)
   }
 
   listEvents(runId: string, after?: number, limit?: number): Promise<Page<EventRecord>> {
     return runs.listEvents(this.client, runId, after, limit)
+  }
+
+  runsChangedSince(
+    filter: RunChangeFilter,
+    after: RunChangePosition | undefined,
+    limit: number,
+  ): Promise<ChangedRun[]> {
+    return runChanges.runsChangedSince(this.client, filter, after, limit)
   }
 
   recordRefusedStart(refused: RefusedStart): Promise<void> {

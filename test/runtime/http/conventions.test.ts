@@ -98,7 +98,7 @@ describe('query parameters', () => {
       role: 'viewer',
     })
     expect(response.status).toBe(400)
-    const takes = 'it takes flow, process, status, parent, from, to, limit, cursor'
+    const takes = 'it takes flow, process, status, parent, from, to, limit, cursor, follow'
     expect(await response.json()).toEqual({
       type: 'https://weir.dev/problems/invalid-request',
       title: 'Invalid request',

@@ -85,3 +85,47 @@ test('start answers declare Location, and a run always has waiting and idempoten
     .properties.type
   expect(eventType.enum).toHaveLength(19)
 })
+
+test('the live run routes declare follow, Last-Event-ID and their text/event-stream answer', () => {
+  for (const path of ['/v1/runs', '/v1/runs/{id}/events']) {
+    const op = document.paths[path]?.get as Operation & {
+      parameters: { name: string; in: string; schema: unknown }[]
+    }
+    expect(op.parameters.filter((p) => ['follow', 'Last-Event-ID'].includes(p.name))).toEqual([
+      {
+        name: 'follow',
+        in: 'query',
+        description: 'with 1 or true, answer a live text/event-stream instead of a page',
+        required: false,
+        schema: { enum: ['1', 'true', '0', 'false'] },
+      },
+      {
+        name: 'Last-Event-ID',
+        in: 'header',
+        description: 'with follow: resume after the message with this id',
+        required: false,
+        schema: { type: 'string' },
+      },
+    ])
+    const ok = op.responses['200'] as {
+      description: string
+      content: Record<string, { schema: { type?: string; description?: string } }>
+    }
+    expect(Object.keys(ok.content)).toEqual(['application/json', 'text/event-stream'])
+    expect(ok.description).toMatch(/; with follow=1, a live stream$/)
+    expect(ok.content['text/event-stream']?.schema.type).toBe('string')
+    expect(op.responses['503']).toMatchObject({
+      description:
+        'The database cannot be written (storage_unavailable), the server is stopping, or, with ?follow, it holds its limit of open live streams',
+    })
+  }
+  const events = document.paths['/v1/runs/{id}/events']?.get?.responses['200'] as {
+    content: Record<string, { schema: { description: string } }>
+  }
+  expect(events.content['text/event-stream']?.schema.description).toContain(
+    'a final message `event: end` with data {"status": <the run\'s status>}',
+  )
+  // Routes without a live form answer JSON only.
+  const run = document.paths['/v1/runs/{id}']?.get?.responses['200'] as { content: object }
+  expect(Object.keys(run.content)).toEqual(['application/json'])
+})

@@ -8,6 +8,7 @@ import { statements as leases } from './011-leases.js'
 import { statements as runRequests } from './012-run-requests.js'
 import { statements as composition } from './013-composition.js'
 import { statements as compensation } from './014-compensation.js'
+import { statements as runChanges } from './015-run-changes.js'
 
 export const migrations: readonly Migration[] = [
   { version: 10, name: 'initial', statements: initial },
@@ -15,4 +16,5 @@ export const migrations: readonly Migration[] = [
   { version: 12, name: 'run-requests', statements: runRequests },
   { version: 13, name: 'composition', statements: composition },
   { version: 14, name: 'compensation', statements: compensation },
+  { version: 15, name: 'run-changes', statements: runChanges },
 ]

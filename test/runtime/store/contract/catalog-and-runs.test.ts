@@ -30,6 +30,7 @@ describe.each(storeKinds)('%s store', (kind) => {
       [12, 'run-requests'],
       [13, 'composition'],
       [14, 'compensation'],
+      [15, 'run-changes'],
     ]
     // PostgreSQL starts at the schema libSQL reaches with migration 10, in one migration.
     expect(result.rows.map((r) => [r.version, r.name])).toEqual(
@@ -41,6 +42,7 @@ describe.each(storeKinds)('%s store', (kind) => {
             [12, 'run-requests'],
             [13, 'composition'],
             [14, 'compensation'],
+            [15, 'run-changes'],
           ],
     )
   })

@@ -49,6 +49,7 @@ describe('opening PostgreSQL', () => {
       { version: '12', name: 'run-requests' },
       { version: '13', name: 'composition' },
       { version: '14', name: 'compensation' },
+      { version: '15', name: 'run-changes' },
     ])
   })
 
