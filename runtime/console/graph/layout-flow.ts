@@ -4,8 +4,9 @@
  * order, the fall-through, `onError` routes, loops). Dagre places flows of up
  * to `dagreStepLimit` steps; larger ones, and those whose depth exhausts dagre's
  * recursion, are placed in one column. Pure and synchronous, and dagre's part
- * is slow (about a second for 1,000 steps), so callers cache the result per
- * flow version (`FlowGraphCache`).
+ * is slow (about 1 ms a step: a second for 1,000 steps, which would stall the
+ * server, hence the limit of 200), so callers cache the result per flow
+ * version (`FlowGraphCache`).
  */
 import type { FlowDocument } from '../../../types/index.js'
 import { placeInColumn } from './column-placement.js'
@@ -14,7 +15,7 @@ import type { FlowLayout } from './flow-layout.js'
 import { flowSpecs } from './flow-specs.js'
 
 /** Most steps a flow may have to be placed by dagre (beyond, its time and stack grow too much). */
-export const dagreStepLimit = 1000
+export const dagreStepLimit = 200
 
 /** Positions the nodes and routes the edges of a flow. */
 export function layoutFlow(document: FlowDocument): FlowLayout {

@@ -122,6 +122,15 @@ describe('console sessions', () => {
     expect((await get('/console', short)).status).toBe(303)
   })
 
+  test('sign-out clears the cookie; it needs the CSRF token too', async () => {
+    const session = await signIn()
+    expect((await post('/console/sign-out', session, {})).status).toBe(403)
+    const csrf = await csrfOf('/console', session)
+    const out = await post('/console/sign-out', session, { csrf })
+    expect([out.status, out.headers.get('location')]).toEqual([303, '/console/sign-in'])
+    expect(out.headers.get('set-cookie')).toMatch(/^weir_session=; Max-Age=0; Path=\//)
+  })
+
   test('every page has the security headers; console paths are not in /openapi.json', async () => {
     const session = await signIn()
     const response = await get('/console', session)
