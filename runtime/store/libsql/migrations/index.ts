@@ -16,6 +16,9 @@ import { statements as runRequests } from './012-run-requests.js'
 import { statements as composition } from './013-composition.js'
 import { statements as compensation } from './014-compensation.js'
 import { statements as runChanges } from './015-run-changes.js'
+import { statements as audit } from './016-audit.js'
+import { statements as retention } from './017-retention.js'
+import { statements as traceContext } from './018-trace-context.js'
 
 export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', statements: initial },
@@ -33,4 +36,7 @@ export const migrations: readonly Migration[] = [
   { version: 13, name: 'composition', statements: composition },
   { version: 14, name: 'compensation', statements: compensation },
   { version: 15, name: 'run-changes', statements: runChanges },
+  { version: 16, name: 'audit', statements: audit },
+  { version: 17, name: 'retention', statements: retention },
+  { version: 18, name: 'trace-context', statements: traceContext },
 ]

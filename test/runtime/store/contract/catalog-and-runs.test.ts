@@ -31,6 +31,9 @@ describe.each(storeKinds)('%s store', (kind) => {
       [13, 'composition'],
       [14, 'compensation'],
       [15, 'run-changes'],
+      [16, 'audit'],
+      [17, 'retention'],
+      [18, 'trace-context'],
     ]
     // PostgreSQL starts at the schema libSQL reaches with migration 10, in one migration.
     expect(result.rows.map((r) => [r.version, r.name])).toEqual(
@@ -43,6 +46,9 @@ describe.each(storeKinds)('%s store', (kind) => {
             [13, 'composition'],
             [14, 'compensation'],
             [15, 'run-changes'],
+            [16, 'audit'],
+            [17, 'retention'],
+            [18, 'trace-context'],
           ],
     )
   })

@@ -13,7 +13,7 @@ describe.each(storeKinds)('%s store', (kind) => {
     await expect(openTestStore(kind, url)).rejects.toMatchObject({
       code: 'internal',
       message:
-        "the database's schema is at version 99, newer than this weir knows (15): upgrade weir",
+        "the database's schema is at version 99, newer than this weir knows (18): upgrade weir",
     })
   })
 })

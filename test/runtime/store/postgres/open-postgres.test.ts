@@ -50,6 +50,9 @@ describe('opening PostgreSQL', () => {
       { version: '13', name: 'composition' },
       { version: '14', name: 'compensation' },
       { version: '15', name: 'run-changes' },
+      { version: '16', name: 'audit' },
+      { version: '17', name: 'retention' },
+      { version: '18', name: 'trace-context' },
     ])
   })
 
