@@ -15,7 +15,10 @@ const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number
 
 /** A benchmark server in its own process, on a data directory of its own (and the database `dbUrl` names). */
-export async function startServer(dbUrl: string | undefined) {
+export async function startServer(
+  dbUrl: string | undefined,
+  env: Readonly<Record<string, string>> = {},
+) {
   const dataDir = mkdtempSync(join(tmpdir(), 'weir-bench-http-'))
   const child = spawn(
     process.execPath,
@@ -28,6 +31,7 @@ export async function startServer(dbUrl: string | undefined) {
     ],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
     },
   )
   const line = await new Promise<string>((resolve, reject) => {
@@ -38,8 +42,13 @@ export async function startServer(dbUrl: string | undefined) {
   return { url, token, child }
 }
 
-export async function benchHttp(clients = 50, starts = 10_000, dbUrl?: string): Promise<string[]> {
-  const { url, token, child } = await startServer(dbUrl)
+export async function benchHttp(
+  clients = 50,
+  starts = 10_000,
+  dbUrl?: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<string[]> {
+  const { url, token, child } = await startServer(dbUrl, env)
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
   const start = async (query: string, n: number) => {
     const response = await fetch(`${url}/v1/flows/three/runs${query}`, {

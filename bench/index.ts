@@ -15,6 +15,8 @@ import { benchNodes } from './nodes.js'
 import { benchNodesCrash } from './nodes-crash.js'
 import { benchNodesHttp } from './nodes-http.js'
 import { withPostgres } from './postgres.js'
+import { benchRetention } from './retention.js'
+import { benchTracing } from './tracing.js'
 
 const only = process.argv[2]
 
@@ -55,6 +57,15 @@ if (!only || only === 'http') {
     console.log('\n## HTTP API on PostgreSQL\n')
     for (const line of onPostgres) console.log(line)
   }
+}
+if (only === 'tracing') {
+  console.log('\n## HTTP API, tracing off and on (interleaved)\n')
+  for (const line of await benchTracing()) console.log(line)
+}
+if (only === 'retention') {
+  console.log('\n## retention soak (database size under a steady load)\n')
+  const rate = process.argv[4] === undefined ? undefined : Number(process.argv[4])
+  for (const line of await benchRetention(process.argv[3], rate)) console.log(line)
 }
 if (!only || only === 'nodes') {
   console.log('\n## nodes (libSQL file)\n')

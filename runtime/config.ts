@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os'
 import { join, resolve } from 'node:path'
 import { WeirError } from './errors.js'
+import { checkedWindow } from './retention/retention-window.js'
 import type { Durability } from './store/index.js'
 
 export interface Config {
@@ -56,6 +57,21 @@ export interface Config {
   readonly leaseMs: number
   /** How often a node renews its leases and claims runs, in ms. */
   readonly leaseRenewMs: number
+  /**
+   * Whether runs, steps, attempts and requests are traced: the standard
+   * OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is
+   * set, which the OTLP exporter reads with the other OTEL_* variables.
+   */
+  readonly tracing: boolean
+  /**
+   * How long finished run trees are kept after their root ends (WEIR_RETENTION):
+   * `off`, or a number with s, m, h or d (`30d`); see retention/retention-window.ts.
+   */
+  readonly retention: string
+  /** How long audit entries are kept (WEIR_AUDIT_RETENTION), in the same form. */
+  readonly auditRetention: string
+  /** `GET /metrics` answers without an API key (WEIR_METRICS_PUBLIC=1, `--metrics-public`); else the viewer role. */
+  readonly metricsPublic: boolean
 }
 
 const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']
@@ -68,6 +84,15 @@ function integer(name: string, value: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 0)
     throw new WeirError('invalid_request', `${name} must be a non-negative integer, not "${value}"`)
   return n
+}
+
+/** A yes-or-no variable: 1, true, yes or on; 0, false, no or off; empty or unset is undefined. */
+function flag(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined
+  const answer = value.trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(answer)) return true
+  if (['0', 'false', 'no', 'off'].includes(answer)) return false
+  throw new WeirError('invalid_request', `${name} must be 1 or 0 (true or false), not "${value}"`)
 }
 
 /** Leases must outlast two renewals, so that one late renewal loses nothing. */
@@ -147,6 +172,17 @@ export function resolveConfig(
       leaseMs: options.leaseMs ?? integer('WEIR_LEASE_MS', env.WEIR_LEASE_MS) ?? 10_000,
       leaseRenewMs:
         options.leaseRenewMs ?? integer('WEIR_LEASE_RENEW_MS', env.WEIR_LEASE_RENEW_MS) ?? 2_000,
+      tracing: Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
+      retention: checkedWindow(
+        'WEIR_RETENTION',
+        options.retention ?? (env.WEIR_RETENTION || undefined) ?? '30d',
+      ),
+      auditRetention: checkedWindow(
+        'WEIR_AUDIT_RETENTION',
+        options.auditRetention ?? (env.WEIR_AUDIT_RETENTION || undefined) ?? '365d',
+      ),
+      metricsPublic:
+        options.metricsPublic ?? flag('WEIR_METRICS_PUBLIC', env.WEIR_METRICS_PUBLIC) ?? false,
     }),
   )
 }

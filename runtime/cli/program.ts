@@ -8,6 +8,7 @@
  */
 import { Command, type Help, Option, type ParseOptions } from 'commander'
 import { packageInfo } from '../package-info.js'
+import { addAudit } from './audit.js'
 import type { ApiClient } from './client.js'
 import { connect, type GlobalOptions } from './connect.js'
 import { flowCheckCommand } from './flow-check.js'
@@ -26,7 +27,7 @@ import {
 } from './runs.js'
 import { schedulePauseCommand, schedulesListCommand } from './schedules.js'
 import { secretsDeleteCommand, secretsListCommand, secretsSetCommand } from './secrets.js'
-import { type ServeOptions, serveCommand } from './serve.js'
+import { addServe } from './serve-command.js'
 import { taskBuildCommand } from './task-build.js'
 import { taskListCommand, taskShowCommand } from './tasks.js'
 import { typesCommand } from './types-command.js'
@@ -67,34 +68,6 @@ async function flowListCommand(client: ApiClient, json: boolean | undefined): Pr
     )
   }
   return 0
-}
-
-function addServe(program: Command): void {
-  program
-    .command('serve')
-    .description('Run the server and its workers on the embedded database')
-    .option('--host <host>', 'address to listen on (WEIR_HOST, default 127.0.0.1)')
-    .option('--port <port>', 'port to listen on (WEIR_PORT, default 8787)')
-    .option(
-      '--data-dir <dir>',
-      'database, component cache, admin token (WEIR_DATA_DIR, default ./.weir)',
-    )
-    .option(
-      '--db-url <url>',
-      'libSQL file URL or postgres://user:pass@host:port/db (WEIR_DB_URL, default file:<data dir>/weir.db)',
-    )
-    .addOption(
-      new Option(
-        '--durability <mode>',
-        'strict also survives power loss (WEIR_DURABILITY)',
-      ).choices(['normal', 'strict']),
-    )
-    .option('--workers <n>', 'executor worker threads (WEIR_WORKERS, default: number of cores)')
-    .option('--log-level <level>', 'debug, info, warn or error (WEIR_LOG_LEVEL, default info)')
-    .option('--examples', "build if needed and publish weir's example tasks and flows")
-    .action(async (_options: ServeOptions, command: Command) =>
-      serveCommand(command.optsWithGlobals<ServeOptions>()),
-    )
 }
 
 function addTask(program: Command): void {
@@ -382,6 +355,7 @@ export function buildProgram(): Command {
   addSchedules(program)
   addEvents(program)
   addKeysAndTypes(program)
+  addAudit(program, remote)
   for (const command of program.commands) {
     command.exitOverride()
     for (const sub of command.commands) sub.exitOverride()

@@ -4,7 +4,6 @@
  * and a curl line to try. SIGTERM/SIGINT stop it gracefully.
  */
 import { relative } from 'node:path'
-import pino from 'pino'
 import { type ConfigOptions, resolveConfig } from '../config.js'
 import { packageInfo } from '../package-info.js'
 import { tokenFile } from '../server/admin-token.js'
@@ -12,6 +11,7 @@ import { publishExamples } from '../server/publish-examples.js'
 import { WeirServer } from '../server/weir-server.js'
 import type { Durability } from '../store/index.js'
 import { count } from './output.js'
+import { serverLogger } from './server-logger.js'
 
 export interface ServeOptions {
   readonly host?: string
@@ -21,6 +21,9 @@ export interface ServeOptions {
   readonly durability?: string
   readonly workers?: string
   readonly logLevel?: string
+  readonly retention?: string
+  readonly auditRetention?: string
+  readonly metricsPublic?: boolean
   readonly examples?: boolean
 }
 
@@ -38,6 +41,9 @@ function configOptions(options: ServeOptions): ConfigOptions {
     ...(options.durability === undefined ? {} : { durability: options.durability as Durability }),
     ...(workers === undefined ? {} : { workers }),
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    ...(options.metricsPublic ? { metricsPublic: true } : {}),
+    ...(options.retention === undefined ? {} : { retention: options.retention }),
+    ...(options.auditRetention === undefined ? {} : { auditRetention: options.auditRetention }),
   }
 }
 
@@ -45,7 +51,7 @@ const tryInput = '{"orderId":"A-1","region":"EU","items":[{"sku":"book","qty":2,
 
 export async function serveCommand(options: ServeOptions): Promise<void> {
   const config = resolveConfig(configOptions(options), process.env)
-  const logger = pino({ level: config.logLevel }, pino.destination({ dest: 2, sync: false }))
+  const logger = serverLogger(config.logLevel)
   const server = await WeirServer.start(config, { logger })
   const stop = () => {
     void server.stop().then(() => logger.flush(() => process.exit(0)))

@@ -6,6 +6,7 @@
 import type { Context, Hono } from 'hono'
 import { WeirError } from '../errors.js'
 import { type ConsoleContext, type ConsoleEnv, operates, page } from './console-app.js'
+import { auditConsole, done } from './console-audit.js'
 import { flowGraph } from './console-graphs.js'
 import { FlowPage, FlowsPage, TaskPage, TasksPage } from './pages/catalog-pages.js'
 import { SchedulesPage } from './pages/schedules-page.js'
@@ -80,12 +81,23 @@ export function catalogRoutes(app: Hono<ConsoleEnv>, context: ConsoleContext): v
 
   app.post('/console/schedules/:id/:switch{pause|resume}', async (c) => {
     const { visitor } = c.var
-    if (!operates(visitor))
+    const id = c.req.param('id')
+    const audit = (outcome: { code: string; status: number }) =>
+      auditConsole(c, context, 'schedule.update', `schedule:${id}`, outcome)
+    if (!operates(visitor)) {
+      await audit({ code: 'forbidden', status: 403 })
       throw new WeirError(
         'forbidden',
         `this needs the operator role; the key "${visitor.name}" has ${visitor.role}`,
       )
-    await scheduler.update(c.req.param('id'), { paused: c.req.param('switch') === 'pause' })
+    }
+    try {
+      await scheduler.update(id, { paused: c.req.param('switch') === 'pause' })
+    } catch (error) {
+      if (error instanceof WeirError) await audit({ code: error.code, status: 409 })
+      throw error
+    }
+    await audit(done)
     return c.redirect('/console/schedules', 303)
   })
 }

@@ -168,7 +168,12 @@ export function consoleApp(context: AppContext, options: ConsoleOptions): Hono<C
       return c.text('sign in first', 401)
     }
     c.set('session', cookie)
-    c.set('visitor', { name: record.name, role: record.role, csrf: csrfToken(key, cookie) })
+    c.set('visitor', {
+      keyId: record.id,
+      name: record.name,
+      role: record.role,
+      csrf: csrfToken(key, cookie),
+    })
     if (c.req.method === 'POST') {
       const form = await c.req.parseBody()
       const token = typeof form.csrf === 'string' ? form.csrf : undefined

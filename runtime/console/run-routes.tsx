@@ -10,6 +10,7 @@ import type { JsonValue, ValueSchema } from '../../types/index.js'
 import { WeirError } from '../errors.js'
 import type { RunRecord, RunStatus } from '../store/records.js'
 import { type ConsoleContext, type ConsoleEnv, operates, page } from './console-app.js'
+import { auditConsole, done } from './console-audit.js'
 import { runGraph } from './console-graphs.js'
 import { payloadOf } from './pages/event-form.js'
 import { type Operation, RunPage, WholeValue } from './pages/run-page.js'
@@ -179,35 +180,52 @@ export function runRoutes(app: Hono<ConsoleEnv>, context: ConsoleContext): void 
   app.post('/console/runs/:id/:operation{cancel|terminate|pause|resume|retry}', async (c) => {
     const id = c.req.param('id')
     const operation = c.req.param('operation') as Operation
-    if (!operates(c.var.visitor)) return forbidden(c, context, id)
+    const audit = (outcome: { code: string; status: number }) =>
+      auditConsole(c, context, `run.${operation}`, `run:${id}`, outcome)
+    if (!operates(c.var.visitor)) {
+      await audit({ code: 'forbidden', status: 403 })
+      return forbidden(c, context, id)
+    }
     await existing(context, id)
     try {
       await engine[operation](id)
     } catch (error) {
       if (!(error instanceof WeirError)) throw error
+      await audit({ code: error.code, status: 409 })
       return runPage(c, context, id, { kind: 'error', text: error.message }, 409)
     }
+    await audit(done)
     return c.redirect(`/console/runs/${id}?done=${operation}`, 303)
   })
 
   app.post('/console/runs/:id/events/:event', async (c) => {
     const id = c.req.param('id')
-    if (!operates(c.var.visitor)) return forbidden(c, context, id)
+    const audit = (outcome: { code: string; status: number }) =>
+      auditConsole(c, context, 'event.deliver', `run:${id}`, outcome)
+    if (!operates(c.var.visitor)) {
+      await audit({ code: 'forbidden', status: 403 })
+      return forbidden(c, context, id)
+    }
     const run = await existing(context, id)
     const wait = await waitsFor(context, run)
     const event = c.req.param('event')
     const form = (await c.req.parseBody()) as Record<string, string | undefined>
     const parsed = payloadOf(wait?.event === event ? wait.schema : undefined, form)
-    if ('problem' in parsed)
+    if ('problem' in parsed) {
+      await audit({ code: 'invalid_request', status: 422 })
       return runPage(c, context, id, { kind: 'error', text: parsed.problem }, 422)
+    }
     try {
       await engine.deliverEvent(id, event, parsed.payload)
     } catch (error) {
       if (!(error instanceof WeirError)) throw error
       const details = error.problems.map((p) => `${p.pointer || '/'}: ${p.message}`).join('; ')
       const text = details ? `${error.message} (${details})` : error.message
-      return runPage(c, context, id, { kind: 'error', text }, error.code === 'conflict' ? 409 : 422)
+      const status = error.code === 'conflict' ? 409 : 422
+      await audit({ code: error.code, status })
+      return runPage(c, context, id, { kind: 'error', text }, status)
     }
+    await audit(done)
     return c.redirect(`/console/runs/${id}`, 303)
   })
 }

@@ -14,6 +14,7 @@ import { WeirError } from '../errors.js'
 import { sortableId } from '../ids.js'
 import { type RunError, type RunRecord, type StepWait, terminalStatuses } from '../store/records.js'
 import type { NewEvent, NewRun, RunChange, RunProgress, RunRequestRecord } from '../store/store.js'
+import { childTraceparent } from '../tracing/trace-ids.js'
 import type { Outcome } from './decide.js'
 import type { RunDriver } from './run-driver.js'
 import { checkInput, firstProgress } from './run-starts.js'
@@ -185,6 +186,7 @@ export function newChild(
       depth: state.depth + 1,
     },
     ...(inline === undefined ? {} : { inline }),
+    traceparent: childTraceparent(state.id, state.traceparent, state.progress.stepSeq),
   }
 }
 
@@ -211,6 +213,7 @@ export function adoptChild(
       root: state.root,
       depth: state.depth + 1,
       ...(child.inline === undefined ? {} : { inline: child.inline }),
+      traceparent: child.traceparent,
     },
     loaded,
     child.progress,

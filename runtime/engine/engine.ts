@@ -16,10 +16,16 @@ import type { RefusedStart, RunRecord } from '../store/records.js'
 import type { ClaimedRun, Store } from '../store/store.js'
 import { type CallbackBody, parseCallbackToken } from './callbacks.js'
 import { type Clock, systemClock } from './clock.js'
-import { type ClaimTarget, defaultLease, NodeLeases, type NodeSettings } from './node-leases.js'
+import {
+  type ClaimTarget,
+  defaultLease,
+  NodeLeases,
+  type NodeSettings,
+  type TakeoverObserver,
+} from './node-leases.js'
 import { applyRequest, atOwner } from './owner-routing.js'
 import { adoptClaimed } from './run-adoption.js'
-import { type EngineLogger, RunDriver } from './run-driver.js'
+import { type EngineLogger, RunDriver, type RunObserver } from './run-driver.js'
 import * as operations from './run-operations.js'
 import { RequestInbox, type RunRequest } from './run-requests.js'
 import { checkInput, createRun } from './run-starts.js'
@@ -27,7 +33,7 @@ import { waitForRun } from './run-waiters.js'
 import * as waits from './step-waits.js'
 import { checkGuard, type TriggerSelector } from './trigger-guard.js'
 
-export type { EngineLogger } from './run-driver.js'
+export type { EngineLogger, RunObserver } from './run-driver.js'
 
 /**
  * Bounds on what the engine holds in memory, so that a flood of starts or of
@@ -59,11 +65,17 @@ export interface EngineOptions {
   readonly secrets?: SecretReader
   /** This node: its id (stable across restarts) and lease timing; a random id by default. */
   readonly node?: Partial<NodeSettings>
+  /** Told of every committed change of a run (tracing, metrics). */
+  readonly observers?: readonly RunObserver[]
+  /** Told of runs this node takes over from other nodes (metrics); none by default. */
+  readonly takeovers?: TakeoverObserver
 }
 
 export interface StartOptions {
   readonly version?: number
   readonly idempotencyKey?: string
+  /** The W3C trace context of the caller (a start's `traceparent` header): stored with the run. */
+  readonly traceparent?: string
 }
 
 /** A start through a trigger: a run, or the refusal of the trigger's guard. */
@@ -74,6 +86,7 @@ export type GuardedStart =
 export class Engine implements ClaimTarget {
   readonly #driver: RunDriver
   readonly #leases: NodeLeases
+  readonly #takeovers: TakeoverObserver | undefined
   readonly #inbox: RequestInbox
   readonly #limits: EngineLimits
   /** Starts between the bound check and the run joining the driver's runs. */
@@ -96,8 +109,10 @@ export class Engine implements ClaimTarget {
       logger: options.logger,
       secrets: options.secrets,
       node,
+      observers: options.observers,
     })
-    this.#leases = new NodeLeases(options.store, node, options.logger)
+    this.#takeovers = options.takeovers
+    this.#leases = new NodeLeases(options.store, node, options.logger, options.takeovers)
     this.#inbox = new RequestInbox({
       store: options.store,
       node: node.id,
@@ -283,7 +298,12 @@ export class Engine implements ClaimTarget {
 
   /** Applies a request here, or at the node that drives the run (owner-routing.ts). */
   #atOwner<T>(request: RunRequest, local: () => Promise<T>): Promise<T> {
-    return atOwner(this.#driver, (claimed) => this.adoptClaimed(claimed), request, local)
+    // A run claimed here is one whose owner's lease expired: a takeover.
+    const adopt = (claimed: readonly ClaimedRun[]) => {
+      this.#takeovers?.tookOver(claimed.length)
+      return this.adoptClaimed(claimed)
+    }
+    return atOwner(this.#driver, adopt, request, local)
   }
 
   /** Stops the run after its current step (immediately when it is between steps). */

@@ -23,6 +23,12 @@ export interface NodeSettings {
 
 export const defaultLease = { leaseMs: 10_000, renewMs: 2_000 } as const
 
+/** Told of runs this node took over from another node or from none (metrics count them). */
+export interface TakeoverObserver {
+  /** `count` runs claimed whose owner's lease had expired, or that no node owned. */
+  tookOver(count: number): void
+}
+
 /** What the lease loop needs of the engine. */
 export interface ClaimTarget {
   /** How many more runs the engine can take now. */
@@ -47,23 +53,33 @@ export class NodeLeases {
   #ticking: Promise<void> | undefined
   #stopped = false
   readonly #check: OwnershipCheck
+  readonly #takeovers: TakeoverObserver | undefined
 
-  constructor(store: LeaseStore, settings: NodeSettings, logger: EngineLogger | undefined) {
+  constructor(
+    store: LeaseStore,
+    settings: NodeSettings,
+    logger: EngineLogger | undefined,
+    takeovers?: TakeoverObserver,
+  ) {
     this.#store = store
     this.settings = settings
     this.#logger = logger
+    this.#takeovers = takeovers
     this.#check = new OwnershipCheck(store, settings, logger)
   }
 
   /** Records the node and takes its own runs back (a restart) with every claimable one; returns how many. */
   async start(target: ClaimTarget): Promise<number> {
     await this.#store.registerNode({ id: this.settings.id, host: hostname(), pid: process.pid })
+    // Counted as takeovers: what this node takes beside its own runs (asked only when counted).
+    const own = this.#takeovers && new Set(await this.#store.ownedRuns(this.settings.id))
     const claimed = await this.#store.claimRuns(
       this.settings.id,
       this.settings.leaseMs,
       Math.max(0, target.room()),
       { own: true },
     )
+    if (own) this.#takeovers?.tookOver(claimed.filter((c) => !own.has(c.run.id)).length)
     await target.adoptClaimed(claimed)
     this.#schedule(target)
     return claimed.length
@@ -89,6 +105,7 @@ export class NodeLeases {
       const claimed =
         room > 0 ? await this.#store.claimRuns(this.settings.id, this.settings.leaseMs, room) : []
       if (claimed.length > 0) {
+        this.#takeovers?.tookOver(claimed.length)
         this.#logger?.info(
           { node: this.settings.id, runs: claimed.map((c) => c.run.id) },
           `claimed ${claimed.length} run${claimed.length === 1 ? '' : 's'}`,

@@ -51,7 +51,7 @@ export async function commitChange(
     return
   }
   try {
-    await commitRetrying(driver.retries, change)
+    await commitRetrying(driver.retries, change, state.loaded.record.name)
     driver.committed(state, change)
   } catch (error) {
     if (error instanceof FencedError) letGo(driver, state)
@@ -60,7 +60,7 @@ export async function commitChange(
     // Linked (a parent woken, children stopped) and fenced like any change of the run.
     const linked = withLinks(state, unstorableFailure(state, error, at), at)
     const failed = state.epoch === undefined ? linked : { ...linked, epoch: state.epoch }
-    await commitRetrying(driver.retries, failed)
+    await commitRetrying(driver.retries, failed, state.loaded.record.name)
     driver.committed(state, failed)
   }
 }
@@ -95,7 +95,8 @@ export function inBackground(driver: RunDriver, state: RunState, work: () => Pro
   const done = work()
     .catch((error: Error) => {
       if (error instanceof FencedError) return
-      if (driver.logger) driver.logger.error({ run: state.id, err: error }, 'run stopped')
+      const fields = { run: state.id, flow: state.loaded.record.name, err: error }
+      if (driver.logger) driver.logger.error(fields, 'run stopped')
       else console.error(`weir: run ${state.id} stopped: ${error.message}`)
     })
     .finally(() => {
@@ -127,5 +128,8 @@ export function letGo(
   }
   for (const waiter of driver.waiters.get(state.id) ?? []) waiter(undefined)
   driver.waiters.delete(state.id)
-  driver.logger?.info({ run: state.id, node: driver.node.id }, message)
+  driver.logger?.info(
+    { run: state.id, flow: state.loaded.record.name, node: driver.node.id },
+    message,
+  )
 }

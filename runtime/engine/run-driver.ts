@@ -21,16 +21,15 @@ import { compensating } from './compensations.js'
 import { ConcurrencySlots } from './concurrency.js'
 import type { NodeSettings } from './node-leases.js'
 import { commitChange, inBackground, letGo } from './run-commit.js'
+import { type EngineLogger, logStatus, type RunObserver } from './run-observers.js'
 import type { RunState } from './run-state.js'
 import { runStep } from './run-step.js'
 import { type RetryContext, retryContext } from './storage-retry.js'
 import { statusChange } from './transitions.js'
 
 /** Where the engine reports run state changes (info) and runs it had to drop (error); pino fits. */
-export interface EngineLogger {
-  info(fields: Record<string, unknown>, message: string): void
-  error(fields: Record<string, unknown>, message: string): void
-}
+
+export type { EngineLogger, RunObserver } from './run-observers.js'
 
 export interface DriverOptions {
   readonly store: Store
@@ -42,6 +41,8 @@ export interface DriverOptions {
   readonly secrets?: SecretReader | undefined
   /** This node: the owner its runs are stored with. */
   readonly node: NodeSettings
+  /** Told of every committed change (tracing, metrics); none by default. */
+  readonly observers?: readonly RunObserver[] | undefined
 }
 
 export class RunDriver {
@@ -52,6 +53,7 @@ export class RunDriver {
   readonly logger: EngineLogger | undefined
   readonly secrets: SecretReader
   readonly node: NodeSettings
+  readonly observers: readonly RunObserver[]
   /** The active runs of this process, by id. */
   readonly runs = new Map<string, RunState>()
   /** Callers waiting for a run to finish. */
@@ -73,6 +75,7 @@ export class RunDriver {
     this.logger = options.logger
     this.secrets = options.secrets ?? noSecrets
     this.node = options.node
+    this.observers = options.observers ?? []
     this.retries = retryContext(this, options.clock)
   }
 
@@ -167,7 +170,8 @@ export class RunDriver {
     if (this.stopping) return
     const driver = this.drive(state).catch((error: Error) => {
       if (error instanceof FencedError) return
-      if (this.logger) this.logger.error({ run: state.id, err: error }, 'run stopped')
+      const fields = { run: state.id, flow: state.loaded.record.name, err: error }
+      if (this.logger) this.logger.error(fields, 'run stopped')
       else console.error(`weir: run ${state.id} stopped: ${error.message}`)
     })
     this.drivers.add(driver)
@@ -222,7 +226,8 @@ export class RunDriver {
   committed(state: RunState, change: RunChange): void {
     const previous = state.progress.status
     state.progress = change.progress
-    if (this.logger && previous !== change.progress.status) this.logStatus(state)
+    if (this.logger && previous !== change.progress.status) logStatus(this.logger, state)
+    for (const observer of this.observers) observer.committed(state, change, previous)
     if (terminalStatuses.has(change.progress.status)) this.finish(state)
   }
 
@@ -267,18 +272,6 @@ export class RunDriver {
   /** Tries again to start the queued runs of every flow (slots may have freed on other nodes). */
   async startAllQueued(): Promise<void> {
     for (const flow of this.slots.queuedFlows) await this.startQueued(flow)
-  }
-
-  logStatus(state: RunState): void {
-    const { status, error } = state.progress
-    const fields = {
-      run: state.id,
-      flow: state.loaded.record.name,
-      version: state.loaded.record.version,
-      status,
-      ...(error ? { step: error.step, kind: error.kind, error: error.message } : {}),
-    }
-    this.logger?.info(fields, `run ${status}`)
   }
 
   finish(state: RunState): void {

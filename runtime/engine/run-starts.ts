@@ -14,8 +14,10 @@ import { invalidDocument, NoSlotError, valueOverLimits } from '../errors.js'
 import { sortableId } from '../ids.js'
 import type { RunRecord } from '../store/records.js'
 import type { RunProgress } from '../store/store.js'
+import { formatTraceparent, parseTraceparent } from '../tracing/trace-ids.js'
 import type { StartOptions } from './engine.js'
 import type { RunDriver } from './run-driver.js'
+import { logStatus } from './run-observers.js'
 import { RunState } from './run-state.js'
 
 /** Refuses an input that does not match the flow's input schema, with every problem. */
@@ -63,6 +65,8 @@ export async function createRun(
   const limit = loaded.record.document.concurrency?.limit
   let queued = limit !== undefined && !driver.slots.tryAcquire(flow, limit)
   const id = sortableId(now)
+  const trace = parseTraceparent(options.traceparent)
+  const traceparent = trace ? formatTraceparent(trace) : undefined
   const store = (asQueued: boolean) =>
     driver.store.createRun({
       id,
@@ -71,6 +75,7 @@ export async function createRun(
       input,
       createdAt: now,
       ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+      ...(traceparent === undefined ? {} : { traceparent }),
       owner: { node: driver.node.id, leaseMs: driver.node.leaseMs },
       // A slot this node counts free is taken in the store too: other nodes may hold the flow's slots.
       ...(limit !== undefined && !asQueued ? { slot: { flow, limit } } : {}),
@@ -99,11 +104,12 @@ export async function createRun(
     return result
   }
   const state = new RunState(
-    { id, input, createdAt: now, idempotencyKey: options.idempotencyKey },
+    { id, input, createdAt: now, idempotencyKey: options.idempotencyKey, traceparent },
     loaded,
     progress,
   )
-  if (driver.logger) driver.logStatus(state)
+  if (driver.logger) logStatus(driver.logger, state)
+  for (const observer of driver.observers) observer.committed(state, undefined, undefined)
   state.holdsSlot = holdsSlot
   // The run is this node's at epoch 1 (createRun stored it so).
   state.epoch = 1

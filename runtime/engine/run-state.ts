@@ -37,11 +37,13 @@ export class RunState {
   /** The root of its tree (its own id for a root run), and how many levels below it the run is. */
   readonly root: string
   readonly depth: number
+  /** The W3C trace context it was started under (tracing derives the rest from its id). */
+  readonly traceparent: string | undefined
 
   constructor(
     record: Pick<
       RunRecord,
-      'id' | 'input' | 'createdAt' | 'idempotencyKey' | 'parent' | 'root' | 'depth'
+      'id' | 'input' | 'createdAt' | 'idempotencyKey' | 'parent' | 'root' | 'depth' | 'traceparent'
     >,
     loaded: LoadedFlow,
     progress: RunProgress,
@@ -55,6 +57,7 @@ export class RunState {
     this.parent = record.parent
     this.root = record.root ?? record.id
     this.depth = record.depth ?? 0
+    this.traceparent = record.traceparent
     this.progress = progress
     const steps: Record<string, { output?: JsonValue; error?: JsonValue }> = {}
     for (const [id, v] of Object.entries(values)) {
@@ -110,6 +113,7 @@ export class RunState {
       idempotencyKey: this.idempotencyKey,
       ...(this.parent ? { parent: this.parent, root: this.root, depth: this.depth } : {}),
       ...(p.compensation ? { compensation: p.compensation.status } : {}),
+      ...(this.traceparent ? { traceparent: this.traceparent } : {}),
     }
   }
 }

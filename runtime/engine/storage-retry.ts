@@ -71,7 +71,11 @@ export function retryContext(
  * lost during COMMIT): before each retry, a change whose events are already
  * stored under its epoch counts as committed, and is not written twice.
  */
-export async function commitRetrying(context: RetryContext, change: RunChange): Promise<void> {
+export async function commitRetrying(
+  context: RetryContext,
+  change: RunChange,
+  flow: string,
+): Promise<void> {
   let delay: number = storageBackoff.firstMs
   for (let failures = 0; ; failures++) {
     try {
@@ -79,7 +83,7 @@ export async function commitRetrying(context: RetryContext, change: RunChange): 
       await context.store.commit([change])
       if (failures > 0)
         context.logger?.info(
-          { run: change.runId, tries: failures + 1 },
+          { run: change.runId, flow, tries: failures + 1 },
           'run change committed: storage is back',
         )
       return
@@ -87,7 +91,7 @@ export async function commitRetrying(context: RetryContext, change: RunChange): 
       if (!isStorageFault(error) || context.stopping()) throw error
       if (failures === 0)
         context.logger?.error(
-          { run: change.runId, err: error, retryInMs: delay },
+          { run: change.runId, flow, err: error, retryInMs: delay },
           'storage refused a run change; retrying until it takes it',
         )
       await context.pauses.pause(delay)

@@ -134,6 +134,13 @@ export class WorkerPool implements Executor {
     return this.#slots.length
   }
 
+  /** Workers running or preparing an attempt; attempts not started yet (read at metrics scrapes). */
+  get load(): { readonly busy: number; readonly queued: number } {
+    const busy = this.#slots.filter((slot) => !isIdle(slot))
+    const behind = busy.reduce((n, slot) => n + Math.max(0, slot.sent.length - 1), 0)
+    return { busy: busy.length, queued: this.#queue.size + behind }
+  }
+
   async #addSlot(): Promise<void> {
     const worker = await spawnWorker(this.#options.heapMb)
     // A replacement that comes up after close() is not kept (it would keep the process alive).

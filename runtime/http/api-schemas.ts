@@ -4,6 +4,7 @@
  */
 import type { ValueSchema } from '../../types/index.js'
 import { type EventType, refusalCodes } from '../store/records.js'
+import { auditEntrySchema } from './audit-schema.js'
 import type { Schema } from './route.js'
 import { runSchema } from './run-schema.js'
 import {
@@ -305,6 +306,7 @@ export const resourceSchemas: Record<string, Schema> = {
       self: { type: 'boolean', description: 'whether it is the node that answered' },
     },
   },
+  AuditEntry: auditEntrySchema,
   ApiKey: {
     type: 'object',
     required: ['id', 'name', 'role', 'createdAt'],

@@ -17,10 +17,14 @@ import { type ConsoleOptions, consoleApp } from '../console/console-app.js'
 import { WeirError } from '../errors.js'
 import { processStreams, type StreamSlots } from '../live/stream-slots.js'
 import type { ApiKeyRecord } from '../store/records.js'
+import type { Tracing } from '../tracing/tracing.js'
 import { roleAllows } from './api-keys.js'
+import { type AuditVariables, auditCalls } from './audit-middleware.js'
 import { defaultHeartbeatMs, eventStream } from './event-stream.js'
+import { type MetricsOptions, mountMetrics } from './metrics-endpoint.js'
 import { problemOf } from './problem.js'
 import { readBody, readParameters } from './request.js'
+import { traced } from './request-tracing.js'
 import type { AppContext, Route, RouteResponse } from './route.js'
 import { routes } from './routes/index.js'
 
@@ -68,11 +72,17 @@ export interface AppOptions {
   readonly streams?: StreamSlots
   /** Milliseconds between two heartbeat comments of a live stream (default 15 s). */
   readonly heartbeatMs?: number
+  /** Records a span per request (tracing on: OTEL_EXPORTER_OTLP_ENDPOINT). */
+  readonly tracing?: Tracing
   /** Serves the web console (`/console`) beside the API, its sessions signed with this key. */
   readonly console?: ConsoleOptions
+  /** Serves `GET /metrics` and times every request into it (metrics-endpoint.ts). */
+  readonly metrics?: MetricsOptions
 }
 
-type Env = { Variables: { key: ApiKeyRecord | undefined } }
+type Env = {
+  Variables: { key: ApiKeyRecord | undefined; traceparent: string | undefined } & AuditVariables
+}
 
 /** `/v1/runs/{id}` → `/v1/runs/:id`. */
 export const honoPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1')
@@ -183,12 +193,13 @@ function authorize(route: Route, context: AppContext): MiddlewareHandler<Env> {
     const required = route.role
     if (required === undefined) return next()
     const key = await context.apiKeys.authenticate(c.req.header('authorization'))
+    // Set before the role check, so that the audit of a refused call names its key.
+    c.set('key', key)
     if (!roleAllows(key.role, required))
       throw new WeirError(
         'forbidden',
         `this needs the ${required} role; the key "${key.name}" has ${key.role}`,
       )
-    c.set('key', key)
     return next()
   }
 }
@@ -268,6 +279,7 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
       logger.debug({ method: c.req.method, path, status: c.res.status, ms }, 'request')
     })
   }
+  if (options.metrics) mountMetrics(app, context.apiKeys, options.metrics)
   if (options.console) app.route('/', consoleApp(context, options.console))
   app.use(prettyJSON({ query: 'pretty' }))
   const streaming: Streaming = {
@@ -279,16 +291,19 @@ export function createApp(context: AppContext, options: AppOptions = {}): Hono<E
     app.on(
       route.method.toUpperCase(),
       honoPath(route.path),
+      traced(route, options.tracing),
+      auditCalls(route, context, logger),
       authorize(route, context),
       limitBody(route, limits),
       async (c) => {
         const params = readParameters(c, route)
         const { body, bytes } = await readBody(c, route, limits)
         const baseUrl = publicUrl ?? new URL(c.req.url).origin
-        const response = await route.handle(
-          { params, body, bytes, key: c.get('key'), baseUrl },
-          context,
-        )
+        const traceparent = c.get('traceparent')
+        const request = { params, body, bytes, key: c.get('key'), baseUrl, traceparent }
+        c.set('request', request)
+        const response = await route.handle(request, context)
+        c.set('response', response)
         return respond(c, response, streaming)
       },
     )

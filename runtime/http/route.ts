@@ -13,6 +13,7 @@ import type { Secrets } from '../secrets/secrets.js'
 import type { ApiKeyRecord, Role } from '../store/records.js'
 import type { Store } from '../store/store.js'
 import type { ApiKeys } from './api-keys.js'
+import type { AuditSpec } from './audit-spec.js'
 
 export type Method = 'get' | 'post' | 'put' | 'delete'
 
@@ -59,6 +60,8 @@ export interface RouteRequest {
    * `Location` headers stay relative and do not use it.
    */
   readonly baseUrl: string
+  /** The request's W3C trace context (its span's when tracing is on, else the caller's header). */
+  readonly traceparent?: string | undefined
 }
 
 /** A server-sent event: its type (`event:`; absent, a plain message), its id, and its data. */
@@ -108,6 +111,8 @@ export interface Route {
   /** Success responses by status; error responses are added for every route. */
   readonly responses: Readonly<Record<number, ResponseSpec>>
   readonly handle: (request: RouteRequest, context: AppContext) => Promise<RouteResponse>
+  /** Mutating routes: how each call is recorded in the audit log (refused calls too). */
+  readonly audit?: AuditSpec
 }
 
 /** A string parameter (path or header); the name reads as the placeholder. */

@@ -25,11 +25,16 @@ import { WorkerPool } from '../executor/worker-pool.js'
 import { ApiKeys } from '../http/api-keys.js'
 import { createApp } from '../http/app.js'
 import type { AppContext } from '../http/route.js'
+import { WeirMetrics } from '../metrics/index.js'
 import { packageInfo } from '../package-info.js'
+import { type RetentionSweeper, startRetention } from '../retention/index.js'
 import { Scheduler } from '../schedules/scheduler.js'
 import { loadSecretKey } from '../secrets/secret-key.js'
 import { Secrets } from '../secrets/secrets.js'
 import { isPostgresUrl, openStore } from '../store/index.js'
+import { loadTracing } from '../tracing/load-tracing.js'
+import { runSpans } from '../tracing/run-spans.js'
+import type { Tracing } from '../tracing/tracing.js'
 import { ensureAdminKey } from './admin-token.js'
 import { nodeIdReleased, serverNodeId } from './node-id.js'
 
@@ -37,6 +42,10 @@ export interface ServerOptions {
   readonly logger: Logger
   /** How long stop() lets attempts in flight finish (default 10 s). */
   readonly graceMs?: number
+  /** Records spans (tests give an in-memory one); default: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, else none. */
+  readonly tracing?: Tracing
+  /** Prometheus metrics and `GET /metrics` (default on; off to measure what they cost). */
+  readonly metrics?: boolean
 }
 
 /**
@@ -99,6 +108,7 @@ export class WeirServer {
   readonly recovered: number
   readonly #server: ServerType
   readonly #pool: WorkerPool
+  readonly #retention: RetentionSweeper
   readonly #options: ServerOptions
   #stopped: Promise<void> | undefined
 
@@ -106,6 +116,7 @@ export class WeirServer {
     fields: Pick<WeirServer, 'context' | 'newAdminKey' | 'url' | 'recovered'>,
     server: ServerType,
     pool: WorkerPool,
+    retention: RetentionSweeper,
     options: ServerOptions,
   ) {
     this.context = fields.context
@@ -114,6 +125,7 @@ export class WeirServer {
     this.recovered = fields.recovered
     this.#server = server
     this.#pool = pool
+    this.#retention = retention
     this.#options = options
   }
 
@@ -142,11 +154,17 @@ export class WeirServer {
     const catalog = new Catalog(store, cache, {
       limits: { maxCost: config.maxExpressionCost, value },
     })
+    const tracing = options.tracing ?? (await loadTracing(config.tracing))
+    const metrics =
+      options.metrics === false ? undefined : new WeirMetrics({ processMetrics: true })
+    if (metrics) store.stats.observeGroupCommits(metrics.groupCommits)
     const engine = new Engine({
       store,
       executor: pool,
       catalog,
       logger: options.logger,
+      observers: [...(tracing ? [runSpans(tracing)] : []), ...(metrics ? [metrics.runs] : [])],
+      ...(metrics ? { takeovers: metrics.runs } : {}),
       limits: { maxActiveRuns: config.maxActiveRuns, maxWaiters: config.maxWaiters },
       secrets,
       node: {
@@ -155,6 +173,7 @@ export class WeirServer {
         renewMs: config.leaseRenewMs,
       },
     })
+    metrics?.watch({ store: store.stats, executor: pool, engine })
     const apiKeys = new ApiKeys(store)
     const scheduler = new Scheduler({ store, engine, clock: systemClock, logger: options.logger })
     catalog.onFlowPublished((record) => scheduler.syncFlow(record))
@@ -178,6 +197,8 @@ export class WeirServer {
     await scheduler.start()
     const app = createApp(context, {
       publicUrl: config.publicUrl,
+      ...(tracing ? { tracing } : {}),
+      ...(metrics ? { metrics: { source: metrics, public: config.metricsPublic } } : {}),
       console: {
         sessionKey: sessionKeyFrom(secretKey),
         secureCookie: config.publicUrl?.startsWith('https:') === true,
@@ -203,8 +224,11 @@ export class WeirServer {
     const address = server.address() as AddressInfo
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
     const url = `http://${host}:${address.port}`
+    const node = engine.node.id
+    const retention = startRetention({ config, store, node, logger: options.logger })
     options.logger.info({ url, recovered, version: context.version }, 'weir is listening')
-    return new WeirServer({ context, newAdminKey, url, recovered }, server, pool, options)
+    const kept = tracing ? { ...options, tracing } : options
+    return new WeirServer({ context, newAdminKey, url, recovered }, server, pool, retention, kept)
   }
 
   /** Graceful shutdown; safe to call more than once. */
@@ -216,6 +240,7 @@ export class WeirServer {
   async #stop(): Promise<void> {
     const { engine, store, scheduler } = this.context
     scheduler.stop()
+    await this.#retention.stop()
     const logger = this.#options.logger
     logger.info({}, 'weir is stopping')
     const server = this.#server
@@ -231,6 +256,7 @@ export class WeirServer {
     clearTimeout(timer)
     await this.#pool.close()
     await store.close()
+    await this.#options.tracing?.shutdown()
     nodeIdReleased(engine.node.id)
     logger.info({}, 'weir stopped')
   }

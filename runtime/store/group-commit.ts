@@ -9,7 +9,8 @@
  * group's transaction still fail for another reason than storage (a constraint,
  * a bug), each submission of the group is written again on its own, so that
  * only the one at fault fails. A storage fault fails the whole group: every
- * submission would meet it.
+ * submission would meet it. An observer, when set (metrics), is told the size
+ * and duration of each transaction that committed.
  */
 
 interface Waiting<T, R> {
@@ -27,6 +28,9 @@ export interface GroupCommitOptions {
   readonly isolate?: (error: unknown) => boolean
 }
 
+/** Told each transaction a committer wrote: how many items it held, and how long it took in seconds. */
+export type GroupCommitObserver = (size: number, seconds: number) => void
+
 export class GroupCommitter<T, R = void> {
   readonly #write: (items: T[]) => Promise<R[]>
   readonly #maxItems: number
@@ -37,6 +41,8 @@ export class GroupCommitter<T, R = void> {
   #writing = false
   #scheduled = false
   #lastGroup = 0
+  /** Where each committed transaction is reported (metrics); none by default, and then nothing is timed. */
+  observer: GroupCommitObserver | undefined
 
   /** `write` commits the items in one transaction and returns one result per item, in order. */
   constructor(write: (items: T[]) => Promise<R[]>, options: GroupCommitOptions = {}) {
@@ -86,7 +92,7 @@ export class GroupCommitter<T, R = void> {
     this.#queued -= count
     this.#lastGroup = group.length
     try {
-      const results = await this.#write(group.flatMap((w) => w.items))
+      const results = await this.#timed(group.flatMap((w) => w.items))
       let offset = 0
       for (const w of group) {
         w.resolve(results.slice(offset, offset + w.items.length))
@@ -101,11 +107,22 @@ export class GroupCommitter<T, R = void> {
     }
   }
 
+  /** Writes one transaction, reported to the observer once it has committed. */
+  #timed(items: T[]): Promise<R[]> {
+    const observer = this.observer
+    if (!observer) return this.#write(items)
+    const started = performance.now()
+    return this.#write(items).then((results) => {
+      observer(items.length, (performance.now() - started) / 1000)
+      return results
+    })
+  }
+
   /** Writes each submission of a failed group in its own transaction. */
   async #writeAlone(group: readonly Waiting<T, R>[]): Promise<void> {
     for (const w of group) {
       try {
-        w.resolve(await this.#write([...w.items]))
+        w.resolve(await this.#timed([...w.items]))
       } catch (error) {
         w.reject(error)
       }

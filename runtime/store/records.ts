@@ -155,6 +155,8 @@ export interface RunRecord {
   readonly inline?: string
   /** Whether the compensations of a failed or cancelled run are running, completed or failed. */
   readonly compensation?: CompensationStatus
+  /** The W3C trace context it was started under, if any. */
+  readonly traceparent?: string
 }
 
 export type CompensationStatus = 'running' | 'completed' | 'failed'

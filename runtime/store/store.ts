@@ -7,6 +7,7 @@
 
 import type { FlowDocument, JsonValue, TaskDocument, ValueSchema } from '../../types/index.js'
 import type { FunctionBinding } from '../components/signature.js'
+import type { AuditStore } from './audit-store.js'
 import type { LeaseStore, RunRequestRecord, RunRequestStore } from './node-store.js'
 import type {
   ApiKeyRecord,
@@ -27,6 +28,7 @@ import type {
   StepWait,
   TaskRecord,
 } from './records.js'
+import type { RetentionStore } from './retention-store.js'
 import type {
   ChangedRun,
   Page,
@@ -36,9 +38,13 @@ import type {
 } from './run-lists.js'
 import type { StoreSignals } from './signals.js'
 import type { StorageHealthView } from './storage-health.js'
+import type { StoreStats } from './store-stats.js'
 
+export type * from './audit-store.js'
 export type * from './node-store.js'
+export type * from './retention-store.js'
 export type * from './run-lists.js'
+export type * from './store-stats.js'
 
 /** The engine's durable state of a run (beside what RunRecord shows). */
 export interface RunProgress {
@@ -155,9 +161,10 @@ export interface NewRun {
   readonly parent?: NewRunParent
   /** For a parallel branch: the one-step flow of its parent's flow it runs (`step/branch`). */
   readonly inline?: string
+  /** The W3C trace context it was started under (its trace goes on from there on any node). */
+  readonly traceparent?: string
 }
 
-/** An active run as recovery reads it back: its record, progress, and each step's latest values. */
 /** A step run as `stepRunIndex` lists it. */
 export interface StepRunEntry {
   readonly seq: number
@@ -166,6 +173,7 @@ export interface StepRunEntry {
   readonly compensates?: number
 }
 
+/** An active run as recovery reads it back: its record, progress, and each step's latest values. */
 export interface ActiveRun {
   readonly run: RunRecord
   readonly progress: RunProgress
@@ -312,5 +320,11 @@ export interface Store
   readonly storage: StorageHealthView
   /** Hints between nodes that a request or an answer was stored (signals.ts). */
   readonly signals: StoreSignals
+  /** The audit log of mutating API calls (audit-store.ts). */
+  readonly audit: AuditStore
+  /** Deletions of what is past its retention window, and the lease that says which node sweeps. */
+  readonly retention: RetentionStore
+  /** What metrics read: active runs by status, group commits' sizes and times (store-stats.ts). */
+  readonly stats: StoreStats
   close(): Promise<void>
 }

@@ -31,6 +31,10 @@ test('defaults', () => {
     nodeId: undefined,
     leaseMs: 10_000,
     leaseRenewMs: 2_000,
+    tracing: false,
+    retention: '30d',
+    auditRetention: '365d',
+    metricsPublic: false,
   })
 })
 
@@ -60,6 +64,10 @@ test('environment variables override the defaults, and options override them', (
     WEIR_NODE_ID: 'node-east-1',
     WEIR_LEASE_MS: '30000',
     WEIR_LEASE_RENEW_MS: '5000',
+    WEIR_RETENTION: '7d',
+    WEIR_AUDIT_RETENTION: 'off',
+    WEIR_METRICS_PUBLIC: '1',
+    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
   }
   expect(resolveConfig({}, env)).toEqual({
     host: '0.0.0.0',
@@ -87,6 +95,10 @@ test('environment variables override the defaults, and options override them', (
     nodeId: 'node-east-1',
     leaseMs: 30_000,
     leaseRenewMs: 5_000,
+    tracing: true,
+    retention: '7d',
+    auditRetention: 'off',
+    metricsPublic: true,
   })
   const config = resolveConfig(
     { port: 1234, dataDir: '/tmp/w', dbUrl: ':memory:', publicUrl: 'https://lb.example.com' },
@@ -112,7 +124,26 @@ test('bad values are refused with what was wrong and what is expected', () => {
   expect(() => resolveConfig({}, { WEIR_LOG_LEVEL: 'loud' })).toThrow(
     'WEIR_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, not "loud"',
   )
+  expect(() => resolveConfig({}, { WEIR_METRICS_PUBLIC: 'maybe' })).toThrow(
+    'WEIR_METRICS_PUBLIC must be 1 or 0 (true or false), not "maybe"',
+  )
   expect(() => resolveConfig({}, { WEIR_LEASE_MS: '3000' })).toThrow(
     'WEIR_LEASE_RENEW_MS (2000) must be at least 50 and at most half of WEIR_LEASE_MS (3000)',
+  )
+})
+
+test('WEIR_METRICS_PUBLIC takes 1, true, yes, on and their opposites; the option wins', () => {
+  const publicWith = (value: string) =>
+    resolveConfig({}, { WEIR_METRICS_PUBLIC: value }).metricsPublic
+  expect(['1', 'true', 'YES', 'on'].map(publicWith)).toEqual([true, true, true, true])
+  expect(['0', 'false', 'no', 'off', ''].map(publicWith)).toEqual([
+    false,
+    false,
+    false,
+    false,
+    false,
+  ])
+  expect(resolveConfig({ metricsPublic: false }, { WEIR_METRICS_PUBLIC: '1' }).metricsPublic).toBe(
+    false,
   )
 })

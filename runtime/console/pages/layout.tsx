@@ -8,6 +8,8 @@ import type { Role } from '../../store/records.js'
 
 /** The signed-in visitor: their API key's name and role, and the CSRF token of their session. */
 export interface Visitor {
+  /** The id of the API key behind the session. */
+  readonly keyId: string
   readonly name: string
   readonly role: Role
   readonly csrf: string

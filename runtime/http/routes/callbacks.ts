@@ -7,6 +7,7 @@ import type { ValueSchema } from '../../../types/index.js'
 import { validateValue } from '../../../types/index.js'
 import type { CallbackBody } from '../../engine/callbacks.js'
 import { invalidDocument } from '../../errors.js'
+import { audits } from '../audit-actions.js'
 import { iso } from '../resources.js'
 import { pathParam, type Route } from '../route.js'
 
@@ -47,6 +48,7 @@ export const callbackRoutes: Route[] = [
     method: 'post',
     path: '/v1/callbacks/{token}',
     operationId: 'callback',
+    audit: audits.callback,
     summary:
       'Complete ({ "status": "succeeded", "output": … }), fail ({ "status": "failed", "error": { "message": … } }) or keep alive ({ "status": "heartbeat" }) the async step that waits for this token. No API key: the token is the credential. 409 when the step no longer waits for it',
     tag: 'runs',

@@ -4,6 +4,7 @@ import { decodeComponent } from '../../components/decode-component.js'
 import { formatFuncType } from '../../components/wit-types.js'
 import { WeirError } from '../../errors.js'
 import { parameterSchemas } from '../api-schemas.js'
+import { audits } from '../audit-actions.js'
 import { pathParam, type Route } from '../route.js'
 
 export const componentRoutes: Route[] = [
@@ -11,6 +12,7 @@ export const componentRoutes: Route[] = [
     method: 'put',
     path: '/v1/components/{sha256}',
     operationId: 'putComponent',
+    audit: audits.putComponent,
     summary: 'Upload component bytes (idempotent); answers its exports and their WIT signatures',
     tag: 'components',
     role: 'publisher',

@@ -1,6 +1,7 @@
 /** Flows: check without publishing, publish a version (checked), list by process, read. */
 import { WeirError } from '../../errors.js'
 import { itemsOf, parameterSchemas, problemList, ref } from '../api-schemas.js'
+import { audits } from '../audit-actions.js'
 import { flowResource } from '../resources.js'
 import { pathParam, queryParam, type Route } from '../route.js'
 
@@ -55,6 +56,7 @@ export const flowRoutes: Route[] = [
     method: 'post',
     path: '/v1/flows',
     operationId: 'publishFlow',
+    audit: audits.publishFlow,
     summary:
       'Publish a flow version: checked, with its task references pinned. Publishing what the latest version already is changes nothing (200)',
     tag: 'flows',

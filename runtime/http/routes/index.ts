@@ -1,6 +1,7 @@
 /** The route table: every route of the API, in the order the OpenAPI document lists them. */
 import { openApiDocument } from '../openapi.js'
 import type { Route } from '../route.js'
+import { auditRoutes } from './audit.js'
 import { callbackRoutes } from './callbacks.js'
 import { componentRoutes } from './components.js'
 import { flowRoutes } from './flows.js'
@@ -28,6 +29,7 @@ export const routes: Route[] = [
   ...keyRoutes,
   ...secretRoutes,
   ...nodeRoutes,
+  ...auditRoutes,
 ]
 
 let document: { version: string; body: unknown } | undefined

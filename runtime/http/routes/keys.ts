@@ -4,6 +4,7 @@ import { invalidDocument } from '../../errors.js'
 import type { Role } from '../../store/records.js'
 import { roles } from '../api-keys.js'
 import { itemsOf, parameterSchemas, ref } from '../api-schemas.js'
+import { audits } from '../audit-actions.js'
 import { keyResource } from '../resources.js'
 import { pathParam, type Route } from '../route.js'
 
@@ -22,6 +23,7 @@ export const keyRoutes: Route[] = [
     method: 'post',
     path: '/v1/keys',
     operationId: 'createKey',
+    audit: audits.createKey,
     summary:
       'Create an API key with a role; the answer holds the whole key, the only time it is shown',
     tag: 'keys',
@@ -57,6 +59,7 @@ export const keyRoutes: Route[] = [
     method: 'delete',
     path: '/v1/keys/{id}',
     operationId: 'deleteKey',
+    audit: audits.deleteKey,
     summary: 'Delete an API key; it stops working at once',
     tag: 'keys',
     role: 'admin',

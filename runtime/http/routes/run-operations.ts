@@ -4,6 +4,7 @@ import type { JsonValue } from '../../../types/index.js'
 import type { Engine } from '../../engine/engine.js'
 import type { RunRecord } from '../../store/records.js'
 import { parameterSchemas, ref } from '../api-schemas.js'
+import { audits, runOperationAudit } from '../audit-actions.js'
 import { runResource } from '../resources.js'
 import { pathParam, type Route } from '../route.js'
 import { runIdParam } from './runs.js'
@@ -26,6 +27,7 @@ export const runOperationRoutes: Route[] = (Object.keys(summaries) as Operation[
     method: 'post',
     path: `/v1/runs/{id}/${operation}`,
     operationId: `${operation}Run`,
+    audit: runOperationAudit(operation),
     summary: summaries[operation],
     tag: 'runs',
     role: 'operator',
@@ -46,6 +48,7 @@ export const runEventRoute: Route = {
   method: 'post',
   path: '/v1/runs/{id}/events/{event}',
   operationId: 'deliverRunEvent',
+  audit: audits.deliverRunEvent,
   summary:
     "Deliver an event to the run's waitFor step: the body (checked against the step's schema) becomes the step's output. 409 when the run's current step does not wait for this event",
   tag: 'runs',

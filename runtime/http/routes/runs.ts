@@ -8,6 +8,7 @@ import { deepEqual } from '../../../types/schema/value-matches.js'
 import { WeirError } from '../../errors.js'
 import { type RunRecord, terminalStatuses } from '../../store/records.js'
 import { itemsOf, pageOf, parameterSchemas, ref, runStatus } from '../api-schemas.js'
+import { audits } from '../audit-actions.js'
 import { ParameterError } from '../problem.js'
 import {
   callbackRoles,
@@ -39,7 +40,8 @@ export async function existingRun(context: AppContext, id: string): Promise<RunR
   return run
 }
 
-function instant(request: RouteRequest, name: string): number | undefined {
+/** A query parameter as an ISO 8601 date-time, in epoch milliseconds; a parameter error when it is not one. */
+export function instant(request: RouteRequest, name: string): number | undefined {
   const text = request.params[name]
   if (text === undefined) return undefined
   const ms = Date.parse(String(text))
@@ -69,7 +71,10 @@ function checkSameBody(run: RunRecord, key: string, body: JsonValue): void {
 }
 
 /** A cursor the store does not know is a bad parameter, named as such (400 with `parameter`). */
-async function withCursor<T>(cursor: JsonValue | undefined, read: () => Promise<T>): Promise<T> {
+export async function withCursor<T>(
+  cursor: JsonValue | undefined,
+  read: () => Promise<T>,
+): Promise<T> {
   try {
     return await read()
   } catch (error) {
@@ -91,6 +96,7 @@ export const runRoutes: Route[] = [
     method: 'post',
     path: '/v1/flows/{name}/runs',
     operationId: 'startRun',
+    audit: audits.startRun,
     summary:
       'Start a run of the latest (or ?version) flow version. With an Idempotency-Key, a repeated start with the same body answers the first run (200); with another body it is 422 idempotency_key_reused. With ?wait=<ms>, answers the finished run (200) when it finishes within the wait, else 202. 503 with Retry-After, and no run started, when weir holds its limit of active runs (WEIR_MAX_ACTIVE_RUNS) or, with ?wait, of waiting callers (WEIR_MAX_WAITERS)',
     tag: 'runs',
@@ -132,7 +138,7 @@ export const runRoutes: Route[] = [
         schema: ref('StartedRun'),
       },
     },
-    async handle({ params, body }, { engine }) {
+    async handle({ params, body, traceparent }, { engine }) {
       // A ?wait caller takes its place before the run starts: refused (503), it starts nothing.
       const release = params.wait === undefined ? undefined : engine.reserveWaiter()
       try {
@@ -141,6 +147,7 @@ export const runRoutes: Route[] = [
         const start = await engine.startGuarded(String(params.name), body as JsonValue, 'http', {
           ...(version === undefined ? {} : { version }),
           ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+          ...(traceparent === undefined ? {} : { traceparent }),
         })
         if (!start.started) return { status: 200, body: refusalResource(start.refused) }
         const { run, created } = start

@@ -4,6 +4,7 @@ import { invalidDocument, WeirError } from '../../errors.js'
 import type { SchedulePatch } from '../../schedules/scheduler.js'
 import type { ScheduleRecord } from '../../store/records.js'
 import { itemsOf, parameterSchemas, ref } from '../api-schemas.js'
+import { audits } from '../audit-actions.js'
 import { iso } from '../resources.js'
 import { type AppContext, pathParam, queryParam, type Route } from '../route.js'
 
@@ -95,6 +96,7 @@ export const scheduleRoutes: Route[] = [
     method: 'post',
     path: '/v1/schedules',
     operationId: 'createSchedule',
+    audit: audits.createSchedule,
     summary:
       'Create a schedule: a flow, a cron expression (five fields) in a time zone, and the input of its runs',
     tag: 'schedules',
@@ -142,6 +144,7 @@ export const scheduleRoutes: Route[] = [
     method: 'put',
     path: '/v1/schedules/{id}',
     operationId: 'updateSchedule',
+    audit: audits.updateSchedule,
     summary:
       "Change a schedule's cron, time zone or input, or pause / resume it (`paused`). A flow's trigger schedule can only be paused or resumed",
     tag: 'schedules',
@@ -168,6 +171,7 @@ export const scheduleRoutes: Route[] = [
     method: 'delete',
     path: '/v1/schedules/{id}',
     operationId: 'deleteSchedule',
+    audit: audits.deleteSchedule,
     summary:
       "Delete a schedule made here (a flow's trigger schedule goes with a version without the trigger)",
     tag: 'schedules',

@@ -6,6 +6,7 @@ import { type ValueSchema, validateValue } from '../../../types/index.js'
 import { invalidDocument } from '../../errors.js'
 import { secretNamePattern } from '../../secrets/secrets.js'
 import { itemsOf, ref } from '../api-schemas.js'
+import { audits } from '../audit-actions.js'
 import { secretResource } from '../resources.js'
 import { pathParam, type Route } from '../route.js'
 
@@ -26,6 +27,7 @@ export const secretRoutes: Route[] = [
     method: 'put',
     path: '/v1/secrets/{name}',
     operationId: 'setSecret',
+    audit: audits.setSecret,
     summary:
       'Set a secret (created or replaced): sealed with AES-256-GCM before it is stored, never read back; tasks see the new value from their next attempt',
     tag: 'secrets',
@@ -78,6 +80,7 @@ export const secretRoutes: Route[] = [
     method: 'delete',
     path: '/v1/secrets/{name}',
     operationId: 'deleteSecret',
+    audit: audits.deleteSecret,
     summary: 'Delete a secret; 409 naming the task versions that use it',
     tag: 'secrets',
     role: 'admin',

@@ -1,6 +1,7 @@
 /** Tasks: publish a version (its component's signature checked), list, read. */
 import { WeirError } from '../../errors.js'
 import { itemsOf, parameterSchemas, problemList, ref } from '../api-schemas.js'
+import { audits } from '../audit-actions.js'
 import { taskResource } from '../resources.js'
 import { pathParam, type Route } from '../route.js'
 
@@ -16,6 +17,7 @@ export const taskRoutes: Route[] = [
     method: 'post',
     path: '/v1/tasks',
     operationId: 'publishTask',
+    audit: audits.publishTask,
     summary:
       'Publish a task version: its component (uploaded before) must export a function whose WIT signature matches the schemas. Publishing what the latest version already is changes nothing (200)',
     tag: 'tasks',

@@ -57,6 +57,15 @@ export class LibsqlClient implements SqlClient {
     }
   }
 
+  async exec(sql: string): Promise<void> {
+    try {
+      await retryBusy(() => this.#client.executeMultiple(sql))
+      this.#health.succeeded()
+    } catch (error) {
+      throw this.#fault(error)
+    }
+  }
+
   busy(error: unknown): boolean {
     return isBusy(error)
   }

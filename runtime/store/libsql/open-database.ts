@@ -67,6 +67,8 @@ async function applyMigrations(client: Client): Promise<void> {
       args: [migration.version],
     })
     if (applied.rows.length > 0) continue
+    for (const statement of migration.beforeTransaction ?? [])
+      await retryBusy(() => client.execute(statement))
     try {
       await writeBatch(client, [
         ...migration.statements,

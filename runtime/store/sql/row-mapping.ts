@@ -46,6 +46,9 @@ export function runFromRow(row: Row): RunRecord {
     idempotencyKey: str(row.idempotency_key),
     ...lineageOf(row),
     ...compensationOf(row),
+    ...(row.traceparent === null || row.traceparent === undefined
+      ? {}
+      : { traceparent: String(row.traceparent) }),
   }
 }
 

@@ -76,6 +76,7 @@ const runColumnTypes = [
   ['root_run', 'text'],
   ['depth', 'int'],
   ['inline', 'text'],
+  ['traceparent', 'text'],
 ] as const satisfies readonly (readonly [string, ColumnType])[]
 
 /** The columns of `NewRunRows.run`. */
@@ -265,6 +266,7 @@ export function newRunRows(run: NewRun): NewRunRows {
       run.owner ? 1 : 0,
       run.owner?.leaseMs ?? null,
       ...parentRow(run),
+      opt(run.traceparent),
     ],
     events: eventRows(run.id, 1, run.events, json),
     slot: run.slot,

@@ -30,6 +30,13 @@ export interface SqlClient {
   write(statements: readonly (SqlStatement | string)[]): Promise<SqlResult[]>
   /** Statements that read one consistent snapshot. */
   read(statements: readonly (SqlStatement | string)[]): Promise<SqlResult[]>
+  /**
+   * Runs SQL text to its end outside of an explicit transaction, discarding
+   * rows: libSQL's `PRAGMA incremental_vacuum`, which yields a row per page
+   * it frees and does nothing more when run for one row. Only libSQL's
+   * client has it; nothing needs it on PostgreSQL.
+   */
+  exec?(sql: string): Promise<void>
   /** Whether an error means another writer held the database past the client's retries. */
   busy(error: unknown): boolean
   close(): Promise<void>

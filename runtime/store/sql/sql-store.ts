@@ -24,12 +24,14 @@ import { LocalSignals, type StoreSignals } from '../signals.js'
 import { StorageHealth, type StorageHealthView } from '../storage-health.js'
 import type {
   ActiveRun,
+  AuditStore,
   ChangedRun,
   ClaimedRun,
   FlowComputed,
   NewRun,
   NodeRecord,
   Page,
+  RetentionStore,
   RunChange,
   RunChangeFilter,
   RunChangePosition,
@@ -38,6 +40,7 @@ import type {
   RunRequestRecord,
   StepRunEntry,
   Store,
+  StoreStats,
 } from '../store.js'
 import * as catalog from './catalog-queries.js'
 import { fencedError, isStorageFault, noSlotError } from './commit-failures.js'
@@ -46,12 +49,15 @@ import * as keys from './key-queries.js'
 import * as leases from './lease-queries.js'
 import * as refusals from './refused-starts.js'
 import * as requests from './request-queries.js'
+import { SqlRetention } from './retention-queries.js'
 import * as runChanges from './run-changes.js'
 import * as runs from './run-queries.js'
 import { changeRows, newRunRows } from './run-rows.js'
 import * as schedules from './schedule-queries.js'
 import * as secrets from './secret-queries.js'
+import { SqlAuditStore } from './sql-audit-store.js'
 import type { SqlClient, SqlDialect } from './sql-client.js'
+import { SqlStats } from './sql-stats.js'
 import * as stepRuns from './step-run-queries.js'
 import { probeStatements } from './storage-probe.js'
 
@@ -63,6 +69,9 @@ export class SqlStore implements Store {
   readonly #committer: GroupCommitter<GroupWork, RunRecord | undefined>
   readonly #now: () => number
   readonly signals: StoreSignals
+  readonly retention: RetentionStore
+  readonly audit: AuditStore
+  readonly stats: StoreStats
 
   /** `connect` wraps the open database in a client that reports to `health`. */
   protected constructor(
@@ -76,6 +85,8 @@ export class SqlStore implements Store {
     this.#dialect = dialect
     this.#health = new StorageHealth(() => this.client.write(probeStatements(now())), now)
     this.client = connect(this.#health)
+    this.retention = new SqlRetention(this.client, dialect)
+    this.audit = new SqlAuditStore(this.client, this.#health, now)
     this.#committer = new GroupCommitter(
       (work) => writeGroup(this.client, this.#dialect, work, this.#now()),
       {
@@ -83,6 +94,7 @@ export class SqlStore implements Store {
         isolate: (error) => !isStorageFault(error) && !this.client.busy(error),
       },
     )
+    this.stats = new SqlStats(this.client, this.#committer)
   }
 
   get storage(): StorageHealthView {

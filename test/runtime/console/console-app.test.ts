@@ -171,6 +171,16 @@ describe('console forms and roles', () => {
       `/console/runs/${run.id}?done=cancel`,
     ])
     expect((await untilStatus(h.store, run.id, 'cancelled')).status).toBe('cancelled')
+    // Audited as the API's operations are, with the key behind the session.
+    const [entry] = (await h.store.audit.list({ action: 'run.cancel', target: `run:${run.id}` }))
+      .items
+    expect(entry).toMatchObject({
+      keyName: 'admin key',
+      role: 'admin',
+      outcome: 'ok',
+      status: 303,
+      details: { via: 'console' },
+    })
   })
 
   test('a viewer has no controls, and its posts are refused as the API refuses them', async () => {
@@ -186,6 +196,13 @@ describe('console forms and roles', () => {
     expect(await refused.text()).toContain(
       'this needs the operator role; the key &quot;viewer key&quot; has viewer',
     )
+    const [entry] = (await h.store.audit.list({ action: 'run.cancel', target: `run:${run.id}` }))
+      .items
+    expect([entry?.keyName, entry?.outcome, entry?.status]).toEqual([
+      'viewer key',
+      'forbidden',
+      403,
+    ])
     await h.engine.cancel(run.id)
   })
 

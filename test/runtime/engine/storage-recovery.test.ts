@@ -134,6 +134,7 @@ describe('storage faults in the engine', () => {
         level: 'error',
         fields: {
           run: run.id,
+          flow: 'napping',
           err: expect.objectContaining({ message: readOnly }),
           retryInMs: 100,
         },
@@ -157,7 +158,7 @@ describe('storage faults in the engine', () => {
     expect(h.logs.filter((l) => l.message.startsWith('run change committed'))).toEqual([
       {
         level: 'info',
-        fields: { run: run.id, tries: 3 },
+        fields: { run: run.id, flow: 'napping', tries: 3 },
         message: 'run change committed: storage is back',
       },
     ])
@@ -231,7 +232,11 @@ describe('storage faults in the engine', () => {
     expect(first.logs.slice(-2)).toEqual([
       {
         level: 'error',
-        fields: { run: run.id, err: expect.objectContaining({ message: readOnly }) },
+        fields: {
+          run: run.id,
+          flow: 'napping',
+          err: expect.objectContaining({ message: readOnly }),
+        },
         message: 'run stopped',
       },
       {

@@ -98,6 +98,7 @@ const samples = (): Record<string, Sample> => ({
   deleteSecret: { method: 'DELETE', path: '/v1/secrets/s1' },
   listNodes: { method: 'GET', path: '/v1/nodes' },
   listProcesses: { method: 'GET', path: '/v1/processes' },
+  listAudit: { method: 'GET', path: '/v1/audit' },
 })
 
 const send = (sample: Sample, role: Role | 'none') =>

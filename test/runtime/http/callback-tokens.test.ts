@@ -132,10 +132,16 @@ describe('logs', () => {
       'internal',
     ])
     const logged = lines.slice(from)
+    // The audit entry cannot be written either: it is logged, with the run but not the token.
     expect(logged.map((l) => [l.level, l.msg, l.path])).toEqual([
       [50, 'request failed', `/v1/callbacks/${run.id}.1.***`],
+      [50, 'audit entry not written', undefined],
       [20, 'request', `/v1/callbacks/${run.id}.1.***`],
     ])
+    expect(logged[1]?.audit).toMatchObject({
+      action: 'callback.heartbeat',
+      target: `run:${run.id}`,
+    })
     expect(logged[0]?.err).toMatchObject({
       type: 'LibsqlError',
       code: 'CLIENT_CLOSED',

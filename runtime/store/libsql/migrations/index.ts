@@ -1,4 +1,4 @@
-/** The numbered migrations, applied in order at start (each in one transaction). */
+/** The numbered migrations, applied in order at start (each in one transaction, see Migration). */
 
 import type { Migration } from '../../sql/migration.js'
 import { statements as initial } from './001-initial.js'
@@ -17,7 +17,7 @@ import { statements as composition } from './013-composition.js'
 import { statements as compensation } from './014-compensation.js'
 import { statements as runChanges } from './015-run-changes.js'
 import { statements as audit } from './016-audit.js'
-import { statements as retention } from './017-retention.js'
+import { beforeTransaction as beforeRetention, statements as retention } from './017-retention.js'
 import { statements as traceContext } from './018-trace-context.js'
 
 export const migrations: readonly Migration[] = [
@@ -37,6 +37,11 @@ export const migrations: readonly Migration[] = [
   { version: 14, name: 'compensation', statements: compensation },
   { version: 15, name: 'run-changes', statements: runChanges },
   { version: 16, name: 'audit', statements: audit },
-  { version: 17, name: 'retention', statements: retention },
+  {
+    version: 17,
+    name: 'retention',
+    statements: retention,
+    beforeTransaction: beforeRetention,
+  },
   { version: 18, name: 'trace-context', statements: traceContext },
 ]

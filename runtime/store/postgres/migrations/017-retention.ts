@@ -1,5 +1,20 @@
 /**
- * Migration 17: retention. Filled in by the retention work (finished root
- * runs by time, the lease that says which node sweeps).
+ * Migration 17 (PostgreSQL): retention. Finished root runs by the time they
+ * ended (what the sweeper deletes first), a run's descendants by their root
+ * (and whether one is still active), idempotency keys by their run and
+ * refused starts by time, so that each deletion finds its rows without a
+ * scan; and `housekeeping`, a lease per background job in the database's
+ * clock, so that one node sweeps at a time and another takes over when its
+ * lease expires. Autovacuum reclaims the space of deleted rows by itself.
  */
-export const statements: string[] = []
+export const statements = [
+  'CREATE INDEX runs_finished_roots ON runs (finished_at, id) WHERE parent_run IS NULL AND finished_at IS NOT NULL',
+  'CREATE INDEX runs_by_root ON runs (root_run, status) WHERE parent_run IS NOT NULL',
+  'CREATE INDEX idempotency_keys_by_run ON idempotency_keys (run_id)',
+  'CREATE INDEX refused_starts_by_time ON refused_starts (created_at)',
+  `CREATE TABLE housekeeping (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    lease_until BIGINT NOT NULL
+  )`,
+]
