@@ -7,7 +7,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { benchHttp } from './http.js'
 
-export async function benchTracing(rounds = 2, starts = 5_000): Promise<string[]> {
+export async function benchTracing(rounds = 2, starts = 3_000): Promise<string[]> {
   let exports = 0
   let bytes = 0
   const collector = createServer((request, response) => {
