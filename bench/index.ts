@@ -17,6 +17,7 @@ import { benchNodesHttp } from './nodes-http.js'
 import { withPostgres } from './postgres.js'
 import { benchRetention } from './retention.js'
 import { benchTracing } from './tracing.js'
+import { benchWorkflows } from './workflows.js'
 
 const only = process.argv[2]
 
@@ -57,6 +58,11 @@ if (!only || only === 'http') {
     console.log('\n## HTTP API on PostgreSQL\n')
     for (const line of onPostgres) console.log(line)
   }
+}
+if (only === 'workflows') {
+  console.log('\n## workflows: sequential latency, throughput by clients, CPU and memory\n')
+  const calls = Number(process.argv[3] ?? 3000)
+  for (const line of await benchWorkflows(calls)) console.log(line)
 }
 if (only === 'tracing') {
   console.log('\n## HTTP API, tracing off and on (interleaved)\n')

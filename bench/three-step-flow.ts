@@ -18,3 +18,20 @@ export async function publishThreeStepFlow(catalog: Catalog): Promise<void> {
     ],
   })
 }
+
+/** A flow of `steps` `inc` steps (the task published already): n → n + steps. */
+export async function publishChain(catalog: Catalog, name: string, steps: number): Promise<void> {
+  await catalog.publishFlow({
+    name,
+    input: {
+      type: 'object',
+      required: ['n'],
+      properties: { n: { type: 'integer', minimum: 0, maximum: 1000 } },
+    },
+    steps: Array.from({ length: steps }, (_, i) => ({
+      id: `s${i}`,
+      task: 'inc',
+      input: { n: i === 0 ? '${input.n}' : `\${steps.s${i - 1}.output}` },
+    })),
+  })
+}
