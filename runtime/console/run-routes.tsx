@@ -8,13 +8,13 @@
 import type { Context, Hono } from 'hono'
 import type { JsonValue, ValueSchema } from '../../types/index.js'
 import { WeirError } from '../errors.js'
-import type { RunRecord, RunStatus } from '../store/records.js'
+import { type RunRecord, type RunStatus, runStatuses } from '../store/records.js'
 import { type ConsoleContext, type ConsoleEnv, operates, page } from './console-app.js'
 import { auditConsole, done } from './console-audit.js'
 import { runGraph } from './console-graphs.js'
 import { payloadOf } from './pages/event-form.js'
 import { type Operation, RunPage, WholeValue } from './pages/run-page.js'
-import { filterQuery, type RunsFilter, RunsPage, runStatuses } from './pages/runs-page.js'
+import { filterQuery, type RunsFilter, RunsPage } from './pages/runs-page.js'
 
 const stepsPerPage = 100
 const eventsPerPage = 200

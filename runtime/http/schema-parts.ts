@@ -2,7 +2,9 @@
  * Pieces the API's resource schemas share: references into
  * `#/components/schemas`, times, run statuses.
  */
+
 import type { ValueSchema } from '../../types/index.js'
+import { runStatuses } from '../store/records.js'
 import type { Schema } from './route.js'
 
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` })
@@ -18,18 +20,6 @@ export const nameRef = {
 }
 
 /** Every run status (DESIGN §5). */
-export const runStatus = {
-  enum: [
-    'queued',
-    'running',
-    'waiting',
-    'paused',
-    'completed',
-    'failed',
-    'cancelled',
-    'terminated',
-    'timed_out',
-  ],
-} satisfies ValueSchema
+export const runStatus = { enum: [...runStatuses] } satisfies ValueSchema
 
 export const nullableRunError = { oneOf: [{ type: 'null' }, ref('RunError')] }

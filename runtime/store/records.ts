@@ -5,16 +5,20 @@
 import type { FlowDocument, JsonValue, TaskDocument, ValueSchema } from '../../types/index.js'
 import type { FunctionBinding } from '../components/signature.js'
 
-export type RunStatus =
-  | 'queued'
-  | 'running'
-  | 'waiting'
-  | 'paused'
-  | 'completed'
-  | 'failed'
-  | 'cancelled'
-  | 'terminated'
-  | 'timed_out'
+/** Every run status, in the order a run may pass through them (DESIGN §5). */
+export const runStatuses = [
+  'queued',
+  'running',
+  'waiting',
+  'paused',
+  'completed',
+  'failed',
+  'cancelled',
+  'terminated',
+  'timed_out',
+] as const
+
+export type RunStatus = (typeof runStatuses)[number]
 
 export const terminalStatuses: ReadonlySet<RunStatus> = new Set([
   'completed',

@@ -3,20 +3,8 @@
  * time, one page at a time (keyset pagination: "older" carries the cursor),
  * kept live by the runs stream with the same filters.
  */
-import type { RunRecord } from '../../store/records.js'
+import { type RunRecord, runStatuses } from '../../store/records.js'
 import { Status, time } from './value-view.js'
-
-export const runStatuses = [
-  'queued',
-  'running',
-  'waiting',
-  'paused',
-  'completed',
-  'failed',
-  'cancelled',
-  'terminated',
-  'timed_out',
-] as const
 
 /** The list's filters, as the query string carries them. */
 export interface RunsFilter {

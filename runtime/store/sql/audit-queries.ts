@@ -4,12 +4,13 @@
  * bounded delete retention uses. Filter columns come from a fixed list;
  * values are always bound.
  */
-import { WeirError } from '../../errors.js'
+
 import type { AuditDetails, AuditEntry, AuditFilter } from '../audit-store.js'
 import type { Role } from '../records.js'
 import type { Page } from '../run-lists.js'
 import { parseJson } from './row-mapping.js'
 import type { SqlClient, SqlRow, SqlStatement, SqlValue } from './sql-client.js'
+import { decodeTimeCursor, encodeTimeCursor } from './time-cursor.js'
 
 /** Largest page of `list`, and its default. */
 export const maxAuditPage = 500
@@ -54,21 +55,6 @@ export function auditFromRow(row: SqlRow): AuditEntry {
   }
 }
 
-function encodeCursor(entry: AuditEntry): string {
-  return Buffer.from(JSON.stringify([entry.at, entry.id])).toString('base64url')
-}
-
-function decodeCursor(cursor: string): [number, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string')
-      return [value[0], value[1]]
-  } catch {
-    // fall through
-  }
-  throw new WeirError('invalid_request', `cursor "${cursor}" is not one this API gave out`)
-}
-
 /** Newest first: by time, then id (ids of one millisecond are in the order they were made). */
 export async function listAudit(client: SqlClient, filter: AuditFilter): Promise<Page<AuditEntry>> {
   const where: string[] = []
@@ -84,7 +70,7 @@ export async function listAudit(client: SqlClient, filter: AuditFilter): Promise
   if (filter.from !== undefined) add('at >= ?', filter.from)
   if (filter.to !== undefined) add('at <= ?', filter.to)
   if (filter.cursor !== undefined) {
-    const [at, id] = decodeCursor(filter.cursor)
+    const [at, id] = decodeTimeCursor(filter.cursor)
     add('(at < ? OR (at = ? AND id < ?))', at, at, id)
   }
   const limit = Math.min(Math.max(filter.limit ?? defaultAuditPage, 1), maxAuditPage)
@@ -92,7 +78,10 @@ export async function listAudit(client: SqlClient, filter: AuditFilter): Promise
   const result = await client.execute({ sql, args: [...args, limit + 1] })
   const items = result.rows.slice(0, limit).map(auditFromRow)
   const last = items.at(-1)
-  return { items, nextCursor: result.rows.length > limit && last ? encodeCursor(last) : undefined }
+  return {
+    items,
+    nextCursor: result.rows.length > limit && last ? encodeTimeCursor(last.at, last.id) : undefined,
+  }
 }
 
 /** Deletes at most `limit` of the oldest entries before `at`; answers how many went. */

@@ -1,4 +1,3 @@
-import { WeirError } from '../../errors.js'
 import type { EventRecord, RunError, RunRecord, StepRunRecord } from '../records.js'
 import type { ActiveRun, Page, RunChangeFilter, RunFilter } from '../store.js'
 import { processFilter } from './process-filter.js'
@@ -11,26 +10,12 @@ import {
   stepRunFromRow,
 } from './row-mapping.js'
 import type { SqlClient, SqlValue } from './sql-client.js'
+import { decodeTimeCursor, encodeTimeCursor } from './time-cursor.js'
 
 export async function getRun(client: SqlClient, id: string): Promise<RunRecord | undefined> {
   const result = await client.execute({ sql: 'SELECT * FROM runs WHERE id = ?', args: [id] })
   const row = result.rows[0]
   return row ? runFromRow(row) : undefined
-}
-
-function encodeCursor(run: RunRecord): string {
-  return Buffer.from(JSON.stringify([run.createdAt, run.id])).toString('base64url')
-}
-
-function decodeCursor(cursor: string): [number, string] {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string')
-      return [value[0], value[1]]
-  } catch {
-    // fall through
-  }
-  throw new WeirError('invalid_request', `cursor "${cursor}" is not one this API gave out`)
 }
 
 /**
@@ -61,7 +46,7 @@ export function runFilterClauses(filter: RunChangeFilter): { where: string[]; ar
 export async function listRuns(client: SqlClient, filter: RunFilter): Promise<Page<RunRecord>> {
   const { where, args } = runFilterClauses(filter)
   if (filter.cursor !== undefined) {
-    const [createdAt, id] = decodeCursor(filter.cursor)
+    const [createdAt, id] = decodeTimeCursor(filter.cursor)
     where.push('(created_at < ? OR (created_at = ? AND id < ?))')
     args.push(createdAt, createdAt, id)
   }
@@ -70,7 +55,11 @@ export async function listRuns(client: SqlClient, filter: RunFilter): Promise<Pa
   const result = await client.execute({ sql, args: [...args, limit + 1] })
   const items = result.rows.slice(0, limit).map(runFromRow)
   const last = items.at(-1)
-  return { items, nextCursor: result.rows.length > limit && last ? encodeCursor(last) : undefined }
+  return {
+    items,
+    nextCursor:
+      result.rows.length > limit && last ? encodeTimeCursor(last.createdAt, last.id) : undefined,
+  }
 }
 
 export async function getStepRuns(client: SqlClient, runId: string): Promise<StepRunRecord[]> {
