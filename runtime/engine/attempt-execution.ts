@@ -4,7 +4,7 @@
  * an abort signal that terminate and the run's deadline use.
  */
 import type { CompiledStep, JsonValue } from '../../types/index.js'
-import type { AttemptResult } from '../executor/executor.js'
+import { type AttemptResult, AttemptStop } from '../executor/index.js'
 import { taskEnvironment } from '../secrets/task-environment.js'
 import type { RunDriver } from './run-driver.js'
 import type { RunState } from './run-state.js'
@@ -32,14 +32,14 @@ export async function executeAttempt(
       log: '',
       durationMs: 0,
     }
-  const controller = new AbortController()
-  state.inFlight = controller
+  const stop = new AttemptStop()
+  state.inFlight = stop
   try {
     return await driver.executor.execute({
       task: { ...task, timeoutMs },
       input,
       group: state.loaded.record.name,
-      signal: controller.signal,
+      stop,
       ...(env.environment.vars.length > 0 ? { environment: env.environment } : {}),
     })
   } finally {

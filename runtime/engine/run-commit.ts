@@ -119,7 +119,7 @@ export function letGo(
 ): void {
   if (driver.runs.get(state.id) !== state) return
   state.cancelTimer?.()
-  state.inFlight?.abort()
+  state.inFlight?.stop()
   driver.runs.delete(state.id)
   driver.slots.remove(state)
   if (state.holdsSlot) {

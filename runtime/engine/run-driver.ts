@@ -187,7 +187,7 @@ export class RunDriver {
       if (state.progress.deadline !== deadline) return
       if (state.inFlight) {
         state.requested = 'terminate'
-        state.inFlight.abort()
+        state.inFlight.stop()
         return
       }
       if (!state.driving) inBackground(this, state, () => this.timeOut(state))

@@ -29,7 +29,7 @@ export async function cancel(driver: RunDriver, id: string): Promise<RunRecord> 
 export async function terminate(driver: RunDriver, id: string): Promise<RunRecord> {
   const state = await driver.operate(id)
   state.requested = 'terminate'
-  if (state.inFlight) state.inFlight.abort()
+  if (state.inFlight) state.inFlight.stop()
   else if (!state.driving) {
     state.cancelTimer?.()
     await driver.applyRequested(state)

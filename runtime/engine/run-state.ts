@@ -5,6 +5,7 @@
  */
 import { type CompiledStep, ExpressionScope, type JsonValue } from '../../types/index.js'
 import type { LoadedFlow } from '../catalog/catalog.js'
+import type { AttemptStop } from '../executor/index.js'
 import type { RunError, RunParent, RunRecord, RunStatus } from '../store/records.js'
 import type { RunProgress } from '../store/store.js'
 
@@ -21,7 +22,7 @@ export class RunState {
   /** An operation to apply at the next point the run can stop. */
   requested: Requested
   /** Set while an attempt runs; aborting it terminates the attempt. */
-  inFlight: AbortController | undefined
+  inFlight: AttemptStop | undefined
   /** Cancels a pending wake-up timer. */
   cancelTimer: (() => void) | undefined
   /** True while the run loop drives this run (one driver at a time). */

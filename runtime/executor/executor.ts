@@ -4,6 +4,7 @@
  */
 import type { EnvCapability, JsonValue, ValueSchema } from '../../types/index.js'
 import type { FunctionBinding } from '../components/signature.js'
+import type { AttemptStop } from './attempt-stop.js'
 
 export type FailureKind =
   | 'task_error'
@@ -74,8 +75,8 @@ export interface AttemptRequest {
   readonly input: JsonValue
   /** Who the attempt is for (the flow's name): workers are shared fairly between groups. */
   readonly group?: string
-  /** Aborting stops the attempt: a queued one never starts, a running one has its worker terminated. */
-  readonly signal?: AbortSignal
+  /** Stopping it stops the attempt: a queued one never starts, a running one has its worker terminated. */
+  readonly stop?: AttemptStop
   /** The task's environment for this attempt (its `capabilities.env`, secrets opened). */
   readonly environment?: AttemptEnvironment
 }

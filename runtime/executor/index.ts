@@ -1,4 +1,5 @@
 /** The executor: attempts of tasks in a sandboxed worker pool. @module */
+export { AttemptStop } from './attempt-stop.js'
 export type {
   AttemptFailure,
   AttemptRequest,

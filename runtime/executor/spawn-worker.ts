@@ -3,8 +3,8 @@
  * (from source, with tsx's loader registered in the thread: thread-entry.ts).
  */
 import { Worker } from 'node:worker_threads'
+import { threadEntry } from '../thread-entry.js'
 import type { FromWorker } from './protocol.js'
-import { threadEntry } from './thread-entry.js'
 
 const { entry, eval: fromSource } = threadEntry('./worker', import.meta.url)
 

@@ -253,11 +253,11 @@ export class WorkerPool implements Executor {
 
   execute(request: AttemptRequest): Promise<AttemptResult> {
     if (this.#closed) return Promise.reject(new WeirError('internal', 'the executor is closed'))
-    if (request.signal?.aborted) return Promise.resolve(failed(terminated, 0))
+    if (request.stop?.stopped) return Promise.resolve(failed(terminated, 0))
     return new Promise((resolve) => {
       const pending: Pending = { request, group: request.group ?? defaultGroup, resolve }
       this.#queue.push(pending.group, pending)
-      request.signal?.addEventListener('abort', () => this.#abort(pending), { once: true })
+      request.stop?.listen(() => this.#abort(pending))
       this.#dispatch()
     })
   }
@@ -363,7 +363,7 @@ export class WorkerPool implements Executor {
     const alive = this.#slots.includes(slot)
     if (alive) this.#hold(slot)
     if (failure) pending.resolve(failed(failure, 0))
-    else if (pending.request.signal?.aborted) pending.resolve(failed(terminated, 0))
+    else if (pending.request.stop?.stopped) pending.resolve(failed(terminated, 0))
     else if (alive) this.#send(slot, pending)
     else this.#requeue(pending)
     this.#dispatch()

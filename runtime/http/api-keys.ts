@@ -2,7 +2,10 @@
  * API keys: `weir_<id>_<secret>`. Only sha256(secret) is stored; a presented
  * key is found by its id and its secret compared with the stored hash in
  * constant time. Known keys are cached in memory for ten seconds (deleting
- * through this object clears the entry), so authenticating costs one hash.
+ * through this object clears the entry; another node's deletion is seen when
+ * the entry expires). Once a secret has matched its hash, the cache entry
+ * keeps it, and later requests compare their secret with it in constant time:
+ * no hash per request, and a wrong secret is still checked against the hash.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { WeirError } from '../errors.js'
@@ -27,13 +30,18 @@ export interface CreatedKey {
   readonly key: string
 }
 
+interface CachedKey {
+  readonly record: ApiKeyRecord | undefined
+  readonly hash: Buffer
+  readonly at: number
+  /** The secret that matched `hash` while this entry lives. */
+  verified?: Buffer
+}
+
 export class ApiKeys {
   readonly #store: KeyStore
   readonly #now: () => number
-  readonly #cache = new Map<
-    string,
-    { record: ApiKeyRecord | undefined; hash: Buffer; at: number }
-  >()
+  readonly #cache = new Map<string, CachedKey>()
 
   constructor(store: KeyStore, now: () => number = Date.now) {
     this.#store = store
@@ -65,9 +73,13 @@ export class ApiKeys {
     if (!match) throw new WeirError('unauthorized', 'the API key is malformed')
     const [, id = '', secret = ''] = match
     const known = await this.#lookup(id)
-    const presented = hashOf(secret)
-    const matches = timingSafeEqual(known.hash, presented)
+    // The pattern fixes the secret's length, so both buffers are 32 bytes.
+    const presented = Buffer.from(secret)
+    if (known.record && known.verified && timingSafeEqual(known.verified, presented))
+      return known.record
+    const matches = timingSafeEqual(known.hash, hashOf(secret))
     if (!known.record || !matches) throw new WeirError('unauthorized', 'the API key is not valid')
+    known.verified = presented
     return known.record
   }
 
@@ -86,13 +98,13 @@ export class ApiKeys {
     this.#cache.delete(id)
   }
 
-  async #lookup(id: string) {
+  async #lookup(id: string): Promise<CachedKey> {
     const cached = this.#cache.get(id)
     if (cached && this.#now() - cached.at < cacheTtlMs) return cached
     const record = await this.#store.getApiKey(id)
     // An unknown id is compared against a hash of nothing, so it costs the same as a wrong secret.
     const hash = record ? Buffer.from(record.secretHash, 'hex') : hashOf('')
-    const entry = { record, hash, at: this.#now() }
+    const entry: CachedKey = { record, hash, at: this.#now() }
     if (record) this.#cache.set(id, entry)
     return entry
   }

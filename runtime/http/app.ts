@@ -205,21 +205,29 @@ function authorize(route: Route, context: AppContext): MiddlewareHandler<Env> {
 }
 
 /**
- * The size limit; a body that breaks off while the limit reads it (the client
- * went away, or the server's request timeout cut it off) is a 400, not a 500.
+ * The size limit of a route that reads a body. A body with a Content-Length
+ * is judged by it (Node's parser holds the body to it) and read later straight
+ * from the connection; a chunked one is read through the limit, and one that
+ * breaks off meanwhile (the client went away, or the server's request timeout
+ * cut it off) is a 400, not a 500. A route without a body never reads one.
  */
 function limitBody(route: Route, limits: Limits): MiddlewareHandler<Env> {
   const maxSize = route.body?.limit === 'component' ? limits.componentBytes : limits.jsonBytes
+  const tooLarge = () =>
+    new WeirError('payload_too_large', `the body is larger than the limit of ${maxSize} bytes`)
   const limit = bodyLimit({
     maxSize,
     onError: () => {
-      throw new WeirError(
-        'payload_too_large',
-        `the body is larger than the limit of ${maxSize} bytes`,
-      )
+      throw tooLarge()
     },
   })
   return async (c, next) => {
+    if (!route.body) return next()
+    const length = c.req.header('content-length')
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      if (Number(length) > maxSize) throw tooLarge()
+      return next()
+    }
     let reached = false
     try {
       return await limit(c, () => {

@@ -2,38 +2,77 @@
  * The libSQL database as the SQL store uses it: every statement and batch
  * passes through here, so a storage fault anywhere (a read or a write)
  * becomes one `storage_unavailable` error and marks storage unavailable, and
- * every write transaction that commits marks it ok again. Writes that meet
- * SQLITE_BUSY from another process are retried (open-database.ts).
+ * every write transaction that commits marks it ok again. Writes go to the
+ * database thread and are retried when they meet SQLITE_BUSY from another
+ * process (open-database.ts). Reads of a file run here, synchronously, on
+ * their own connection: a SELECT takes microseconds from pages in memory and
+ * never waits for the writer's fsync. Anything but a SELECT goes to the writer.
+ *
+ * A read waits for the writes issued before it to be answered (and for what
+ * their callers do with the answer in the same turn), as with one connection:
+ * the writer's commit is visible to the reader before its answer crosses back,
+ * and a caller who sees a run waiting must find the engine knowing it waits.
+ * When no write is outstanding, a read runs at once.
  */
-import type { Client, InStatement } from '@libsql/client'
+import { WeirError } from '../../errors.js'
 import type { SqlClient, SqlResult, SqlStatement } from '../sql/sql-client.js'
 import type { StorageHealth } from '../storage-health.js'
-import { isBusy, retryBusy } from './open-database.js'
+import type { Connection } from './connection.js'
+import { isBusy, type LibsqlDatabase, retryBusy } from './open-database.js'
 import { storageFault } from './storage-faults.js'
+import type { ThreadConnection } from './thread-connection.js'
 
-const toLibsql = (s: SqlStatement | string): InStatement =>
-  typeof s === 'string' ? s : { sql: s.sql, args: [...(s.args ?? [])] }
+const isSelect = (statement: SqlStatement | string): boolean =>
+  /^\s*SELECT\b/i.test(typeof statement === 'string' ? statement : statement.sql)
+
+const ignore = () => {}
+/** One turn of the event loop: what a write's callers do in the turn its answer arrives is done by then. */
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export class LibsqlClient implements SqlClient {
-  readonly #client: Client
+  readonly #writer: ThreadConnection
+  readonly #reader: Connection | undefined
   readonly #health: StorageHealth
+  #closed = false
+  /** Writes issued and not yet answered, each as a promise that settles when it is. */
+  readonly #outstanding = new Set<Promise<void>>()
 
-  constructor(client: Client, health: StorageHealth) {
-    this.#client = client
+  constructor(database: LibsqlDatabase, health: StorageHealth) {
+    this.#writer = database.writer
+    this.#reader = database.reader
     this.#health = health
   }
 
   /** The error to throw for `error`: its storage fault (now recorded), or itself. */
   #fault(error: unknown): unknown {
+    if (this.#closed) return new WeirError('internal', 'the database is closed')
     const fault = storageFault(error)
     if (!fault) return error
     this.#health.failed(fault)
     return fault
   }
 
+  /** Tracks a write until it is answered, so that reads issued meanwhile wait for it. */
+  #tracked<T>(write: Promise<T>): Promise<T> {
+    const settled: Promise<void> = write.then(ignore, ignore).finally(() => {
+      this.#outstanding.delete(settled)
+    })
+    this.#outstanding.add(settled)
+    return write
+  }
+
+  /** Resolves once the writes issued before now are answered and a turn has passed (at once when there are none). */
+  async #afterWrites(): Promise<void> {
+    if (this.#outstanding.size === 0) return
+    await Promise.all(this.#outstanding)
+    await turn()
+  }
+
   async execute(statement: SqlStatement | string): Promise<SqlResult> {
     try {
-      return await this.#client.execute(toLibsql(statement))
+      if (!isSelect(statement)) return await this.#tracked(this.#writer.execute(statement))
+      await this.#afterWrites()
+      return this.#reader ? this.#reader.run(statement) : await this.#writer.execute(statement)
     } catch (error) {
       throw this.#fault(error)
     }
@@ -41,7 +80,7 @@ export class LibsqlClient implements SqlClient {
 
   async write(statements: readonly (SqlStatement | string)[]): Promise<SqlResult[]> {
     try {
-      const results = await retryBusy(() => this.#client.batch(statements.map(toLibsql), 'write'))
+      const results = await this.#tracked(retryBusy(() => this.#writer.batch(statements, 'write')))
       this.#health.succeeded()
       return results
     } catch (error) {
@@ -51,7 +90,9 @@ export class LibsqlClient implements SqlClient {
 
   async read(statements: readonly (SqlStatement | string)[]): Promise<SqlResult[]> {
     try {
-      return await this.#client.batch(statements.map(toLibsql), 'read')
+      await this.#afterWrites()
+      if (this.#reader) return this.#reader.batch(statements, 'read')
+      return await this.#writer.batch(statements, 'read')
     } catch (error) {
       throw this.#fault(error)
     }
@@ -59,7 +100,7 @@ export class LibsqlClient implements SqlClient {
 
   async exec(sql: string): Promise<void> {
     try {
-      await retryBusy(() => this.#client.executeMultiple(sql))
+      await this.#tracked(retryBusy(() => this.#writer.exec(sql)))
       this.#health.succeeded()
     } catch (error) {
       throw this.#fault(error)
@@ -71,6 +112,9 @@ export class LibsqlClient implements SqlClient {
   }
 
   async close(): Promise<void> {
-    this.#client.close()
+    if (this.#closed) return
+    this.#closed = true
+    this.#reader?.close()
+    await this.#writer.close()
   }
 }

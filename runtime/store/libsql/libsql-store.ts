@@ -13,9 +13,9 @@ export class LibsqlStore extends SqlStore {
   /** Opens (and migrates) the database; a storage fault on the way is a `storage_unavailable` error. */
   static async open(options: DatabaseOptions & { now?: () => number }): Promise<LibsqlStore> {
     try {
-      const raw = await openDatabase(options)
+      const database = await openDatabase(options)
       return new LibsqlStore(
-        (health) => new LibsqlClient(raw, health),
+        (health) => new LibsqlClient(database, health),
         dialect,
         options.now ?? Date.now,
       )

@@ -2,14 +2,17 @@
  * Opens a libSQL database: a local file by default (WAL journal,
  * `synchronous=NORMAL`, or `FULL` for strict durability) or `:memory:`;
  * applies the numbered migrations; and retries writes that meet SQLITE_BUSY
- * from another process, so that users never see it. The client keeps one
- * connection: the PRAGMAs set here are per connection, and a second one
- * (which @libsql/client opens on demand) would run without them.
+ * from another process, so that users never see it. Every write goes through
+ * one connection on the database thread (its PRAGMAs are per connection);
+ * a file is read through a second connection on the main thread, which in
+ * WAL mode neither waits for the writer nor makes it wait.
  */
-import { type Client, createClient, type InStatement } from '@libsql/client'
 import { WeirError } from '../../errors.js'
 import { latestVersion } from '../sql/migration.js'
+import type { SqlResult, SqlStatement } from '../sql/sql-client.js'
+import { Connection } from './connection.js'
 import { migrations } from './migrations/index.js'
+import { ThreadConnection } from './thread-connection.js'
 
 export type Durability = 'normal' | 'strict'
 
@@ -44,12 +47,18 @@ export async function retryBusy<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** A write transaction of several statements, retried on SQLITE_BUSY. */
-export function writeBatch(client: Client, statements: InStatement[]) {
-  return retryBusy(() => client.batch(statements, 'write'))
+/** What migrations need of a connection: single statements and write transactions. */
+interface MigrationTarget {
+  execute(statement: SqlStatement | string): Promise<SqlResult>
+  batch(statements: readonly (SqlStatement | string)[], mode: 'write'): Promise<SqlResult[]>
 }
 
-async function applyMigrations(client: Client): Promise<void> {
+/** A write transaction of several statements, retried on SQLITE_BUSY. */
+function writeBatch(target: MigrationTarget, statements: readonly (SqlStatement | string)[]) {
+  return retryBusy(() => target.batch(statements, 'write'))
+}
+
+async function applyMigrations(client: MigrationTarget): Promise<void> {
   await writeBatch(client, [
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
   ])
@@ -87,16 +96,45 @@ async function applyMigrations(client: Client): Promise<void> {
   }
 }
 
-export async function openDatabase(options: DatabaseOptions): Promise<Client> {
-  // Every statement runs synchronously on the one thread, so one connection costs no parallelism.
-  const client = createClient({ url: options.url, concurrency: 1 })
-  const file = options.url !== ':memory:' && !options.url.includes('mode=memory')
-  await retryBusy(() => client.execute('PRAGMA busy_timeout = 5000'))
-  if (file) await retryBusy(() => client.execute('PRAGMA journal_mode = WAL'))
-  await client.execute(
-    `PRAGMA synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`,
+/** An open libSQL database: its writer on the database thread, and a reader on this thread for a file. */
+export interface LibsqlDatabase {
+  readonly writer: ThreadConnection
+  /** Absent for an in-memory database, which exists on one connection only: the writer reads too. */
+  readonly reader: Connection | undefined
+}
+
+/** The path the driver opens for a libSQL URL: `:memory:`, `file:relative/path`, `file:/abs`, `file:///abs`. */
+export function databasePath(url: string): string {
+  if (url === ':memory:') return url
+  const match = /^file:(?:\/\/(?:localhost)?(?=\/))?(.+)$/i.exec(url)
+  if (!match?.[1] || url.includes('?'))
+    throw new WeirError(
+      'invalid_request',
+      `the database URL ${JSON.stringify(url)} is not a libSQL file URL: expected file:<path> (or :memory:, or a postgres:// URL)`,
+    )
+  return decodeURIComponent(match[1])
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<LibsqlDatabase> {
+  const path = databasePath(options.url)
+  const file = path !== ':memory:'
+  const writer = await retryBusy(() =>
+    ThreadConnection.open(path, [
+      'PRAGMA busy_timeout = 5000',
+      ...(file ? ['PRAGMA journal_mode = WAL'] : []),
+      `PRAGMA synchronous = ${options.durability === 'strict' ? 'FULL' : 'NORMAL'}`,
+      'PRAGMA foreign_keys = ON',
+    ]),
   )
-  await client.execute('PRAGMA foreign_keys = ON')
-  await applyMigrations(client)
-  return client
+  try {
+    await applyMigrations(writer)
+    if (!file) return { writer, reader: undefined }
+    const reader = new Connection(path)
+    reader.exec('PRAGMA busy_timeout = 5000')
+    reader.exec('PRAGMA query_only = 1')
+    return { writer, reader }
+  } catch (error) {
+    await writer.close()
+    throw error
+  }
 }

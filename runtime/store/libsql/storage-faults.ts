@@ -3,7 +3,7 @@
  * read for a reason outside weir (a full disk, an I/O error, a file that went
  * read-only or cannot be opened) — and what a client is told about them: a
  * `storage_unavailable` error (503, retry later) instead of a bare 500.
- * `@libsql/client` reports SQLite's primary code in `code` (`SQLITE_FULL`)
+ * The database thread reports SQLite's primary code in `code` (`SQLITE_FULL`)
  * and the extended one in `extendedCode` (`SQLITE_IOERR_WRITE`).
  */
 import { WeirError } from '../../errors.js'
@@ -52,7 +52,7 @@ function codesOf(e: Error): { primary: string; extended: string } | undefined {
   return named === undefined ? undefined : { primary: named, extended: named }
 }
 
-/** The SQLite codes of an error from @libsql/client (or of its cause), if it has them. */
+/** The SQLite codes of an error from the libSQL driver (or of its cause), if it has them. */
 function sqliteCodes(error: unknown): { primary: string; extended: string } | undefined {
   let e: unknown = error
   for (let depth = 0; e instanceof Error && depth < 3; depth++) {

@@ -21,12 +21,22 @@ import {
 } from './run-rows.js'
 import type { SqlDialect, SqlStatement, SqlValue } from './sql-client.js'
 
-/** Rows per statement: keeps each statement far below SQLite's limit on bound parameters. */
-const chunkRows = 200
+/** Most rows per statement: keeps each statement far below SQLite's limit on bound parameters. */
+const chunkRows = 128
 
+/**
+ * Rows split into chunks of a power of two rows each, largest first (13 rows:
+ * 8, 4, 1), so that a statement has one of eight shapes whatever the size of
+ * its group, and the driver's prepared statements are reused.
+ */
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = []
-  for (let i = 0; i < items.length; i += chunkRows) out.push(items.slice(i, i + chunkRows))
+  let at = 0
+  for (let size = chunkRows; size >= 1; size /= 2)
+    while (items.length - at >= size) {
+      out.push(items.slice(at, at + size))
+      at += size
+    }
   return out
 }
 

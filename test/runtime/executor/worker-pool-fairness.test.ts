@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { ComponentCache } from '../../../runtime/components/component-cache.js'
+import { AttemptStop } from '../../../runtime/executor/attempt-stop.js'
 import type { AttemptResult, ExecutableTask } from '../../../runtime/executor/executor.js'
 import { WorkerPool } from '../../../runtime/executor/worker-pool.js'
 import type { JsonValue } from '../../../types/index.js'
@@ -47,10 +48,10 @@ function run(
   name: string,
   task: ExecutableTask,
   input: JsonValue,
-  signal?: AbortSignal,
+  stop?: AttemptStop,
 ): Promise<AttemptResult> {
   const group = name.slice(0, 1)
-  return target.execute({ task, input, group, ...(signal ? { signal } : {}) }).then((result) => {
+  return target.execute({ task, input, group, ...(stop ? { stop } : {}) }).then((result) => {
     order.push(name)
     return result
   })
@@ -122,14 +123,14 @@ describe('fair worker pool', () => {
       output: 1,
     })
     const order: string[] = []
-    const inWorker = new AbortController()
-    const inPool = new AbortController()
+    const inWorker = new AttemptStop()
+    const inPool = new AttemptStop()
     const a1 = run(solo, order, 'a1', burn, long)
-    const a2 = run(solo, order, 'a2', counter, { fail: false }, inWorker.signal)
-    const a3 = run(solo, order, 'a3', counter, { fail: false }, inPool.signal)
+    const a2 = run(solo, order, 'a2', counter, { fail: false }, inWorker)
+    const a3 = run(solo, order, 'a3', counter, { fail: false }, inPool)
     await pause(20)
-    inWorker.abort()
-    inPool.abort()
+    inWorker.stop()
+    inPool.stop()
     const cancelled = {
       status: 'failed',
       error: { kind: 'cancelled', message: 'the attempt was terminated' },

@@ -143,9 +143,9 @@ describe('logs', () => {
       target: `run:${run.id}`,
     })
     expect(logged[0]?.err).toMatchObject({
-      type: 'LibsqlError',
-      code: 'CLIENT_CLOSED',
-      message: 'CLIENT_CLOSED: The client is closed',
+      type: 'WeirError',
+      code: 'internal',
+      message: 'the database is closed',
     })
     expect(JSON.stringify(lines)).not.toContain(secret)
   })

@@ -5,7 +5,7 @@
  * the guest asks about a request, and handed to the exchange they belong to.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads'
-import { threadEntry } from '../../thread-entry.js'
+import { threadEntry } from '../../../thread-entry.js'
 import { wakeSignal } from '../io.js'
 import type { FromHelper, HelperData, ToHelper } from './messages.js'
 
