@@ -2,14 +2,18 @@
  * The content-addressed cache of transpiled components on disk (one folder per
  * component sha256, written once at publish, surviving restarts), and of
  * compiled core modules in memory (once per process, per memory limit). Nothing
- * on a step's hot path transpiles or compiles after the first call.
+ * on a step's hot path transpiles or compiles after the first call. jco
+ * transpiles in a child process (transpile-child.mjs): its transpiler is a
+ * WebAssembly module of its own, whose compilation would leave 60–80 MiB in
+ * the server's heap for good.
  */
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { transpile } from '@bytecodealliance/jco'
 import { WeirError } from '../errors.js'
+import { packageInfo } from '../package-info.js'
 import { capMemory, pageSize } from './cap-memory.js'
 
 export interface TranspiledComponent {
@@ -25,6 +29,28 @@ const manifest = 'manifest.json'
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
+}
+
+/** Transpiling a component takes well under a second; a child past this is stuck. */
+const transpileTimeoutMs = 120_000
+
+/** Runs jco on the component at `input` in a child process, writing into `out`; the names of the core modules. */
+function transpileInChild(input: string, out: string): Promise<string[]> {
+  const script = join(packageInfo().root, 'runtime', 'components', 'transpile-child.mjs')
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [script, input, out],
+      { timeout: transpileTimeoutMs, maxBuffer: 1 << 20 },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(JSON.parse(stdout) as string[])
+        const detail = stderr.trim() || error.message
+        reject(
+          new WeirError('invalid_component', `the component could not be transpiled: ${detail}`),
+        )
+      },
+    )
+  })
 }
 
 export class ComponentCache {
@@ -63,25 +89,18 @@ export class ComponentCache {
   async #transpileOnce(sha: string, bytes: Uint8Array): Promise<TranspiledComponent> {
     const existing = await this.get(sha)
     if (existing) return existing
-    const { files } = await transpile(bytes, {
-      name: 'component',
-      instantiation: 'async',
-      noTypescript: true,
-    }).catch((error: Error) => {
-      throw new WeirError(
-        'invalid_component',
-        `the component could not be transpiled: ${error.message}`,
-      )
-    })
     const folder = this.#folder(sha)
-    const staging = `${folder}.staging-${process.pid}-${Date.now()}`
-    const coreModules: string[] = []
-    for (const [name, content] of Object.entries(files)) {
-      if (name.endsWith('.d.ts')) continue
-      const target = name === 'component.js' ? entry : name
-      if (name.endsWith('.wasm')) coreModules.push(name)
-      await mkdir(dirname(join(staging, target)), { recursive: true })
-      await writeFile(join(staging, target), content)
+    const staging = `${folder}.staging-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`
+    let coreModules: string[]
+    try {
+      await mkdir(staging, { recursive: true })
+      const input = join(staging, 'component.wasm')
+      await writeFile(input, bytes)
+      coreModules = await transpileInChild(input, staging)
+      await rm(input)
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true })
+      throw error
     }
     await writeFile(join(staging, manifest), JSON.stringify({ sha256: sha, coreModules }))
     await mkdir(this.dir, { recursive: true })
