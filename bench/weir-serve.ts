@@ -51,7 +51,7 @@ async function publish(url: string, token: string): Promise<void> {
     if (response.status >= 300)
       throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`)
   }
-  await send('PUT', `/v1/components/${sha}`, bytes, 'application/wasm')
+  await send('PUT', `/v1/components/${sha}`, Buffer.from(bytes), 'application/wasm')
   const json = (value: unknown) => JSON.stringify(value)
   await send(
     'POST',
