@@ -14,10 +14,11 @@ import { report } from './measure.js'
 import { benchNodes } from './nodes.js'
 import { benchNodesCrash } from './nodes-crash.js'
 import { benchNodesHttp } from './nodes-http.js'
+import { benchRestate } from './peer-restate.js'
 import { withPostgres } from './postgres.js'
 import { benchRetention } from './retention.js'
 import { benchTracing } from './tracing.js'
-import { benchWorkflows } from './workflows.js'
+import { benchWorkflows, workflowsOptions } from './workflows.js'
 
 const only = process.argv[2]
 
@@ -60,9 +61,16 @@ if (!only || only === 'http') {
   }
 }
 if (only === 'workflows') {
-  console.log('\n## workflows: sequential latency, throughput by clients, CPU and memory\n')
+  console.log('\n## workflows: weir serve (and the peers beside it), the same client\n')
+  for (const line of await benchWorkflows(workflowsOptions(process.argv.slice(3))))
+    console.log(line)
+}
+if (only === 'restate') {
+  console.log(
+    '\n## workflows on Restate, run beside weir (the same client, `workflows` for weir)\n',
+  )
   const calls = Number(process.argv[3] ?? 3000)
-  for (const line of await benchWorkflows(calls)) console.log(line)
+  for (const line of await benchRestate(calls)) console.log(line)
 }
 if (only === 'tracing') {
   console.log('\n## HTTP API, tracing off and on (interleaved)\n')

@@ -29,6 +29,19 @@ const chunkRows = 128
  * 8, 4, 1), so that a statement has one of eight shapes whatever the size of
  * its group, and the driver's prepared statements are reused.
  */
+/** The SQL text of each statement shape and row count, built once: a group's statements take a few of them. */
+const texts = new Map<string, string>()
+
+function shaped(shape: string, rows: number, build: () => string): string {
+  const key = `${rows}\n${shape}`
+  let text = texts.get(key)
+  if (text === undefined) {
+    text = build()
+    if (texts.size < 1024) texts.set(key, text)
+  }
+  return text
+}
+
 function chunks<T>(items: readonly T[]): T[][] {
   const out: T[][] = []
   let at = 0
@@ -49,7 +62,11 @@ function multiRow(
   row = `(${Array(width).fill('?').join(', ')})`,
 ): SqlStatement[] {
   return chunks(rows).map((chunk) => ({
-    sql: `${prefix} VALUES ${chunk.map(() => row).join(', ')}${suffix}`,
+    sql: shaped(
+      `${prefix}\n${suffix}\n${row}`,
+      chunk.length,
+      () => `${prefix} VALUES ${chunk.map(() => row).join(', ')}${suffix}`,
+    ),
     args: [...before, ...chunk.flat()],
   }))
 }
@@ -88,9 +105,14 @@ function fenceStatements(changes: readonly ChangeRows[], dialect: SqlDialect): S
   for (const c of changes) if (c.epoch !== undefined) epochs.set(c.runId, c.epoch)
   // One statement per chunk: the runs that still have their epoch, locked, must be all of them.
   return chunks([...epochs]).map((chunk) => ({
-    sql: `SELECT ${dialect.failUnless(`COUNT(*) = ${chunk.length}`)} AS fence FROM (SELECT id FROM runs WHERE ${chunk
-      .map(() => '(id = ? AND epoch = ?)')
-      .join(' OR ')} ORDER BY id${dialect.forUpdate}) AS fenced`,
+    sql: shaped(
+      `fence\n${dialect.name}`,
+      chunk.length,
+      () =>
+        `SELECT ${dialect.failUnless(`COUNT(*) = ${chunk.length}`)} AS fence FROM (SELECT id FROM runs WHERE ${chunk
+          .map(() => '(id = ? AND epoch = ?)')
+          .join(' OR ')} ORDER BY id${dialect.forUpdate}) AS fenced`,
+    ),
     args: chunk.flat(),
   }))
 }
