@@ -19,19 +19,22 @@ export async function publishThreeStepFlow(catalog: Catalog): Promise<void> {
   })
 }
 
+/** The document of a flow of `steps` `inc` steps: n → n + steps. */
+export const chainFlow = (name: string, steps: number) => ({
+  name,
+  input: {
+    type: 'object' as const,
+    required: ['n'],
+    properties: { n: { type: 'integer' as const, minimum: 0, maximum: 1000 } },
+  },
+  steps: Array.from({ length: steps }, (_, i) => ({
+    id: `s${i}`,
+    task: 'inc',
+    input: { n: i === 0 ? '${input.n}' : `\${steps.s${i - 1}.output}` },
+  })),
+})
+
 /** A flow of `steps` `inc` steps (the task published already): n → n + steps. */
 export async function publishChain(catalog: Catalog, name: string, steps: number): Promise<void> {
-  await catalog.publishFlow({
-    name,
-    input: {
-      type: 'object',
-      required: ['n'],
-      properties: { n: { type: 'integer', minimum: 0, maximum: 1000 } },
-    },
-    steps: Array.from({ length: steps }, (_, i) => ({
-      id: `s${i}`,
-      task: 'inc',
-      input: { n: i === 0 ? '${input.n}' : `\${steps.s${i - 1}.output}` },
-    })),
-  })
+  await catalog.publishFlow(chainFlow(name, steps))
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { engineTasksComponent } from '../test/fixtures/engine-tasks.js'
+import { chainFlow } from './three-step-flow.js'
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url))
 const built = new Set<string>()
@@ -22,21 +23,6 @@ export interface ServedWeir {
   readonly token: string
   readonly child: ChildProcess
 }
-
-/** A flow of `steps` `inc` steps: n → n + steps. */
-const chain = (name: string, steps: number) => ({
-  name,
-  input: {
-    type: 'object',
-    required: ['n'],
-    properties: { n: { type: 'integer', minimum: 0, maximum: 1000 } },
-  },
-  steps: Array.from({ length: steps }, (_, i) => ({
-    id: `s${i}`,
-    task: 'inc',
-    input: { n: i === 0 ? '${input.n}' : `\${steps.s${i - 1}.output}` },
-  })),
-})
 
 async function publish(url: string, token: string): Promise<void> {
   const bytes = await engineTasksComponent()
@@ -63,7 +49,7 @@ async function publish(url: string, token: string): Promise<void> {
     ['three', 3],
     ['five', 5],
   ] as const)
-    await send('POST', '/v1/flows', json(chain(name, steps)), 'application/json')
+    await send('POST', '/v1/flows', json(chainFlow(name, steps)), 'application/json')
 }
 
 /**
