@@ -56,10 +56,11 @@ export class Connection {
 
   /** Statements in one transaction (`write`: taking the write lock at once); all commit or none. */
   batch(statements: readonly (SqlStatement | string)[], mode: 'write' | 'read'): SqlResult[] {
-    this.#db.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN DEFERRED')
+    // BEGIN and COMMIT are statements kept prepared too: `exec` would compile them each time.
+    this.run(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN DEFERRED')
     try {
       const results = statements.map((s) => this.run(s))
-      this.#db.exec('COMMIT')
+      this.run('COMMIT')
       return results
     } catch (error) {
       if (this.#db.inTransaction) this.#db.exec('ROLLBACK')
