@@ -43,11 +43,27 @@ function transpileInChild(input: string, out: string): Promise<string[]> {
       [script, input, out],
       { timeout: transpileTimeoutMs, maxBuffer: 1 << 20 },
       (error, stdout, stderr) => {
-        if (!error) return resolve(JSON.parse(stdout) as string[])
-        const detail = stderr.trim() || error.message
-        reject(
-          new WeirError('invalid_component', `the component could not be transpiled: ${detail}`),
-        )
+        if (error && (error.killed || typeof error.code !== 'number'))
+          // Timed out, or never ran: weir's fault, not the component's.
+          return reject(
+            new WeirError('internal', `the transpiler did not finish: ${error.message}`),
+          )
+        if (error) {
+          const detail = stderr.trim() || error.message
+          return reject(
+            new WeirError('invalid_component', `the component could not be transpiled: ${detail}`),
+          )
+        }
+        try {
+          resolve(JSON.parse(stdout) as string[])
+        } catch {
+          reject(
+            new WeirError(
+              'internal',
+              `the transpiler answered something else: ${stdout.slice(0, 200)}`,
+            ),
+          )
+        }
       },
     )
   })

@@ -56,6 +56,8 @@ export class Connection {
 
   /** Statements in one transaction (`write`: taking the write lock at once); all commit or none. */
   batch(statements: readonly (SqlStatement | string)[], mode: 'write' | 'read'): SqlResult[] {
+    // A transaction a failed ROLLBACK left open would refuse every BEGIN after it.
+    this.#rollBack()
     // BEGIN and COMMIT are statements kept prepared too: `exec` would compile them each time.
     this.run(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN DEFERRED')
     try {
@@ -63,9 +65,16 @@ export class Connection {
       this.run('COMMIT')
       return results
     } catch (error) {
-      if (this.#db.inTransaction) this.#db.exec('ROLLBACK')
+      this.#rollBack()
       throw error
     }
+  }
+
+  /** Rolls back a transaction still open; a ROLLBACK that fails too leaves the error that led here to be thrown. */
+  #rollBack(): void {
+    try {
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK')
+    } catch {}
   }
 
   /** SQL text of one or more statements, run to their end with rows discarded. */

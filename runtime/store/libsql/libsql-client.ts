@@ -8,11 +8,13 @@
  * their own connection: a SELECT takes microseconds from pages in memory and
  * never waits for the writer's fsync. Anything but a SELECT goes to the writer.
  *
- * A read waits for the writes issued before it to be answered (and for what
- * their callers do with the answer in the same turn), as with one connection:
- * the writer's commit is visible to the reader before its answer crosses back,
- * and a caller who sees a run waiting must find the engine knowing it waits.
- * When no write is outstanding, a read runs at once.
+ * A read issued while writes are outstanding runs on the database thread
+ * instead, behind them: the writer's commit is visible to the reader
+ * connection before its answer crosses back, and a caller who sees a run
+ * waiting must find the engine knowing it waits. The thread answers in order,
+ * and the microtasks of one answer run before the next answer is handled, so
+ * such a read is answered after what the engine did with those writes. When
+ * no write is outstanding, a read runs here at once.
  */
 import { WeirError } from '../../errors.js'
 import type { SqlClient, SqlResult, SqlStatement } from '../sql/sql-client.js'
@@ -26,8 +28,6 @@ const isSelect = (statement: SqlStatement | string): boolean =>
   /^\s*SELECT\b/i.test(typeof statement === 'string' ? statement : statement.sql)
 
 const ignore = () => {}
-/** One turn of the event loop: what a write's callers do in the turn its answer arrives is done by then. */
-const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export class LibsqlClient implements SqlClient {
   readonly #writer: ThreadConnection
@@ -61,18 +61,16 @@ export class LibsqlClient implements SqlClient {
     return write
   }
 
-  /** Resolves once the writes issued before now are answered and a turn has passed (at once when there are none). */
-  async #afterWrites(): Promise<void> {
-    if (this.#outstanding.size === 0) return
-    await Promise.all(this.#outstanding)
-    await turn()
+  /** The connection a read runs on now: this thread's, unless writes are outstanding (or there is none). */
+  #readerNow(): Connection | undefined {
+    return this.#outstanding.size === 0 ? this.#reader : undefined
   }
 
   async execute(statement: SqlStatement | string): Promise<SqlResult> {
     try {
       if (!isSelect(statement)) return await this.#tracked(this.#writer.execute(statement))
-      await this.#afterWrites()
-      return this.#reader ? this.#reader.run(statement) : await this.#writer.execute(statement)
+      const reader = this.#readerNow()
+      return reader ? reader.run(statement) : await this.#writer.execute(statement)
     } catch (error) {
       throw this.#fault(error)
     }
@@ -90,9 +88,10 @@ export class LibsqlClient implements SqlClient {
 
   async read(statements: readonly (SqlStatement | string)[]): Promise<SqlResult[]> {
     try {
-      await this.#afterWrites()
-      if (this.#reader) return this.#reader.batch(statements, 'read')
-      return await this.#writer.batch(statements, 'read')
+      const reader = this.#readerNow()
+      return reader
+        ? reader.batch(statements, 'read')
+        : await this.#writer.batch(statements, 'read')
     } catch (error) {
       throw this.#fault(error)
     }

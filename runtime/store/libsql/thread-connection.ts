@@ -4,9 +4,10 @@
  * database the process opens, each a connection of its own there. Requests
  * resolve in the order they were posted. The thread keeps the process alive
  * only while a request is outstanding. Should the thread die, every request
- * outstanding and every later one fails with what happened.
+ * outstanding and every later one fails as a storage fault saying so.
  */
 import { Worker } from 'node:worker_threads'
+import { WeirError } from '../../errors.js'
 import { threadEntry } from '../../thread-entry.js'
 import type { SqlResult, SqlStatement } from '../sql/sql-client.js'
 import type { FromThread, ThreadFailure, ThreadOperation, ToThread } from './database-thread.js'
@@ -43,7 +44,7 @@ class DatabaseThread {
   readonly #ready: Promise<void>
   readonly #pending = new Map<number, Pending>()
   #nextId = 1
-  #dead: Error | undefined
+  #dead: WeirError | undefined
 
   constructor() {
     // Referenced until it is ready (the `ready` answer unreferences it), so a process waiting to open stays alive.
@@ -67,7 +68,14 @@ class DatabaseThread {
     else pending.resolve(answer.results)
   }
 
-  #die(error: Error): void {
+  /** The thread is gone: what was outstanding and what comes later fail as storage faults (503; storage marked unavailable). */
+  #die(cause: Error): void {
+    const error = new WeirError(
+      'storage_unavailable',
+      `the database thread stopped (${cause.message}); restart weir`,
+      [],
+      cause,
+    )
     this.#dead ??= error
     for (const pending of this.#pending.values()) pending.reject(error)
     this.#pending.clear()
@@ -81,7 +89,14 @@ class DatabaseThread {
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.#worker.ref()
       this.#pending.set(id, { resolve, reject })
-      this.#worker.postMessage({ ...operation, id, connection } satisfies ToThread)
+      try {
+        this.#worker.postMessage({ ...operation, id, connection } satisfies ToThread)
+      } catch (error) {
+        // A value that cannot be posted: nothing reached the thread, so nothing waits for it.
+        this.#pending.delete(id)
+        if (this.#pending.size === 0) this.#worker.unref()
+        reject(error)
+      }
     })
   }
 }
