@@ -27,15 +27,13 @@ import type { ThreadConnection } from './thread-connection.js'
 const isSelect = (statement: SqlStatement | string): boolean =>
   /^\s*SELECT\b/i.test(typeof statement === 'string' ? statement : statement.sql)
 
-const ignore = () => {}
-
 export class LibsqlClient implements SqlClient {
   readonly #writer: ThreadConnection
   readonly #reader: Connection | undefined
   readonly #health: StorageHealth
   #closed = false
-  /** Writes issued and not yet answered, each as a promise that settles when it is. */
-  readonly #outstanding = new Set<Promise<void>>()
+  /** Writes issued and not yet answered. */
+  #outstanding = 0
 
   constructor(database: LibsqlDatabase, health: StorageHealth) {
     this.#writer = database.writer
@@ -52,18 +50,19 @@ export class LibsqlClient implements SqlClient {
     return fault
   }
 
-  /** Tracks a write until it is answered, so that reads issued meanwhile wait for it. */
-  #tracked<T>(write: Promise<T>): Promise<T> {
-    const settled: Promise<void> = write.then(ignore, ignore).finally(() => {
-      this.#outstanding.delete(settled)
-    })
-    this.#outstanding.add(settled)
-    return write
+  /** Counts a write as outstanding until it is answered, so that reads issued meanwhile go behind it. */
+  async #tracked<T>(write: Promise<T>): Promise<T> {
+    this.#outstanding++
+    try {
+      return await write
+    } finally {
+      this.#outstanding--
+    }
   }
 
   /** The connection a read runs on now: this thread's, unless writes are outstanding (or there is none). */
   #readerNow(): Connection | undefined {
-    return this.#outstanding.size === 0 ? this.#reader : undefined
+    return this.#outstanding === 0 ? this.#reader : undefined
   }
 
   async execute(statement: SqlStatement | string): Promise<SqlResult> {
